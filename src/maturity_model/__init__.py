@@ -1,0 +1,72 @@
+"""Typed maturity models: define them, score assessments against them, explain and compare.
+
+>>> import maturity_model as mm
+>>> model = mm.MaturityModel(id="mini", scale=mm.LevelScale.of("Basic", "Good"), domains=[
+...     mm.Domain(id="build", items=[mm.CapabilityItem(id="ci", practices=[
+...         mm.Practice(id="ci.1", level=1), mm.Practice(id="ci.2", level=2)])])])
+>>> len(model.items())
+1
+"""
+
+from maturity_model.errors import (
+    AssessmentValidationError,
+    DependencyCycleError,
+    IncompatibleProfilesError,
+    MaturityModelError,
+    ModelValidationError,
+    Problem,
+    UnknownNodeError,
+    ValidationError,
+)
+from maturity_model.levels import Level, LevelScale
+from maturity_model.model import (
+    AnswerOption,
+    AnswerSet,
+    CapabilityItem,
+    Domain,
+    MaturityModel,
+    MetricCriterion,
+    ModelRules,
+    Practice,
+)
+from maturity_model.rules import (
+    LevelSum,
+    Mean,
+    MetricBands,
+    Minimum,
+    Quantile,
+    RuleRegistry,
+    Staircase,
+    Sum,
+    default_registry,
+)
+
+__all__ = [
+    "AnswerOption",
+    "AnswerSet",
+    "AssessmentValidationError",
+    "CapabilityItem",
+    "DependencyCycleError",
+    "Domain",
+    "IncompatibleProfilesError",
+    "Level",
+    "LevelScale",
+    "LevelSum",
+    "MaturityModel",
+    "MaturityModelError",
+    "Mean",
+    "MetricBands",
+    "MetricCriterion",
+    "Minimum",
+    "ModelRules",
+    "ModelValidationError",
+    "Practice",
+    "Problem",
+    "Quantile",
+    "RuleRegistry",
+    "Staircase",
+    "Sum",
+    "UnknownNodeError",
+    "ValidationError",
+    "default_registry",
+]

@@ -1,0 +1,167 @@
+"""The library's exception tree and the :class:`Problem` record that validation reports.
+
+Every error raised for bad input carries data: a :class:`ValidationError` holds every
+:class:`Problem` found (never just the first), a :class:`DependencyCycleError` names the
+cycle, an :class:`UnknownNodeError` names the id that was asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final, Literal
+
+import attrs
+
+__all__ = [
+    "PROBLEM_CODES",
+    "AssessmentValidationError",
+    "DependencyCycleError",
+    "IncompatibleProfilesError",
+    "MaturityModelError",
+    "MissingExtraError",
+    "ModelValidationError",
+    "Problem",
+    "ProfileValidationError",
+    "Severity",
+    "UnknownNodeError",
+    "ValidationError",
+]
+
+Severity = Literal["error", "warning"]
+
+#: The stable problem codes, with the severity each is reported at.
+PROBLEM_CODES: Final[dict[str, Severity]] = {
+    "invalid-value": "error",
+    "unknown-field": "error",
+    "duplicate-id": "error",
+    "unresolved-reference": "error",
+    "dependency-cycle": "error",
+    "level-inversion": "warning",
+    "level-off-scale": "error",
+    "empty-item": "warning",
+    "unknown-practice": "error",
+    "model-mismatch": "error",
+}
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong (or worth a warning) in a model, assessment or profile document.
+
+    :param code: one of :data:`PROBLEM_CODES`, stable across releases.
+    :param severity: ``"error"`` or ``"warning"``.
+    :param path: where, as a JSON path into the document (``$.domains[0].items[2].id``).
+    :param message: what is wrong, in a sentence a person can act on.
+
+    >>> p = Problem(code="duplicate-id", severity="error", path="$.domains[1].id",
+    ...             message="id 'cm' is used again")
+    >>> str(p)
+    "$.domains[1].id: id 'cm' is used again [duplicate-id]"
+    """
+
+    code: str
+    severity: Severity
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.code}]"
+
+    @classmethod
+    def error(cls, code: str, path: str, message: str) -> Problem:
+        """A problem at the severity its code has in :data:`PROBLEM_CODES`.
+
+        >>> Problem.error("empty-item", "$.x", "no practices").severity
+        'warning'
+        """
+        return cls(code=code, severity=PROBLEM_CODES.get(code, "error"), path=path,
+                   message=message)
+
+
+class MaturityModelError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class ValidationError(MaturityModelError, ValueError):
+    """A document or object has problems; :attr:`problems` holds every one of them.
+
+    >>> err = ValidationError([Problem.error("invalid-value", "$.id", "must be a string")])
+    >>> print(err)
+    1 problem:
+      $.id: must be a string [invalid-value]
+    """
+
+    subject = "document"
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        lines = [f"{count} problem{'s' if count != 1 else ''}:"]
+        lines.extend(f"  {p}" for p in self.problems)
+        super().__init__("\n".join(lines))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The problem codes, in the order the problems were found."""
+        return tuple(p.code for p in self.problems)
+
+
+class ModelValidationError(ValidationError):
+    """A maturity model (file, importer input or object) has error-level problems."""
+
+
+class DependencyCycleError(ModelValidationError):
+    """The practice dependency graph has a cycle; :attr:`cycle` lists it, first id repeated last.
+
+    >>> err = DependencyCycleError(["a", "b", "a"], [])
+    >>> err.cycle
+    ('a', 'b', 'a')
+    """
+
+    def __init__(self, cycle: Iterable[str], problems: Iterable[Problem]) -> None:
+        self.cycle: tuple[str, ...] = tuple(cycle)
+        super().__init__(problems)
+
+
+class AssessmentValidationError(ValidationError):
+    """An assessment has problems: bad answers, unknown practices, another model."""
+
+
+class ProfileValidationError(ValidationError):
+    """A profile document cannot be read back."""
+
+
+class UnknownNodeError(MaturityModelError, KeyError):
+    """No node, item or practice has the id that was asked for.
+
+    >>> str(UnknownNodeError("cm.x", "node"))
+    "no node with id 'cm.x'"
+    """
+
+    def __init__(self, node_id: str, what: str = "node") -> None:
+        self.node_id = node_id
+        self.what = what
+        super().__init__(node_id)
+
+    def __str__(self) -> str:
+        return f"no {self.what} with id {self.node_id!r}"
+
+
+class IncompatibleProfilesError(MaturityModelError, ValueError):
+    """Profiles of different models were given to an operation that needs one model."""
+
+
+class MissingExtraError(MaturityModelError, ImportError):
+    """An optional dependency is needed; the message names the extra that installs it.
+
+    >>> str(MissingExtraError("pandas", "pandas"))
+    "this needs the optional dependency 'pandas': pip install 'maturity_model[pandas]'"
+    """
+
+    def __init__(self, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"this needs the optional dependency {module!r}: "
+            f"pip install 'maturity_model[{extra}]'"
+        )

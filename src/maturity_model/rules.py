@@ -1,0 +1,472 @@
+"""Scoring rules: item rules (practices of one item → item result) and aggregation rules
+(child results → domain result).
+
+A rule is a frozen, serializable object with a fixed ``kind`` tag, the name it has in
+model files (``{kind: staircase, threshold: 0.8}``). The semantics are those of DESIGN §2:
+
+- :class:`Staircase` — the highest level ``L`` such that every level ``<= L`` is vacuous or
+  has a mean answer of at least ``threshold`` and every mandatory practice up to ``L`` is
+  met; ``score = level + m(next)``.
+- :class:`LevelSum` — ``score = Σ m(L)`` over the non-vacuous levels ``>= 1``; level as
+  ``Staircase(1.0)``.
+- :class:`MetricBands` — the level whose published band an observation falls in.
+- :class:`Mean`, :class:`Minimum`, :class:`Quantile`, :class:`Sum` — aggregations.
+
+Your own rule is any frozen attrs class with a ``kind`` class variable and an
+``evaluate_item`` (item rule) or ``aggregate`` (aggregation rule) method; register it on a
+:class:`RuleRegistry` you pass to :func:`maturity_model.load_model`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+
+import attrs
+
+__all__ = [
+    "AggregationRule",
+    "ChildOutcome",
+    "ItemEvidence",
+    "ItemRule",
+    "LevelEvidence",
+    "LevelSum",
+    "Mean",
+    "MetricBands",
+    "Minimum",
+    "Outcome",
+    "Quantile",
+    "RuleRegistry",
+    "Staircase",
+    "Sum",
+    "default_registry",
+]
+
+#: Tolerance for comparing computed means with thresholds and for ``floor`` of a mean:
+#: a mean that is exactly the threshold in real arithmetic must not fail by rounding.
+EPSILON = 1e-9
+
+Better = Literal["higher", "lower"]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@attrs.frozen(kw_only=True)
+class LevelEvidence:
+    """What an item rule knows about one scale level of one item.
+
+    :param level: the scale level.
+    :param mean: ``m(L)``, the weighted mean answer value of the item's practices at this
+        level with N/A left out; ``None`` when the level is vacuous.
+    :param mandatory_met: whether every mandatory practice at this level is fully met
+        (N/A mandatory practices do not block).
+    """
+
+    level: int
+    mean: float | None
+    mandatory_met: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class ItemEvidence:
+    """Everything an item rule may look at for one item of one assessment.
+
+    :param item_id: the item's id.
+    :param levels: one :class:`LevelEvidence` per scale level, in ascending order.
+    :param assessed: whether at least one practice has an answer other than N/A and
+        unknown.
+    :param observations: the assessment's metric observations.
+    """
+
+    item_id: str
+    levels: tuple[LevelEvidence, ...]
+    assessed: bool
+    observations: Mapping[str, float] = attrs.field(factory=lambda: MappingProxyType({}))
+
+    def mean(self, level: int) -> float | None:
+        """``m(level)``, ``None`` when vacuous or not on the scale."""
+        for lv in self.levels:
+            if lv.level == level:
+                return lv.mean
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """A rule's verdict on one node: its score and level.
+
+    >>> Outcome(score=2.6, level=2)
+    Outcome(score=2.6, level=2)
+    """
+
+    score: float
+    level: int
+
+
+@attrs.frozen(kw_only=True)
+class ChildOutcome:
+    """An assessed child as an aggregation rule sees it."""
+
+    node_id: str
+    score: float
+    level: int
+    weight: float = 1.0
+
+
+# --------------------------------------------------------------------------- protocols
+
+
+@runtime_checkable
+class ItemRule(Protocol):
+    """A rule that turns the evidence of one item into a score and a level.
+
+    ``evaluate_item`` returns ``None`` when the item is not assessed.
+    """
+
+    kind: ClassVar[str]
+
+    def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
+        """Score one item."""
+
+
+@runtime_checkable
+class AggregationRule(Protocol):
+    """A rule that turns the results of a node's assessed children into the node's result.
+
+    It is only called with at least one child; children that are not assessed are
+    already left out.
+    """
+
+    kind: ClassVar[str]
+
+    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
+        """Aggregate the assessed children of one node."""
+
+
+# --------------------------------------------------------------------------- item rules
+
+
+def staircase_level(evidence: ItemEvidence, threshold: float) -> int:
+    """The staircase level: highest ``L`` whose levels ``<= L`` all qualify; 0 if none."""
+    level = 0
+    for lv in evidence.levels:
+        qualifies = (lv.mean is None or lv.mean >= threshold - EPSILON) and lv.mandatory_met
+        if not qualifies:
+            break
+        level = lv.level
+    return level
+
+
+@attrs.frozen(kw_only=True)
+class Staircase:
+    """CAICT, CMMI, SAMM 1.x: levels are climbed in order, each needing ``threshold``.
+
+    ``level`` is the highest scale level ``L`` such that every level ``<= L`` is vacuous or
+    has ``m(l) >= threshold`` and every mandatory practice at levels ``<= L`` is fully met
+    (0 when none qualifies); ``score = level + m(level + 1)`` (0 for a vacuous next level,
+    ``score = level`` at the top).
+
+    >>> ev = ItemEvidence(item_id="vcs", assessed=True, levels=(
+    ...     LevelEvidence(level=1, mean=1.0), LevelEvidence(level=2, mean=1.0),
+    ...     LevelEvidence(level=3, mean=0.6), LevelEvidence(level=4, mean=0.0),
+    ...     LevelEvidence(level=5, mean=None)))
+    >>> Staircase().evaluate_item(ev)
+    Outcome(score=2.6, level=2)
+    """
+
+    kind: ClassVar[str] = "staircase"
+    threshold: float = 1.0
+
+    def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
+        """Score one item by the staircase rule."""
+        if not evidence.assessed:
+            return None
+        level = staircase_level(evidence, self.threshold)
+        next_levels = [lv for lv in evidence.levels if lv.level == level + 1]
+        if not next_levels:  # at the top of the scale
+            return Outcome(score=float(level), level=level)
+        m_next = next_levels[0].mean
+        return Outcome(score=level + (m_next if m_next is not None else 0.0), level=level)
+
+
+@attrs.frozen(kw_only=True)
+class LevelSum:
+    """SAMM 2 streams: the score is the sum of ``m(L)`` over non-vacuous levels ``>= 1``.
+
+    No gating: a level-3 answer counts when level 1 is not met. The level is that of
+    ``Staircase(threshold=1.0)``.
+
+    >>> ev = ItemEvidence(item_id="G-SM-A", assessed=True, levels=(
+    ...     LevelEvidence(level=0, mean=None), LevelEvidence(level=1, mean=0.25),
+    ...     LevelEvidence(level=2, mean=0.5), LevelEvidence(level=3, mean=0.0)))
+    >>> LevelSum().evaluate_item(ev)
+    Outcome(score=0.75, level=0)
+    """
+
+    kind: ClassVar[str] = "level-sum"
+
+    def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
+        """Score one item by summing its level means."""
+        if not evidence.assessed:
+            return None
+        score = 0.0
+        for lv in evidence.levels:
+            if lv.level >= 1 and lv.mean is not None:
+                score += lv.mean
+        return Outcome(score=score, level=staircase_level(evidence, 1.0))
+
+
+def _bounds_converter(bounds: Mapping[int, float] | Iterable[tuple[int, float]]) -> Mapping[
+    int, float
+]:
+    items = bounds.items() if isinstance(bounds, Mapping) else bounds
+    return MappingProxyType(dict(sorted((int(k), v) for k, v in items)))
+
+
+@attrs.frozen(kw_only=True)
+class MetricBands:
+    """DORA-style bands: the item's level is the highest level whose bound the observation meets.
+
+    With ``better="lower"`` an observation meets a bound when it is at most the bound,
+    with ``better="higher"`` when it is at least the bound. No band met: level 0. The
+    score equals the level. No observation: not assessed. A value in a gap between
+    published bands falls to the next level down; nothing invents a band.
+
+    >>> rule = MetricBands(metric="lead_time_hours", better="lower",
+    ...                    bounds={4: 1, 3: 168, 2: 4320})
+    >>> ev = ItemEvidence(item_id="lt", assessed=False, levels=(),
+    ...                   observations={"lead_time_hours": 72.0})
+    >>> rule.evaluate_item(ev)
+    Outcome(score=3.0, level=3)
+    """
+
+    kind: ClassVar[str] = "metric-bands"
+    metric: str
+    better: Better = "higher"
+    bounds: Mapping[int, float] = attrs.field(converter=_bounds_converter, hash=False)
+
+    def level_for(self, value: float) -> int:
+        """The level an observed value reaches (0 when it meets no band)."""
+        best = 0
+        for level, bound in self.bounds.items():
+            met = value <= bound if self.better == "lower" else value >= bound
+            if met and level > best:
+                best = level
+        return best
+
+    def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
+        """Score one item from its metric observation."""
+        value = evidence.observations.get(self.metric)
+        if value is None:
+            return None
+        level = self.level_for(value)
+        return Outcome(score=float(level), level=level)
+
+
+# --------------------------------------------------------------------------- aggregations
+
+
+@attrs.frozen(kw_only=True)
+class Mean:
+    """The weighted mean of the children's scores.
+
+    The level is the minimum child level, or ``floor(score)`` with ``level="floor"``.
+
+    >>> kids = [ChildOutcome(node_id="a", score=2.5, level=2),
+    ...         ChildOutcome(node_id="b", score=3.5, level=3, weight=3)]
+    >>> Mean().aggregate(kids)
+    Outcome(score=3.25, level=2)
+    >>> Mean(level="floor").aggregate(kids).level
+    3
+    """
+
+    kind: ClassVar[str] = "mean"
+    level: Literal["min", "floor"] = "min"
+
+    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
+        """Aggregate by the weighted mean."""
+        total_weight = math.fsum(c.weight for c in children)
+        score = math.fsum(c.weight * c.score for c in children) / total_weight
+        if self.level == "floor":
+            level = math.floor(score + EPSILON)
+        else:
+            level = min(c.level for c in children)
+        return Outcome(score=score, level=level)
+
+
+@attrs.frozen(kw_only=True)
+class Minimum:
+    """The weakest link: score and level are the minimum over the children.
+
+    >>> Minimum().aggregate([ChildOutcome(node_id="a", score=2.6, level=2),
+    ...                      ChildOutcome(node_id="b", score=1.5, level=1)])
+    Outcome(score=1.5, level=1)
+    """
+
+    kind: ClassVar[str] = "minimum"
+
+    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
+        """Aggregate by the minimum."""
+        return Outcome(score=min(c.score for c in children),
+                       level=min(c.level for c in children))
+
+
+def _lerp(a: float, b: float, t: float) -> float:
+    # The same two-sided form numpy uses, so results agree with np.quantile to the bit.
+    diff = b - a
+    if t >= 0.5:
+        return b - diff * (1.0 - t)
+    return a + diff * t
+
+
+def quantile_linear(values: Sequence[float], q: float) -> float:
+    """The q-quantile with linear interpolation (numpy's default method).
+
+    >>> quantile_linear([1.0, 2.0, 3.0, 4.0], 0.25)
+    1.75
+    """
+    xs = sorted(values)
+    position = (len(xs) - 1) * q
+    lower = math.floor(position)
+    if lower >= len(xs) - 1:
+        return xs[-1]
+    return _lerp(xs[lower], xs[lower + 1], position - lower)
+
+
+def quantile_lower(values: Sequence[int], q: float) -> int:
+    """The q-quantile by numpy's ``method="lower"``.
+
+    >>> quantile_lower([1, 2, 3, 4], 0.5)
+    2
+    """
+    xs = sorted(values)
+    return xs[min(math.floor((len(xs) - 1) * q), len(xs) - 1)]
+
+
+@attrs.frozen(kw_only=True)
+class Quantile:
+    """The q-quantile of the children's scores (linear) and levels (numpy ``lower``).
+
+    Weights are not used.
+
+    >>> Quantile(q=0.25).aggregate([ChildOutcome(node_id=str(i), score=s, level=int(s))
+    ...                              for i, s in enumerate([1.0, 2.0, 3.0, 4.0])])
+    Outcome(score=1.75, level=1)
+    """
+
+    kind: ClassVar[str] = "quantile"
+    q: float = 0.5
+
+    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
+        """Aggregate by a quantile."""
+        return Outcome(score=quantile_linear([c.score for c in children], self.q),
+                       level=quantile_lower([c.level for c in children], self.q))
+
+
+@attrs.frozen(kw_only=True)
+class Sum:
+    """The sum of the children's scores; the level is the minimum child level.
+
+    >>> Sum().aggregate([ChildOutcome(node_id="a", score=0.5, level=0),
+    ...                  ChildOutcome(node_id="b", score=1.25, level=1)])
+    Outcome(score=1.75, level=0)
+    """
+
+    kind: ClassVar[str] = "sum"
+
+    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
+        """Aggregate by the sum."""
+        return Outcome(score=math.fsum(c.score for c in children),
+                       level=min(c.level for c in children))
+
+
+# --------------------------------------------------------------------------- registry
+
+BUILTIN_ITEM_RULES: tuple[type[Any], ...] = (Staircase, LevelSum, MetricBands)
+BUILTIN_AGGREGATION_RULES: tuple[type[Any], ...] = (Mean, Minimum, Quantile, Sum)
+
+
+class RuleRegistry:
+    """Which rule class each ``kind`` tag of a model file stands for.
+
+    Start from :func:`default_registry`, add your own rule classes, and pass the registry to
+    :func:`maturity_model.load_model`. Nothing is registered globally.
+
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Best:
+    ...     kind = "best"
+    ...     def aggregate(self, children):
+    ...         top = max(children, key=lambda c: c.score)
+    ...         return Outcome(score=top.score, level=top.level)
+    >>> registry = default_registry()
+    >>> registry.register(Best)
+    >>> sorted(registry.aggregation_kinds)
+    ['best', 'mean', 'minimum', 'quantile', 'sum']
+    """
+
+    def __init__(self, item_rules: Iterable[type[Any]] = (),
+                 aggregation_rules: Iterable[type[Any]] = ()) -> None:
+        self._item: dict[str, type[Any]] = {}
+        self._aggregation: dict[str, type[Any]] = {}
+        for cls in item_rules:
+            self.register(cls)
+        for cls in aggregation_rules:
+            self.register(cls)
+
+    def register(self, cls: type[Any]) -> None:
+        """Add a rule class; its role (item or aggregation) is read from its methods.
+
+        :raises TypeError: the class is not an attrs class, has no ``kind`` string, or
+            has neither ``evaluate_item`` nor ``aggregate``.
+        :raises ValueError: the kind is already registered for another class.
+        """
+        kind = getattr(cls, "kind", None)
+        if not isinstance(kind, str) or not kind:
+            raise TypeError(f"{cls.__name__} needs a class variable 'kind' (a string)")
+        if not attrs.has(cls):
+            raise TypeError(f"{cls.__name__} must be an attrs class (attrs.frozen)")
+        if hasattr(cls, "evaluate_item"):
+            table = self._item
+        elif hasattr(cls, "aggregate"):
+            table = self._aggregation
+        else:
+            raise TypeError(f"{cls.__name__} has neither 'evaluate_item' nor 'aggregate'")
+        if table.get(kind, cls) is not cls:
+            raise ValueError(f"rule kind {kind!r} is already registered")
+        table[kind] = cls
+
+    @property
+    def item_kinds(self) -> Mapping[str, type[Any]]:
+        """Item rule classes by kind."""
+        return MappingProxyType(self._item)
+
+    @property
+    def aggregation_kinds(self) -> Mapping[str, type[Any]]:
+        """Aggregation rule classes by kind."""
+        return MappingProxyType(self._aggregation)
+
+    def copy(self) -> RuleRegistry:
+        """A registry with the same rules, to extend without touching this one."""
+        return RuleRegistry(self._item.values(), self._aggregation.values())
+
+    def signature(self) -> tuple[tuple[str, type[Any]], ...]:
+        """A hashable summary, used to cache converters per set of rules."""
+        return tuple(sorted({**self._item, **self._aggregation}.items(),
+                            key=lambda kv: kv[0]))
+
+    def __iter__(self) -> Iterator[type[Any]]:
+        yield from self._item.values()
+        yield from self._aggregation.values()
+
+
+def default_registry() -> RuleRegistry:
+    """A new registry holding the built-in rules (a fresh object each call).
+
+    >>> sorted(default_registry().item_kinds)
+    ['level-sum', 'metric-bands', 'staircase']
+    """
+    return RuleRegistry(BUILTIN_ITEM_RULES, BUILTIN_AGGREGATION_RULES)
