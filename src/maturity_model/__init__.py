@@ -18,6 +18,7 @@ from maturity_model.errors import (
     UnknownNodeError,
     ValidationError,
 )
+from maturity_model.evidence import Answer, Assessment
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import (
     AnswerOption,
@@ -40,10 +41,19 @@ from maturity_model.rules import (
     Sum,
     default_registry,
 )
+from maturity_model.serialization import (
+    dump_assessment,
+    dump_model,
+    load_assessment,
+    load_model,
+)
+from maturity_model.validation import check
 
 __all__ = [
+    "Answer",
     "AnswerOption",
     "AnswerSet",
+    "Assessment",
     "AssessmentValidationError",
     "CapabilityItem",
     "DependencyCycleError",
@@ -68,5 +78,10 @@ __all__ = [
     "Sum",
     "UnknownNodeError",
     "ValidationError",
+    "check",
     "default_registry",
+    "dump_assessment",
+    "dump_model",
+    "load_assessment",
+    "load_model",
 ]

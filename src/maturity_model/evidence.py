@@ -1,0 +1,285 @@
+"""Evidence about one subject: answers per practice and metric observations.
+
+An :class:`Assessment` holds answers as they were written (``true``, ``0.5``, a label,
+``"n/a"``); :func:`resolve_answers` turns them into :class:`Answer` values against a model:
+
+========================  ==============  =========================================
+written                   status          value
+========================  ==============  =========================================
+``true`` / ``1``          met             1
+``false`` / ``0``         not-met         0
+a number in (0, 1)        partial         the number
+a label of the answer     by its value    the label's value (SAMM "Yes, for some" →
+set                                       0.25)
+``"n/a"``                 n/a             left out of every mean
+missing or ``null``       unknown         0 (no evidence, no credit), counted apart
+========================  ==============  =========================================
+
+Strings ``"yes"`` / ``"no"`` (any case) mean met / not met unless the practice's answer
+set has such a label, which wins. A practice with a ``metric`` criterion and no explicit
+answer is judged from the observation of that metric; without an observation it is
+unknown.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, Literal
+
+import attrs
+
+from maturity_model.errors import AssessmentValidationError, Problem
+from maturity_model.model import MaturityModel, Practice
+
+__all__ = [
+    "ASSESSMENT_FORMAT",
+    "Answer",
+    "AnswerStatus",
+    "Assessment",
+    "RawAnswer",
+    "resolve_answers",
+]
+
+ASSESSMENT_FORMAT: Final = "maturity-assessment/1"
+
+RawAnswer = bool | int | float | str | None
+AnswerStatus = Literal["met", "partial", "not-met", "n/a", "unknown"]
+
+_NA_WORDS: Final = frozenset({"n/a", "na", "not applicable"})
+_YES_WORDS: Final = frozenset({"yes", "true", "met"})
+_NO_WORDS: Final = frozenset({"no", "false", "not met"})
+_UNKNOWN_WORDS: Final = frozenset({"unknown", "?"})
+
+
+def _answers_converter(answers: Mapping[str, RawAnswer] | None) -> Mapping[str, RawAnswer]:
+    # Missing and null mean the same (unknown), so nulls are dropped: two assessments
+    # that say the same thing compare equal and survive formats without null (TOML).
+    return MappingProxyType({k: v for k, v in (answers or {}).items() if v is not None})
+
+
+def _observations_converter(values: Mapping[str, float] | None) -> Mapping[str, float]:
+    return MappingProxyType(dict(values or {}))
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """Evidence for one subject against one model version.
+
+    :param model: the model id this assessment is for.
+    :param model_version: the model version, checked when given.
+    :param subject: the team, project or system assessed.
+    :param date: when.
+    :param answers: practice id → answer as written (see the module docs).
+    :param observations: metric name → observed value.
+
+    >>> a = Assessment(model="caict-devops-cd", subject="payments",
+    ...                answers={"cm.vc.vcs.2.1": True, "cm.vc.vcs.3.1": 0.5, "x": None})
+    >>> dict(a.answers)
+    {'cm.vc.vcs.2.1': True, 'cm.vc.vcs.3.1': 0.5}
+    """
+
+    model: str
+    model_version: str | None = None
+    subject: str = ""
+    date: datetime.date | None = None
+    answers: Mapping[str, RawAnswer] = attrs.field(factory=dict, converter=_answers_converter,
+                                                   hash=False)
+    observations: Mapping[str, float] = attrs.field(
+        factory=dict, converter=_observations_converter, hash=False)
+
+    def with_answers(self, answers: Mapping[str, RawAnswer]) -> Assessment:
+        """A copy with these answers added or replaced.
+
+        >>> Assessment(model="m").with_answers({"p": True}).answers["p"]
+        True
+        """
+        return attrs.evolve(self, answers={**self.answers, **answers})
+
+
+@attrs.frozen(kw_only=True)
+class Answer:
+    """A resolved answer: its status and value, and where it came from.
+
+    >>> Answer.partial(0.5)
+    Answer(status='partial', value=0.5, label=None, source='answer')
+    >>> Answer.na().value is None
+    True
+    """
+
+    status: AnswerStatus
+    value: float | None
+    label: str | None = None
+    source: Literal["answer", "metric", "none"] = "answer"
+
+    @classmethod
+    def met(cls) -> Answer:
+        """Met: value 1."""
+        return cls(status="met", value=1.0)
+
+    @classmethod
+    def not_met(cls) -> Answer:
+        """Not met: value 0."""
+        return cls(status="not-met", value=0.0)
+
+    @classmethod
+    def partial(cls, value: float, label: str | None = None) -> Answer:
+        """A value in [0, 1]; 0 and 1 give not-met and met."""
+        return cls(status=_status_of(value), value=float(value), label=label)
+
+    @classmethod
+    def na(cls) -> Answer:
+        """Not applicable: left out of every mean."""
+        return cls(status="n/a", value=None)
+
+    @classmethod
+    def unknown(cls) -> Answer:
+        """No evidence: counts as not met (0), counted apart."""
+        return cls(status="unknown", value=0.0, source="none")
+
+    @property
+    def applicable(self) -> bool:
+        """False for N/A."""
+        return self.status != "n/a"
+
+    @property
+    def evidenced(self) -> bool:
+        """True for an answer other than N/A and unknown."""
+        return self.status not in ("n/a", "unknown")
+
+
+def _status_of(value: float) -> AnswerStatus:
+    if value >= 1.0:
+        return "met"
+    if value <= 0.0:
+        return "not-met"
+    return "partial"
+
+
+_UNKNOWN: Final = Answer.unknown()
+_NA: Final = Answer.na()
+
+
+def _resolve_one(model: MaturityModel, practice: Practice, raw: RawAnswer,
+                 path: str) -> Answer | Problem:
+    if isinstance(raw, bool):
+        return Answer.met() if raw else Answer.not_met()
+    if isinstance(raw, int | float):
+        if not math.isfinite(raw) or not 0.0 <= raw <= 1.0:
+            return Problem.error("invalid-value", path,
+                                 f"answer {raw!r} to {practice.id!r} is not in [0, 1]")
+        return Answer.partial(float(raw))
+    if isinstance(raw, str):
+        if practice.answer_set is not None:
+            try:
+                answer_set = model.answer_set(practice.answer_set)
+            except KeyError:
+                answer_set = None
+            if answer_set is not None:
+                value = answer_set.value_of(raw)
+                if value is not None:
+                    return Answer.partial(value, label=raw)
+        word = raw.strip().casefold()
+        if word in _NA_WORDS:
+            return _NA
+        if word in _YES_WORDS:
+            return Answer(status="met", value=1.0, label=raw)
+        if word in _NO_WORDS:
+            return Answer(status="not-met", value=0.0, label=raw)
+        if word in _UNKNOWN_WORDS:
+            return _UNKNOWN
+        allowed = "true, false, a number in [0, 1], 'n/a'"
+        if practice.answer_set is not None:
+            try:
+                labels = model.answer_set(practice.answer_set).labels
+                allowed += " or one of " + ", ".join(repr(x) for x in labels)
+            except KeyError:
+                pass
+        return Problem.error("invalid-value", path,
+                             f"answer {raw!r} to {practice.id!r} is not an answer: "
+                             f"use {allowed}")
+    return Problem.error("invalid-value", path,
+                         f"answer to {practice.id!r} has type {type(raw).__name__}")
+
+
+def answer_path(practice_id: str) -> str:
+    """The JSON path of an answer in an assessment document."""
+    return f"$.answers[{practice_id!r}]"
+
+
+def check_assessment(model: MaturityModel, assessment: Assessment, *,
+                     strict: bool = True) -> tuple[dict[str, Answer], tuple[Problem, ...]]:
+    """Resolve every answer and collect every problem (errors and warnings) on the way."""
+    problems: list[Problem] = []
+    if assessment.model != model.id:
+        problems.append(Problem.error(
+            "model-mismatch", "$.model",
+            f"the assessment is for model {assessment.model!r}, not {model.id!r}"))
+    if assessment.model_version is not None and assessment.model_version != model.version:
+        problems.append(Problem.error(
+            "model-mismatch", "$.model_version",
+            f"the assessment is for version {assessment.model_version!r} of "
+            f"{model.id!r}, not {model.version!r}"))
+    for name, value in assessment.observations.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+                value):
+            problems.append(Problem.error(
+                "invalid-value", f"$.observations[{name!r}]",
+                f"observation {name!r} must be a finite number, not {value!r}"))
+    resolved: dict[str, Answer] = {}
+    for practice_id, raw in assessment.answers.items():
+        path = answer_path(practice_id)
+        try:
+            practice = model.practice(practice_id)
+        except KeyError:
+            problems.append(Problem(
+                code="unknown-practice", severity="error" if strict else "warning", path=path,
+                message=f"model {model.id!r} has no practice {practice_id!r}"
+                + ("" if strict else "; the answer is dropped")))
+            continue
+        result = _resolve_one(model, practice, raw, path)
+        if isinstance(result, Problem):
+            problems.append(result)
+        else:
+            resolved[practice_id] = result
+    answers: dict[str, Answer] = {}
+    for practice in model.practices():
+        answer = resolved.get(practice.id)
+        if answer is None and practice.metric is not None:
+            observed = assessment.observations.get(practice.metric.name)
+            if isinstance(observed, int | float) and not isinstance(observed, bool) and (
+                    math.isfinite(observed)):
+                met = practice.metric.is_met(float(observed))
+                answer = Answer(status="met" if met else "not-met", value=1.0 if met else 0.0,
+                                source="metric")
+        answers[practice.id] = answer if answer is not None else _UNKNOWN
+    return answers, tuple(problems)
+
+
+def resolve_answers(model: MaturityModel, assessment: Assessment, *,
+                    strict: bool = True) -> dict[str, Answer]:
+    """Every practice of ``model`` with its resolved :class:`Answer`, in document order.
+
+    :param strict: when false, answers to practices the model lacks are dropped with a
+        :class:`UserWarning` instead of being an error.
+    :raises AssessmentValidationError: listing every bad answer, unknown practice and
+        model mismatch at once.
+
+    >>> from maturity_model import CapabilityItem, Domain, MaturityModel, Practice
+    >>> m = MaturityModel(id="m", domains=[Domain(id="d", items=[CapabilityItem(
+    ...     id="i", practices=[Practice(id="p1", level=1), Practice(id="p2", level=1)])])])
+    >>> answers = resolve_answers(m, Assessment(model="m", answers={"p1": "n/a"}))
+    >>> [(k, a.status) for k, a in answers.items()]
+    [('p1', 'n/a'), ('p2', 'unknown')]
+    """
+    answers, problems = check_assessment(model, assessment, strict=strict)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise AssessmentValidationError(errors)
+    if problems:
+        import warnings
+
+        warnings.warn("; ".join(str(p) for p in problems), UserWarning, stacklevel=2)
+    return answers

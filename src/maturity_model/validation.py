@@ -1,0 +1,293 @@
+"""``check``: every problem of a model (and optionally an assessment) at once.
+
+Each :class:`~maturity_model.Problem` has a stable code, a severity and the JSON path of
+the place in the model document where it is (``$.domains[0].items[2].practices[1].level``),
+the same path whether the model came from a file or was built in code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from maturity_model.errors import Problem
+from maturity_model.evidence import Assessment, check_assessment
+from maturity_model.graph import dependency_cycles, requirement_map
+from maturity_model.model import (
+    CapabilityItem,
+    Domain,
+    MaturityModel,
+    Node,
+    parse_requirement,
+)
+from maturity_model.rules import (
+    MetricBands,
+    Quantile,
+    Staircase,
+)
+
+__all__ = ["check"]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _walk(model: MaturityModel) -> Iterator[tuple[Node, str]]:
+    stack: list[tuple[Node, str]] = [
+        (d, f"$.domains[{i}]") for i, d in reversed(list(enumerate(model.domains)))]
+    while stack:
+        node, path = stack.pop()
+        yield node, path
+        if isinstance(node, Domain):
+            pending: list[tuple[Node, str]] = [
+                (d, f"{path}.domains[{i}]") for i, d in enumerate(node.domains)]
+            pending += [(it, f"{path}.items[{i}]") for i, it in enumerate(node.items)]
+            stack.extend(reversed(pending))
+
+
+class _Checker:
+    def __init__(self, model: MaturityModel) -> None:
+        self.model = model
+        self.problems: list[Problem] = []
+        self.scale_values = set(model.scale.values)
+
+    def add(self, code: str, path: str, message: str) -> None:
+        self.problems.append(Problem.error(code, path, message))
+
+    def string(self, value: object, path: str, *, empty_ok: bool = False) -> bool:
+        if not isinstance(value, str):
+            self.add("invalid-value", path, f"must be a string, not {value!r}")
+            return False
+        if not empty_ok and not value.strip():
+            self.add("invalid-value", path, "must not be empty")
+            return False
+        return True
+
+    def weight(self, value: object, path: str) -> None:
+        if not _is_number(value) or not math.isfinite(value) or value <= 0:  # type: ignore[operator, arg-type]
+            self.add("invalid-value", path, f"weight must be a finite number > 0, not {value!r}")
+
+    def scale(self) -> None:
+        levels = self.model.scale.levels
+        if not levels:
+            self.add("invalid-value", "$.scale", "the scale has no levels")
+            return
+        for i, level in enumerate(levels):
+            if not isinstance(level.value, int) or isinstance(level.value, bool):
+                self.add("invalid-value", f"$.scale[{i}].value",
+                         f"a level value must be an integer, not {level.value!r}")
+            self.string(level.name, f"$.scale[{i}].name", empty_ok=True)
+        if not self.model.scale.is_consecutive():
+            values = ", ".join(str(v) for v in self.model.scale.values)
+            self.add("invalid-value", "$.scale",
+                     f"level values must be consecutive integers starting at 0 or 1, "
+                     f"not {values}")
+
+    def rule(self, rule: Any, path: str, *, role: str) -> None:
+        method = "evaluate_item" if role == "item" else "aggregate"
+        if not hasattr(rule, method):
+            kind = getattr(rule, "kind", type(rule).__name__)
+            self.add("invalid-value", f"{path}.kind",
+                     f"{kind!r} is not an {role} rule")
+            return
+        if isinstance(rule, Staircase):
+            t = rule.threshold
+            if not _is_number(t) or not 0 < t <= 1:
+                self.add("invalid-value", f"{path}.threshold",
+                         f"threshold must be in (0, 1], not {t!r}")
+        elif isinstance(rule, Quantile):
+            if not _is_number(rule.q) or not 0 <= rule.q <= 1:
+                self.add("invalid-value", f"{path}.q", f"q must be in [0, 1], not {rule.q!r}")
+        elif isinstance(rule, MetricBands):
+            self.string(rule.metric, f"{path}.metric")
+            if rule.better not in ("higher", "lower"):
+                self.add("invalid-value", f"{path}.better",
+                         f"better must be 'higher' or 'lower', not {rule.better!r}")
+            if not rule.bounds:
+                self.add("invalid-value", f"{path}.bounds", "bounds must name at least one level")
+            for level, bound in rule.bounds.items():
+                if level not in self.scale_values:
+                    self.add("level-off-scale", f"{path}.bounds[{level}]",
+                             f"{level} is not on the scale {self.scale_text()}")
+                if not _is_number(bound) or math.isnan(bound):
+                    self.add("invalid-value", f"{path}.bounds[{level}]",
+                             f"a bound must be a number, not {bound!r}")
+
+    def scale_text(self) -> str:
+        values = self.model.scale.values
+        return f"{values[0]}..{values[-1]}" if values else "(empty)"
+
+    def answer_sets(self) -> set[str]:
+        ids: set[str] = set()
+        for i, answer_set in enumerate(self.model.answer_sets):
+            path = f"$.answer_sets[{answer_set.id!r}]"
+            if answer_set.id in ids:
+                self.add("duplicate-id", path, f"answer set {answer_set.id!r} is defined twice")
+            ids.add(answer_set.id)
+            if not answer_set.options:
+                self.add("invalid-value", path, "an answer set needs at least one label")
+            labels: set[str] = set()
+            for j, option in enumerate(answer_set.options):
+                if not self.string(option.label, f"{path}[{j}].label"):
+                    continue
+                if option.label in labels:
+                    self.add("duplicate-id", f"{path}[{j}].label",
+                             f"label {option.label!r} appears twice")
+                labels.add(option.label)
+                v = option.value
+                if not _is_number(v) or not 0 <= v <= 1:
+                    self.add("invalid-value", f"{path}[{j}].value",
+                             f"value must be in [0, 1], not {v!r}")
+            del i
+        return ids
+
+    def run(self) -> list[Problem]:
+        model = self.model
+        self.string(model.id, "$.id")
+        self.string(model.version, "$.version", empty_ok=True)
+        self.scale()
+        self.rule(model.rules.item, "$.rules.item", role="item")
+        self.rule(model.rules.domain, "$.rules.domain", role="aggregation")
+        if model.dependencies not in ("ignore", "report", "enforce"):
+            self.add("invalid-value", "$.dependencies",
+                     f"must be 'ignore', 'report' or 'enforce', not {model.dependencies!r}")
+        answer_set_ids = self.answer_sets()
+        seen: dict[str, str] = {model.id: "$.id"} if isinstance(model.id, str) else {}
+
+        def claim(identifier: object, path: str, what: str) -> None:
+            if not self.string(identifier, path):
+                return
+            assert isinstance(identifier, str)
+            if identifier in seen:
+                self.add("duplicate-id", path,
+                         f"{what} id {identifier!r} is already used at {seen[identifier]}")
+            else:
+                seen[identifier] = path
+
+        items: list[tuple[CapabilityItem, str]] = []
+        for node, path in _walk(model):
+            claim(node.id, f"{path}.id", "domain" if isinstance(node, Domain) else "item")
+            self.string(node.name, f"{path}.name", empty_ok=True)
+            self.weight(node.weight, f"{path}.weight")
+            if isinstance(node, Domain):
+                if node.rule is not None:
+                    self.rule(node.rule, f"{path}.rule", role="aggregation")
+                continue
+            items.append((node, path))
+            if node.rule is not None:
+                self.rule(node.rule, f"{path}.rule", role="item")
+            rule = model.item_rule(node)
+            if not node.practices and not isinstance(rule, MetricBands):
+                self.add("empty-item", f"{path}.practices",
+                         f"item {node.id!r} has no practices and can never be assessed")
+            for j, practice in enumerate(node.practices):
+                ppath = f"{path}.practices[{j}]"
+                claim(practice.id, f"{ppath}.id", "practice")
+                level = practice.level
+                if not isinstance(level, int) or isinstance(level, bool):
+                    self.add("invalid-value", f"{ppath}.level",
+                             f"level must be an integer, not {level!r}")
+                elif level not in self.scale_values:
+                    self.add("level-off-scale", f"{ppath}.level",
+                             f"{level} is not on the scale {self.scale_text()}")
+                self.string(practice.text, f"{ppath}.text", empty_ok=True)
+                self.weight(practice.weight, f"{ppath}.weight")
+                if not isinstance(practice.mandatory, bool):
+                    self.add("invalid-value", f"{ppath}.mandatory",
+                             f"mandatory must be true or false, not {practice.mandatory!r}")
+                if practice.answer_set is not None and practice.answer_set not in answer_set_ids:
+                    self.add("unresolved-reference", f"{ppath}.answer_set",
+                             f"no answer set {practice.answer_set!r}")
+                if practice.effort is not None and (
+                        not _is_number(practice.effort) or not math.isfinite(practice.effort)
+                        or practice.effort < 0):
+                    self.add("invalid-value", f"{ppath}.effort",
+                             f"effort must be a finite number >= 0, not {practice.effort!r}")
+                if practice.metric is not None:
+                    self.string(practice.metric.name, f"{ppath}.metric.name")
+                    t = practice.metric.threshold
+                    if not _is_number(t) or not math.isfinite(t):
+                        self.add("invalid-value", f"{ppath}.metric.threshold",
+                                 f"threshold must be a finite number, not {t!r}")
+                    if practice.metric.better not in ("higher", "lower"):
+                        self.add("invalid-value", f"{ppath}.metric.better",
+                                 "better must be 'higher' or 'lower'")
+        self.requirements(items)
+        return self.problems
+
+    def requirements(self, items: list[tuple[CapabilityItem, str]]) -> None:
+        model = self.model
+        index = model._index
+        for item, path in items:
+            for j, practice in enumerate(item.practices):
+                for k, requirement in enumerate(practice.requires):
+                    rpath = f"{path}.practices[{j}].requires[{k}]"
+                    if not isinstance(requirement, str):
+                        self.add("invalid-value", rpath,
+                                 f"a requirement must be a string, not {requirement!r}")
+                        continue
+                    if requirement in index.practices:
+                        required_level = index.practices[requirement].level
+                    else:
+                        target, level = parse_requirement(requirement)
+                        if level is None:
+                            self.add("unresolved-reference", rpath,
+                                     f"no practice {requirement!r} (an item is required as "
+                                     f"'item-id@level')")
+                            continue
+                        if not isinstance(index.nodes.get(target), CapabilityItem):
+                            self.add("unresolved-reference", rpath,
+                                     f"no capability item {target!r} for {requirement!r}")
+                            continue
+                        if level not in self.scale_values:
+                            self.add("level-off-scale", rpath,
+                                     f"{level} in {requirement!r} is not on the scale "
+                                     f"{self.scale_text()}")
+                            continue
+                        required_level = level
+                    if (isinstance(required_level, int) and isinstance(practice.level, int)
+                            and required_level > practice.level):
+                        self.add("level-inversion", rpath,
+                                 f"{practice.id!r} (level {practice.level}) requires "
+                                 f"{requirement!r} at level {required_level}")
+        if any(p.requires for p in model.practices()):
+            requirement_map(model)
+            for cycle in dependency_cycles(model):
+                self.add("dependency-cycle", model.path_of(cycle[0]) + ".requires",
+                         "dependency cycle: " + " → ".join(cycle))
+
+
+def check(model: MaturityModel, assessment: Assessment | None = None, *,
+          strict: bool = True) -> tuple[Problem, ...]:
+    """Every problem of ``model`` (and of ``assessment`` against it), errors and warnings.
+
+    Nothing is raised for problems in the model: they are returned. With an assessment,
+    its problems (paths into the assessment document) follow the model's.
+
+    >>> from maturity_model import CapabilityItem, Domain, MaturityModel, Practice
+    >>> m = MaturityModel(id="m", domains=[Domain(id="d", items=[
+    ...     CapabilityItem(id="i", practices=[Practice(id="p", level=9, requires=["q"])]),
+    ...     CapabilityItem(id="i")])])
+    >>> for p in check(m):
+    ...     print(p.code, p.path)
+    level-off-scale $.domains[0].items[0].practices[0].level
+    duplicate-id $.domains[0].items[1].id
+    empty-item $.domains[0].items[1].practices
+    unresolved-reference $.domains[0].items[0].practices[0].requires[0]
+    """
+    problems = _Checker(model).run()
+    if assessment is not None:
+        _, assessment_problems = check_assessment(model, assessment, strict=strict)
+        problems.extend(assessment_problems)
+    return tuple(problems)
+
+
+def model_errors(model: MaturityModel) -> tuple[Problem, ...]:
+    """The error-level problems of a model, computed once per model object."""
+    cached = model._cache.get("errors")
+    if cached is None:
+        cached = model._cache["errors"] = tuple(
+            p for p in check(model) if p.severity == "error")
+    return cached  # type: ignore[no-any-return]
