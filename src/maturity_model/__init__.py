@@ -30,6 +30,7 @@ from maturity_model.model import (
     ModelRules,
     Practice,
 )
+from maturity_model.profile import Counts, PracticeResult, Profile, Result, Violation
 from maturity_model.rules import (
     LevelSum,
     Mean,
@@ -41,6 +42,7 @@ from maturity_model.rules import (
     Sum,
     default_registry,
 )
+from maturity_model.scoring import score
 from maturity_model.serialization import (
     dump_assessment,
     dump_model,
@@ -56,6 +58,7 @@ __all__ = [
     "Assessment",
     "AssessmentValidationError",
     "CapabilityItem",
+    "Counts",
     "DependencyCycleError",
     "Domain",
     "IncompatibleProfilesError",
@@ -71,17 +74,22 @@ __all__ = [
     "ModelRules",
     "ModelValidationError",
     "Practice",
+    "PracticeResult",
     "Problem",
+    "Profile",
     "Quantile",
+    "Result",
     "RuleRegistry",
     "Staircase",
     "Sum",
     "UnknownNodeError",
     "ValidationError",
+    "Violation",
     "check",
     "default_registry",
     "dump_assessment",
     "dump_model",
     "load_assessment",
     "load_model",
+    "score",
 ]

@@ -68,7 +68,7 @@ def _nx_graph(model: MaturityModel) -> nx.DiGraph[Any]:
 
     cached = model._cache.get("nx_graph")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     graph: nx.DiGraph[Any] = nx.DiGraph()
     requirements = requirement_map(model)
     graph.add_nodes_from(requirements)

@@ -7,6 +7,7 @@ level 1 is at level 0, even though 0 is not one of the scale's own levels.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
@@ -134,5 +135,5 @@ class LevelScale:
         """
         values: Sequence[int] = self.values
         return bool(values) and values[0] in (0, 1) and all(
-            b == a + 1 for a, b in zip(values, values[1:], strict=False)
+            b == a + 1 for a, b in itertools.pairwise(values)
         )

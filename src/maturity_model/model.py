@@ -308,7 +308,7 @@ class MaturityModel:
         index = self._cache.get("index")
         if index is None:
             index = self._cache["index"] = _build_index(self)
-        return index  # type: ignore[no-any-return]
+        return index
 
     # lookups ----------------------------------------------------------------------
 

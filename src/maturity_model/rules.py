@@ -1,5 +1,7 @@
-"""Scoring rules: item rules (practices of one item → item result) and aggregation rules
-(child results → domain result).
+"""Scoring rules: item rules and aggregation rules.
+
+Item rules turn the practices of one item into the item's result; aggregation rules turn
+child results into a domain's result.
 
 A rule is a frozen, serializable object with a fixed ``kind`` tag, the name it has in
 model files (``{kind: staircase, threshold: 0.8}``). The semantics are those of DESIGN §2:

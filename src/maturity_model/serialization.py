@@ -95,7 +95,7 @@ def _construct_mapping(loader: _SafeLoader, node: yaml.MappingNode) -> dict[Any,
     loader.flatten_mapping(node)
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
         except TypeError:
@@ -105,7 +105,7 @@ def _construct_mapping(loader: _SafeLoader, node: yaml.MappingNode) -> dict[Any,
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        result[key] = loader.construct_object(value_node, deep=True)
     return result
 
 
@@ -113,7 +113,7 @@ _SafeLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
 def _yaml_load(text: str) -> Any:
-    return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_SafeLoader)
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -186,7 +186,7 @@ def read_document(path: str | os.PathLike[str], file_format: FileFormat | None =
 # --------------------------------------------------------------------------- converter
 
 
-class _Problems(Exception):
+class _ProblemsError(Exception):
     """Problems found inside a hook, with paths relative to the hooked value."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -268,7 +268,7 @@ def _structure_str_map(value: Any, _: type) -> Mapping[str, str]:
         else:
             result[key] = item
     if problems:
-        raise _Problems(problems)
+        raise _ProblemsError(problems)
     return MappingProxyType(result)
 
 
@@ -295,7 +295,7 @@ def _structure_bounds(value: Any, _: type) -> Mapping[int, float]:
                                           f"level {level} has two bounds"))
         result[level] = bound
     if problems:
-        raise _Problems(problems)
+        raise _ProblemsError(problems)
     return MappingProxyType(dict(sorted(result.items())))
 
 
@@ -314,7 +314,7 @@ def _structure_answers(value: Any, _: type) -> Mapping[str, RawAnswer]:
         else:
             result[key] = answer
     if problems:
-        raise _Problems(problems)
+        raise _ProblemsError(problems)
     return result
 
 
@@ -333,13 +333,13 @@ def _structure_observations(value: Any, _: type) -> Mapping[str, float]:
         else:
             result[key] = observed
     if problems:
-        raise _Problems(problems)
+        raise _ProblemsError(problems)
     return result
 
 
 def problems_from_exception(exc: BaseException, path: str = "$") -> list[Problem]:
     """Flatten a cattrs structuring error into problems with JSON paths."""
-    if isinstance(exc, _Problems):
+    if isinstance(exc, _ProblemsError):
         return [attrs.evolve(p, path=path + p.path) for p in exc.problems]
     if isinstance(exc, ForbiddenExtraKeysError):
         return [Problem.error("unknown-field", f"{path}.{key}", f"unknown field {key!r}")
@@ -359,12 +359,12 @@ def problems_from_exception(exc: BaseException, path: str = "$") -> list[Problem
         return found
     if isinstance(exc, IterableValidationError):
         with_index, without_index = exc.group_exceptions()
-        found = []
-        for sub, note in with_index:
-            found.extend(problems_from_exception(sub, f"{path}[{note.index}]"))
+        items: list[Problem] = []
+        for sub, index_note in with_index:
+            items.extend(problems_from_exception(sub, f"{path}[{index_note.index}]"))
         for sub in without_index:
-            found.extend(problems_from_exception(sub, path))
-        return found
+            items.extend(problems_from_exception(sub, path))
+        return items
     if isinstance(exc, BaseExceptionGroup):
         return [p for sub in exc.exceptions for p in problems_from_exception(sub, path)]
     message = str(exc) or type(exc).__name__
@@ -381,9 +381,9 @@ def _rule_hooks(converter: cattrs.Converter, registry: RuleRegistry) -> None:
     def structure_rule(value: Any, kinds: Mapping[str, type[Any]], role: str) -> Any:
         mapping = _mapping(value)
         kind = mapping.get("kind")
-        if kind not in kinds:
+        if not isinstance(kind, str) or kind not in kinds:
             known = ", ".join(sorted(kinds))
-            raise _Problems([Problem.error(
+            raise _ProblemsError([Problem.error(
                 "invalid-value", ".kind",
                 f"{kind!r} is not an {role} rule kind; known kinds: {known}")])
         body = {k: v for k, v in mapping.items() if k != "kind"}
@@ -428,7 +428,7 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
         lambda t: t == Mapping[str, float], _structure_observations)
     converter.register_unstructure_hook_func(
         lambda t: t in (Mapping[str, str], Mapping[str, float], Mapping[str, RawAnswer]),
-        lambda m: dict(m))
+        dict)
     converter.register_unstructure_hook_func(
         lambda t: t == Mapping[int, float], lambda m: {int(k): v for k, v in m.items()})
 
@@ -452,10 +452,10 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
             try:
                 result.append(AnswerSet(id=key, options=converter.structure(
                     options, tuple[AnswerOption, ...])))
-            except Exception as exc:  # noqa: BLE001 - turned into problems with paths
+            except Exception as exc:
                 problems.extend(problems_from_exception(exc, _key_path(key)))
         if problems:
-            raise _Problems(problems)
+            raise _ProblemsError(problems)
         return tuple(result)
 
     converter.register_structure_hook_func(
@@ -479,7 +479,7 @@ def _structure(doc: Any, cls: type[T], converter: cattrs.Converter,
                error: type[ValidationError]) -> T:
     try:
         return converter.structure(doc, cls)
-    except (ClassValidationError, _Problems, ValueError, TypeError, KeyError) as exc:
+    except (ClassValidationError, _ProblemsError, ValueError, TypeError, KeyError) as exc:
         raise error(problems_from_exception(exc)) from None
 
 
@@ -660,9 +660,9 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
 
 
 def loads_assessment(text: str, file_format: FileFormat = "yaml") -> Assessment:
-    """Read an assessment from text.
+    r"""Read an assessment from text.
 
-    >>> loads_assessment("model: m\\nanswers: {p: no, q: n/a}").answers["p"]
+    >>> loads_assessment("model: m\nanswers: {p: no, q: n/a}").answers["p"]
     'no'
     """
     return assessment_from_dict(parse_text(text, file_format))

@@ -194,7 +194,8 @@ class _Checker:
                              f"{level} is not on the scale {self.scale_text()}")
                 self.string(practice.text, f"{ppath}.text", empty_ok=True)
                 self.weight(practice.weight, f"{ppath}.weight")
-                if not isinstance(practice.mandatory, bool):
+                mandatory: object = practice.mandatory
+                if not isinstance(mandatory, bool):
                     self.add("invalid-value", f"{ppath}.mandatory",
                              f"mandatory must be true or false, not {practice.mandatory!r}")
                 if practice.answer_set is not None and practice.answer_set not in answer_set_ids:
@@ -222,7 +223,8 @@ class _Checker:
         index = model._index
         for item, path in items:
             for j, practice in enumerate(item.practices):
-                for k, requirement in enumerate(practice.requires):
+                requires: tuple[object, ...] = practice.requires
+                for k, requirement in enumerate(requires):
                     rpath = f"{path}.practices[{j}].requires[{k}]"
                     if not isinstance(requirement, str):
                         self.add("invalid-value", rpath,
@@ -290,4 +292,4 @@ def model_errors(model: MaturityModel) -> tuple[Problem, ...]:
     if cached is None:
         cached = model._cache["errors"] = tuple(
             p for p in check(model) if p.severity == "error")
-    return cached  # type: ignore[no-any-return]
+    return cached

@@ -1,0 +1,84 @@
+"""Plain-text explanations of results (``Profile.explain``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from maturity_model.profile import Profile, Result
+
+_RULE_WORDS = {
+    "mean": "the weighted mean of its children",
+    "minimum": "the minimum over its children",
+    "quantile": "a quantile of its children",
+    "sum": "the sum of its children",
+}
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f} %"
+
+
+def _list(ids: tuple[str, ...], limit: int = 6) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _headline(profile: Profile, result: Result) -> str:
+    title = result.node_id if result.name in ("", result.node_id) else (
+        f"{result.node_id} ({result.name})")
+    if result.score is None or result.level is None:
+        return f"{title}: not assessed (no answer other than n/a or unknown)"
+    name = profile.level_name(result.level)
+    named = f"level {result.level}" + (f" {name}" if name else "")
+    return f"{title}: {named}, score {result.score:.2f}"
+
+
+def _item_lines(profile: Profile, result: Result) -> list[str]:
+    lines: list[str] = []
+    level = result.level
+    if result.rule == "metric-bands":
+        if level is not None:
+            lines.append("level from the metric observation's band")
+        return lines
+    steps: list[str] = []
+    for value, mean in result.coverage.items():
+        if level is not None and value <= level:
+            steps.append(f"level {value}: " + ("no applicable practice" if mean is None
+                                                else f"{_percent(mean)} met"))
+        elif level is not None and value == level + 1:
+            text = f"level {value} at " + (_percent(mean) if mean is not None else "0 %")
+            if result.missing:
+                text += f": missing {_list(result.missing)}"
+            steps.append(text)
+    lines.extend(steps)
+    c = result.counts
+    lines.append(f"evidence: {c.met} met, {c.partial} partial, {c.not_met} not met, "
+                 f"{c.na} n/a, {c.unknown} unknown")
+    lines.extend(f"blocked: {b}" for b in result.blocked)
+    lines.extend(f"violation: {v}" for v in result.violations)
+    return lines
+
+
+def _domain_lines(profile: Profile, result: Result) -> list[str]:
+    children = profile.children(result.node_id)
+    assessed = [c for c in children if c.score is not None]
+    lines = [f"{_RULE_WORDS.get(result.rule, result.rule + ' of its children')}: "
+             f"{len(assessed)} of {len(children)} children assessed"]
+    if result.limited_by and result.level is not None:
+        lowest = profile[result.limited_by[0]].level
+        lines.append(f"lowest child level {lowest}: {_list(result.limited_by)}")
+    c = result.counts
+    lines.append(f"evidence: {c.met} met, {c.partial} partial, {c.not_met} not met, "
+                 f"{c.na} n/a, {c.unknown} unknown")
+    return lines
+
+
+def explain(profile: Profile, node_id: str) -> str:
+    """The explanation text of one node."""
+    result = profile[node_id]
+    lines = [_headline(profile, result)]
+    body = _item_lines(profile, result) if result.kind == "item" else _domain_lines(
+        profile, result)
+    lines.extend(f"  {line}" for line in body)
+    return "\n".join(lines)

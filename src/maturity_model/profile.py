@@ -1,0 +1,254 @@
+"""Results and profiles: what scoring produces.
+
+A :class:`Profile` holds one :class:`Result` per node (the model root, every domain, every
+capability item) and one :class:`PracticeResult` per practice. It is immutable and
+self-contained: it can be written to JSON and read back without the model.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+
+from maturity_model.errors import UnknownNodeError
+from maturity_model.evidence import AnswerStatus
+from maturity_model.levels import LevelScale
+
+__all__ = [
+    "Blocked",
+    "Counts",
+    "NodeKind",
+    "PracticeResult",
+    "Profile",
+    "Result",
+    "Violation",
+]
+
+NodeKind = Literal["model", "domain", "item"]
+
+
+def _frozen_map(values: Mapping[Any, Any] | None) -> Mapping[Any, Any]:
+    return MappingProxyType(dict(values or {}))
+
+
+def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class Counts:
+    """How many practices have each kind of answer (after dependency enforcement).
+
+    >>> c = Counts(met=3, partial=1, not_met=2, na=1, unknown=4)
+    >>> c.total, c.evidenced
+    (11, 6)
+    """
+
+    met: int = 0
+    partial: int = 0
+    not_met: int = 0
+    na: int = 0
+    unknown: int = 0
+
+    @property
+    def total(self) -> int:
+        """All practices counted."""
+        return self.met + self.partial + self.not_met + self.na + self.unknown
+
+    @property
+    def evidenced(self) -> int:
+        """Practices with an answer other than N/A and unknown."""
+        return self.met + self.partial + self.not_met
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(met=self.met + other.met, partial=self.partial + other.partial,
+                      not_met=self.not_met + other.not_met, na=self.na + other.na,
+                      unknown=self.unknown + other.unknown)
+
+
+@attrs.frozen(kw_only=True)
+class Violation:
+    """A practice with credit whose prerequisite is not met.
+
+    :param practice: the practice that has a value above 0.
+    :param requirement: the requirement as written (a practice id or ``item@L``).
+    :param unmet: the prerequisite practices that are not met.
+    """
+
+    practice: str
+    requirement: str
+    unmet: tuple[str, ...] = attrs.field(converter=_tuple)
+
+    def __str__(self) -> str:
+        return (f"{self.practice} requires {self.requirement}, which is not met "
+                f"({', '.join(self.unmet)})")
+
+
+@attrs.frozen(kw_only=True)
+class Blocked:
+    """A practice counted as not met because its prerequisites are not (policy ``enforce``).
+
+    :param by: its direct prerequisites that are not met or are blocked themselves.
+    """
+
+    practice: str
+    by: tuple[str, ...] = attrs.field(converter=_tuple)
+
+    def __str__(self) -> str:
+        return f"{self.practice} is blocked by {', '.join(self.by)}"
+
+
+@attrs.frozen(kw_only=True)
+class PracticeResult:
+    """One practice in a profile: its answer as given and the value that was scored.
+
+    :param status: the resolved answer's status (before enforcement).
+    :param value: the value scored (after enforcement); ``None`` for N/A.
+    :param blocked_by: set when ``enforce`` counted the practice as not met.
+    """
+
+    practice_id: str
+    item_id: str
+    level: int
+    status: AnswerStatus
+    value: float | None
+    weight: float = 1.0
+    blocked_by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+
+    @property
+    def met(self) -> bool:
+        """Fully met after enforcement."""
+        return self.value is not None and self.value >= 1.0
+
+
+@attrs.frozen(kw_only=True)
+class Result:
+    """The result of one node: score, level, coverage, counts and why.
+
+    :param node_id: the node's id (the model id for the root).
+    :param kind: ``"model"``, ``"domain"`` or ``"item"``.
+    :param score: the score; ``None`` when not assessed.
+    :param level: the level; ``None`` when not assessed.
+    :param coverage: ``m(L)`` per scale level (for a domain: pooled over all practices
+        below it); ``None`` where the level has no applicable practice.
+    :param counts: answers by kind, over every practice at or below the node.
+    :param missing: items: the practices of the next level that are not fully met.
+    :param limited_by: domains: the assessed children at the lowest child level.
+    :param violations: items: unmet prerequisites of practices with credit.
+    :param blocked: items: practices ``enforce`` counted as not met.
+    """
+
+    node_id: str
+    kind: NodeKind
+    name: str = ""
+    parent: str | None = None
+    rule: str = ""
+    score: float | None = None
+    level: int | None = None
+    coverage: Mapping[int, float | None] = attrs.field(factory=dict, converter=_frozen_map,
+                                                       hash=False)
+    counts: Counts = attrs.field(factory=Counts)
+    missing: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    limited_by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    violations: tuple[Violation, ...] = attrs.field(default=(), converter=_tuple)
+    blocked: tuple[Blocked, ...] = attrs.field(default=(), converter=_tuple)
+
+    @property
+    def assessed(self) -> bool:
+        """Whether the node has a score (at least one answer other than N/A and unknown)."""
+        return self.score is not None
+
+
+@attrs.frozen(kw_only=True)
+class Profile:
+    """The results of every node for one assessment.
+
+    ``profile[node_id]`` gives a :class:`Result`; ``profile.overall`` the root's.
+    Iterating yields the results, root first, then every node parents before children.
+    """
+
+    model_id: str
+    model_version: str = ""
+    subject: str = ""
+    date: datetime.date | None = None
+    dependencies: str = "report"
+    scale: LevelScale = attrs.field(factory=lambda: LevelScale.range(1, 5))
+    results: Mapping[str, Result] = attrs.field(converter=_frozen_map, hash=False)
+    practices: Mapping[str, PracticeResult] = attrs.field(factory=dict, converter=_frozen_map,
+                                                          hash=False)
+
+    @property
+    def overall(self) -> Result:
+        """The model root's result."""
+        return self.results[self.model_id]
+
+    def __getitem__(self, node_id: str) -> Result:
+        try:
+            return self.results[node_id]
+        except KeyError:
+            raise UnknownNodeError(node_id, "node") from None
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.results
+
+    def __iter__(self) -> Iterator[Result]:
+        return iter(self.results.values())
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def items(self) -> tuple[Result, ...]:
+        """The results of the capability items, in document order."""
+        return tuple(r for r in self.results.values() if r.kind == "item")
+
+    def domains(self) -> tuple[Result, ...]:
+        """The results of the domains, parents before children."""
+        return tuple(r for r in self.results.values() if r.kind == "domain")
+
+    def children(self, node_id: str) -> tuple[Result, ...]:
+        """The results of a node's children, in document order."""
+        self[node_id]
+        return tuple(r for r in self.results.values() if r.parent == node_id)
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        """Every dependency violation, in document order."""
+        return tuple(v for r in self.items() for v in r.violations)
+
+    @property
+    def blocked(self) -> tuple[Blocked, ...]:
+        """Every practice that ``enforce`` counted as not met."""
+        return tuple(b for r in self.items() for b in r.blocked)
+
+    @property
+    def counts(self) -> Counts:
+        """Answers by kind over the whole model: how much of the profile rests on evidence."""
+        return self.overall.counts
+
+    def level_name(self, level: int | None) -> str:
+        """The scale's name for a level (``"not assessed"`` for ``None``)."""
+        if level is None:
+            return "not assessed"
+        try:
+            return self.scale.name(level)
+        except KeyError:
+            return ""
+
+    def explain(self, node_id: str | None = None) -> str:
+        """A short text a person can read: why the node has its level and score.
+
+        :param node_id: the node; the model root when omitted.
+        """
+        from maturity_model._explain import explain
+
+        return explain(self, self.model_id if node_id is None else node_id)
+
+    def __repr__(self) -> str:
+        o = self.overall
+        score = "not assessed" if o.score is None else f"score {o.score:.2f}, level {o.level}"
+        return (f"Profile(model={self.model_id!r}, version={self.model_version!r}, "
+                f"subject={self.subject!r}, {score}, nodes={len(self.results)})")
