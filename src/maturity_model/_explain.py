@@ -30,7 +30,7 @@ def _headline(profile: Profile, result: Result) -> str:
     if result.score is None or result.level is None:
         return f"{title}: not assessed (no answer other than n/a or unknown)"
     name = profile.level_name(result.level)
-    named = f"level {result.level}" + (f" {name}" if name else "")
+    named = f"level {result.level}" + (f" ({name})" if name else "")
     return f"{title}: {named}, score {result.score:.2f}"
 
 

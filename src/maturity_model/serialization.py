@@ -38,6 +38,7 @@ from maturity_model.errors import (
     DependencyCycleError,
     ModelValidationError,
     Problem,
+    ProfileValidationError,
     ValidationError,
 )
 from maturity_model.evidence import ASSESSMENT_FORMAT, Assessment, RawAnswer
@@ -48,6 +49,7 @@ from maturity_model.model import (
     AnswerSet,
     MaturityModel,
 )
+from maturity_model.profile import PracticeResult, Profile, Result
 from maturity_model.rules import AggregationRule, ItemRule, RuleRegistry, default_registry
 
 __all__ = [
@@ -56,12 +58,16 @@ __all__ = [
     "assessment_to_dict",
     "dump_assessment",
     "dump_model",
+    "dump_profile",
     "load_assessment",
     "load_model",
+    "load_profile",
     "loads_assessment",
     "loads_model",
     "model_from_dict",
     "model_to_dict",
+    "profile_from_dict",
+    "profile_to_dict",
 ]
 
 FileFormat = Literal["yaml", "json", "toml"]
@@ -452,7 +458,7 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
             try:
                 result.append(AnswerSet(id=key, options=converter.structure(
                     options, tuple[AnswerOption, ...])))
-            except Exception as exc:
+            except Exception as exc:  # every failure becomes problems with paths
                 problems.extend(problems_from_exception(exc, _key_path(key)))
         if problems:
             raise _ProblemsError(problems)
@@ -464,7 +470,48 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
         lambda t: t == tuple[AnswerSet, ...],
         lambda sets: {s.id: [converter.unstructure(o) for o in s.options] for s in sets})
     _rule_hooks(converter, registry)
+    _profile_hooks(converter)
     return converter
+
+
+def _structure_coverage(value: Any, _: type) -> Mapping[int, float | None]:
+    result: dict[int, float | None] = {}
+    for key, item in _mapping(value).items():
+        if isinstance(key, bool) or not (isinstance(key, int) or (
+                isinstance(key, str) and re.fullmatch(r"-?\d+", key))):
+            raise ValueError(f"a coverage key must be a level, not {key!r}")
+        if item is not None and (isinstance(item, bool) or not isinstance(item, int | float)):
+            raise ValueError(f"a coverage value must be a number or null, not {item!r}")
+        result[int(key)] = item
+    return MappingProxyType(result)
+
+
+def _profile_hooks(converter: cattrs.Converter) -> None:
+    converter.register_structure_hook_func(
+        lambda t: t == Mapping[int, float | None], _structure_coverage)
+    converter.register_unstructure_hook_func(
+        lambda t: t == Mapping[int, float | None],
+        lambda m: {str(k): v for k, v in m.items()})
+
+    def structure_results(value: Any, _: type) -> Mapping[str, Result]:
+        if not isinstance(value, list):
+            raise ValueError(f"must be a list of results, not {_type_name(value)}")
+        results = converter.structure(value, tuple[Result, ...])
+        return MappingProxyType({r.node_id: r for r in results})
+
+    def structure_practices(value: Any, _: type) -> Mapping[str, PracticeResult]:
+        if not isinstance(value, list):
+            raise ValueError(f"must be a list of practices, not {_type_name(value)}")
+        practices = converter.structure(value, tuple[PracticeResult, ...])
+        return MappingProxyType({p.practice_id: p for p in practices})
+
+    converter.register_structure_hook_func(
+        lambda t: t == Mapping[str, Result], structure_results)
+    converter.register_structure_hook_func(
+        lambda t: t == Mapping[str, PracticeResult], structure_practices)
+    converter.register_unstructure_hook_func(
+        lambda t: t in (Mapping[str, Result], Mapping[str, PracticeResult]),
+        lambda m: [converter.unstructure(v) for v in m.values()])
 
 
 def converter_for(registry: RuleRegistry | None = None) -> cattrs.Converter:
@@ -702,3 +749,71 @@ def dump_assessment(assessment: Assessment, path: str | os.PathLike[str] | None 
     if path is not None:
         write_atomic(path, text)
     return text
+
+
+# --------------------------------------------------------------------------- profiles
+
+PROFILE_FORMAT: Final = "maturity-profile/1"
+
+
+def profile_to_dict(profile: Profile) -> dict[str, Any]:
+    """The document form of a profile (JSON-ready)."""
+    body = converter_for(None).unstructure(profile)
+    body["scale"] = converter_for(None).unstructure(profile.scale)
+    return {"format": PROFILE_FORMAT, **body}
+
+
+def profile_from_dict(doc: Any) -> Profile:
+    """Build a profile from its document form.
+
+    :raises ProfileValidationError: listing every problem.
+    """
+    body = _take_format(doc, PROFILE_FORMAT, ProfileValidationError)
+    profile = _structure(body, Profile, converter_for(None), ProfileValidationError)
+    if profile.model_id not in profile.results:
+        raise ProfileValidationError([Problem.error(
+            "invalid-value", "$.results", f"no result for the model root {profile.model_id!r}")])
+    return profile
+
+
+def dump_profile(profile: Profile, path: str | os.PathLike[str] | None = None) -> str:
+    """Serialize a profile to JSON; write it to ``path`` (atomically) when given.
+
+    The output is deterministic: the same profile always gives the same bytes.
+
+    >>> import maturity_model as mm
+    >>> m = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+    ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
+    >>> p = mm.score(m, mm.Assessment(model="m", answers={"p": True}))
+    >>> load_profile_text(dump_profile(p)) == p
+    True
+    """
+    text = json.dumps(profile_to_dict(profile), indent=2, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+    if path is not None:
+        write_atomic(path, text)
+    return text
+
+
+def load_profile_text(text: str) -> Profile:
+    """Read a profile from JSON text."""
+    try:
+        return profile_from_dict(parse_text(text, "json"))
+    except ProfileValidationError:
+        raise
+    except ValidationError as exc:
+        raise ProfileValidationError(exc.problems) from None
+
+
+def load_profile(path: str | os.PathLike[str]) -> Profile:
+    """Read a profile written by :func:`dump_profile`.
+
+    :raises OSError: the file cannot be read.
+    :raises ProfileValidationError: the file is not a profile (every problem listed).
+    """
+    try:
+        return profile_from_dict(read_document(path, "json"))
+    except ProfileValidationError:
+        raise
+    except ValidationError as exc:
+        raise ProfileValidationError(exc.problems) from None

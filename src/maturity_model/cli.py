@@ -1,0 +1,324 @@
+"""The ``maturity`` command.
+
+Every command has ``--json``. Exit status: 0 all good, 1 problems found (an invalid file,
+an assessment that does not fit its model), 2 usage error or a file that cannot be read.
+Bad input never produces a traceback: the message names the file and the problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from maturity_model.errors import MaturityModelError, Problem, ValidationError
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A command-line mistake or an unreadable file: exit status 2."""
+
+
+class ProblemsFound(Exception):  # noqa: N818 - a signal, not a failure of the program
+    """Problems in the user's files: exit status 1 after they were printed."""
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def _problem_dict(problem: Problem) -> dict[str, str]:
+    return {"code": problem.code, "severity": problem.severity, "path": problem.path,
+            "message": problem.message}
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
+    """A model from a file path or a bundled/registered standard name."""
+    from maturity_model import standards
+    from maturity_model.serialization import load_model
+
+    path = Path(spec)
+    if path.is_file():
+        if file_format in ("samm", "dsomm"):
+            return _import_model(file_format, path)
+        return load_model(path)
+    if path.is_dir() and file_format == "samm":
+        return _import_model("samm", path)
+    name, _, version = spec.partition("@")
+    if name in standards.default_registry().names():
+        return standards.load(name, version or None)
+    if path.exists():
+        raise UsageError(f"{spec}: not a model file")
+    known = ", ".join(standards.default_registry().names())
+    raise UsageError(f"{spec}: no such file, and no standard of that name (known: {known})")
+
+
+def _import_model(kind: str, path: Path) -> Any:
+    if kind == "samm":
+        from maturity_model.formats import samm
+
+        return samm.load_model(path)
+    from maturity_model.formats import dsomm
+
+    return dsomm.load_model(path)
+
+
+def _read(loader: Callable[[Path], Any], spec: str) -> Any:
+    path = Path(spec)
+    if not path.exists():
+        raise UsageError(f"{spec}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{spec}: is a folder, not a file")
+    try:
+        return loader(path)
+    except OSError as exc:
+        raise UsageError(f"{spec}: cannot be read ({exc.strerror or exc})") from None
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def _detect_kind(path: Path) -> str:
+    from maturity_model.serialization import read_document
+
+    try:
+        doc = read_document(path)
+    except ValidationError:
+        return "model"
+    if isinstance(doc, dict):
+        fmt = doc.get("format")
+        if fmt == "maturity-assessment/1" or (fmt is None and "answers" in doc):
+            return "assessment"
+        if fmt == "maturity-profile/1":
+            return "profile"
+    return "model"
+
+
+def _validate_problems(args: argparse.Namespace) -> list[Problem]:
+    from maturity_model.evidence import check_assessment
+    from maturity_model.serialization import (
+        assessment_from_dict,
+        load_profile,
+        model_from_dict,
+        read_document,
+    )
+    from maturity_model.validation import check
+
+    path = Path(args.file)
+    if not path.exists():
+        raise UsageError(f"{args.file}: no such file or folder")
+    if args.format in ("samm", "dsomm"):
+        return _validate_import(args.format, path)
+    if path.is_dir():
+        raise UsageError(f"{args.file}: is a folder, not a file")
+    try:
+        kind = args.kind or _detect_kind(path)
+        if kind == "profile":
+            load_profile(path)
+            return []
+        doc = read_document(path)
+        if kind == "assessment":
+            assessment = assessment_from_dict(doc)
+            if args.model is None:
+                return []
+            return list(check_assessment(resolve_model(args.model), assessment)[1])
+        return list(check(model_from_dict(doc)))
+    except OSError as exc:
+        raise UsageError(f"{args.file}: cannot be read ({exc.strerror or exc})") from None
+    except ValidationError as exc:
+        return list(exc.problems)
+
+
+def _validate_import(kind: str, path: Path) -> list[Problem]:
+    if kind == "dsomm":
+        from maturity_model.formats import dsomm
+
+        return list(dsomm.check_file(path))
+    from maturity_model.formats import samm
+    from maturity_model.validation import check
+
+    try:
+        return list(check(samm.load_model(path)))
+    except ValidationError as exc:
+        return list(exc.problems)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems = _validate_problems(args)
+    valid = not any(p.severity == "error" for p in problems)
+    if args.json:
+        _print_json({"valid": valid, "problems": [_problem_dict(p) for p in problems]})
+    else:
+        for p in problems:
+            print(f"{args.file}: {p.severity}: {p}")
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = len(problems) - errors
+        print(f"{args.file}: {'valid' if valid else 'invalid'}"
+              f" ({errors} error{'s' * (errors != 1)}, {warnings} warning"
+              f"{'s' * (warnings != 1)})")
+    return EXIT_OK if valid else EXIT_PROBLEMS
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from maturity_model._schema import assessment_json_schema, model_json_schema
+
+    schema = model_json_schema() if args.what == "model" else assessment_json_schema()
+    _print_json(schema)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- score
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from maturity_model._cli_output import render_profiles
+    from maturity_model.scoring import score
+    from maturity_model.serialization import load_assessment
+
+    model = resolve_model(args.model)
+    if not args.assessments:
+        raise UsageError("score needs at least one assessment file")
+    profiles = []
+    failures: list[tuple[str, ValidationError]] = []
+    for spec in args.assessments:
+        try:
+            assessment = _read(load_assessment, spec)
+            profiles.append(score(model, assessment, strict=not args.lenient))
+        except ValidationError as exc:
+            failures.append((spec, exc))
+    for spec, failure in failures:
+        for p in failure.problems:
+            print(f"{spec}: {p.severity}: {p}", file=sys.stderr)
+    if profiles:
+        fmt = "json" if args.json else args.format
+        sys.stdout.write(render_profiles(model, profiles, fmt, explain=args.explain))
+    return EXIT_PROBLEMS if failures else EXIT_OK
+
+
+# --------------------------------------------------------------------------- standards
+
+
+def cmd_standards(args: argparse.Namespace) -> int:
+    from maturity_model import standards
+
+    registry = standards.default_registry()
+    if args.action == "list":
+        infos = registry.available()
+        if args.json:
+            _print_json([{"name": i.name, "version": i.version, "title": i.title,
+                          "origin": i.origin, "metadata": dict(i.metadata)} for i in infos])
+        else:
+            width = max((len(i.name) for i in infos), default=4)
+            for i in infos:
+                print(f"{i.name:<{width}}  {i.version:<10}  {i.title}")
+        return EXIT_OK
+    if not args.name:
+        raise UsageError("standards show needs a NAME")
+    name, _, version = args.name.partition("@")
+    if name not in registry.names():
+        raise UsageError(f"no standard {name!r} (known: {', '.join(registry.names())})")
+    info = registry.info(name, version or None)
+    model = registry.load(name, version or None)
+    counts = {"domains": len(model.domains_preorder()), "items": len(model.items()),
+              "practices": sum(1 for _ in model.practices())}
+    if args.json:
+        _print_json({"name": info.name, "version": info.version, "title": info.title,
+                     "origin": info.origin, "metadata": dict(info.metadata),
+                     "scale": [{"value": lv.value, "name": lv.name} for lv in model.scale],
+                     **counts})
+    else:
+        print(f"{info.title} ({info.name} {info.version}, {info.origin})")
+        print("scale: " + ", ".join(f"{lv.value} {lv.name}".strip() for lv in model.scale))
+        print(", ".join(f"{v} {k}" for k, v in counts.items()))
+        for key, value in info.metadata.items():
+            print(f"{key}: {value}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``maturity`` command."""
+    parser = argparse.ArgumentParser(
+        prog="maturity",
+        description="Define maturity models, score assessments, explain and compare profiles.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("validate", help="check a model, assessment or profile file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--model", metavar="MODEL",
+                   help="check an assessment against this model (file or standard name)")
+    p.add_argument("--kind", choices=["model", "assessment", "profile"],
+                   help="what FILE is (detected from its 'format' otherwise)")
+    p.add_argument("--format", choices=["native", "samm", "dsomm"], default="native",
+                   help="FILE is in another tool's format")
+    p.add_argument("--json", action="store_true", help="print {valid, problems} as JSON")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of model or assessment files")
+    p.add_argument("what", choices=["model", "assessment"])
+    p.add_argument("--json", action="store_true", help="(the output is always JSON)")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("score", help="score assessments against a model")
+    p.add_argument("model", metavar="MODEL", help="model file or standard name")
+    p.add_argument("assessments", metavar="ASSESSMENT", nargs="*")
+    p.add_argument("--format", choices=["table", "markdown", "csv", "json"], default="table")
+    p.add_argument("--json", action="store_true", help="same as --format json")
+    p.add_argument("--explain", action="store_true", help="add an explanation per node")
+    p.add_argument("--lenient", action="store_true",
+                   help="drop answers to practices the model lacks, with a warning")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("standards", help="list or show bundled and installed standards")
+    p.add_argument("action", choices=["list", "show"])
+    p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_standards)
+    return parser
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"maturity: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``maturity`` command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        _fail(str(exc))
+    except ValidationError as exc:
+        for p in exc.problems:
+            print(f"{p.severity}: {p}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except MaturityModelError as exc:
+        print(f"maturity: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
