@@ -402,8 +402,18 @@ def _rule_hooks(converter: cattrs.Converter, registry: RuleRegistry) -> None:
         lambda v, _: structure_rule(v, aggregation_kinds, "aggregation"))
 
     def unstructure_rule(rule: Any) -> dict[str, Any]:
-        fields = converter.unstructure_attrs_asdict(rule)
-        return {"kind": rule.kind, **fields}
+        body: dict[str, Any] = {"kind": rule.kind}
+        for field in attrs.fields(type(rule)):
+            value = getattr(rule, field.name)
+            default = field.default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                default = default.factory()
+            if default is not attrs.NOTHING and value == default:
+                continue
+            if isinstance(value, Mapping):
+                value = {k: converter.unstructure(v) for k, v in value.items()}
+            body[field.name] = converter.unstructure(value)
+        return body
 
     converter.register_unstructure_hook_func(
         lambda t: t in (ItemRule, AggregationRule) or t in rule_classes, unstructure_rule)

@@ -52,6 +52,10 @@ ENTRY_POINT_GROUP: Final = "maturity_model.standards"
 Source = str | os.PathLike[str] | MaturityModel | Callable[[], Any]
 
 
+def _frozen(values: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(values))
+
+
 @attrs.frozen(kw_only=True)
 class StandardInfo:
     """What the registry knows of one standard version.
@@ -67,8 +71,7 @@ class StandardInfo:
     version: str
     title: str = ""
     origin: str = "registered"
-    metadata: Mapping[str, str] = attrs.field(factory=dict, converter=lambda m: MappingProxyType(
-        dict(m)), hash=False)
+    metadata: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen, hash=False)
 
 
 def _version_key(version: str) -> tuple[tuple[int, str], ...]:
@@ -103,8 +106,6 @@ class StandardsRegistry:
     # discovery --------------------------------------------------------------------
 
     def _discover(self) -> None:
-        if self._discovered:
-            return
         with self._lock:
             if self._discovered:
                 return
