@@ -36,7 +36,7 @@ def _expand(model: MaturityModel, requirement: str) -> tuple[str, ...] | None:
     if level is None:
         return None
     node = index.nodes.get(target)
-    if not isinstance(node, CapabilityItem):
+    if not isinstance(node, CapabilityItem) or level not in model.scale:
         return None
     return tuple(p.id for p in node.practices if p.level <= level)
 

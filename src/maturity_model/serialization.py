@@ -31,6 +31,7 @@ from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
+    IterableValidationNote,
 )
 
 from maturity_model.errors import (
@@ -428,6 +429,26 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
     registry = RuleRegistry([c for _, c in signature if hasattr(c, "evaluate_item")],
                             [c for _, c in signature if not hasattr(c, "evaluate_item")])
     converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    def structure_tuple(value: Any, cls: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"must be a list, not {_type_name(value)}")
+        (inner, _) = cls.__args__
+        items: list[Any] = []
+        errors: list[Exception] = []
+        for index, element in enumerate(value):
+            try:
+                items.append(converter.structure(element, inner))
+            except Exception as exc:  # collected per index, reported with paths
+                exc.__notes__ = [*getattr(exc, "__notes__", []), IterableValidationNote(
+                    f"Structuring {cls} @ index {index}", index, inner)]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+        return tuple(items)
+
+    converter.register_structure_hook_func(
+        lambda t: getattr(t, "__origin__", None) is tuple and len(getattr(t, "__args__", ())) == 2
+        and t.__args__[1] is Ellipsis, structure_tuple)
     converter.register_structure_hook(str, _structure_str)
     converter.register_structure_hook(int, _structure_int)
     converter.register_structure_hook(float, _structure_float)
