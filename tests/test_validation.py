@@ -95,7 +95,7 @@ def test_self_requirement_through_its_own_item_is_a_cycle() -> None:
 
 
 def test_rule_of_the_wrong_role_is_an_error() -> None:
-    model = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", rule=mm.Staircase(), items=[
+    model = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", rule=mm.Staircase(), items=[  # type: ignore[arg-type]
         mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
     assert [(p.code, p.path) for p in mm.check(model)] == [
         ("invalid-value", "$.domains[0].rule.kind")]

@@ -8,6 +8,8 @@
 1
 """
 
+from typing import TYPE_CHECKING, Any
+
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
@@ -43,12 +45,6 @@ from maturity_model.rules import (
     default_registry,
 )
 from maturity_model.scoring import score
-from maturity_model.serialization import (
-    dump_assessment,
-    dump_model,
-    load_assessment,
-    load_model,
-)
 from maturity_model.validation import check
 
 __all__ = [
@@ -93,3 +89,41 @@ __all__ = [
     "load_model",
     "score",
 ]
+
+if TYPE_CHECKING:
+    from maturity_model.serialization import (
+        dump_assessment,
+        dump_model,
+        load_assessment,
+        load_model,
+    )
+
+# File reading pulls in cattrs and PyYAML: loaded on first use to keep the import fast.
+_LAZY = {
+    "dump_assessment": "maturity_model.serialization",
+    "dump_model": "maturity_model.serialization",
+    "load_assessment": "maturity_model.serialization",
+    "load_model": "maturity_model.serialization",
+}
+
+
+_SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
+                         "plots", "report", "standards"})
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f"maturity_model.{name}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'maturity_model' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+

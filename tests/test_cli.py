@@ -1,0 +1,133 @@
+"""The maturity command: exit codes, JSON output, no tracebacks for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from maturity_model.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_valid_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", DATA / "valid-model.yaml")
+    assert code == 0
+    assert out.strip().endswith("valid (0 errors, 0 warnings)")
+
+
+def test_validate_json_lists_problems_with_code_and_path(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", DATA / "duplicate-id.yaml", "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["valid"] is False
+    assert doc["problems"] == [{
+        "code": "duplicate-id", "severity": "error",
+        "path": "$.domains[1].items[0].practices[0].id",
+        "message": "practice id 'cm.vcs.1.1' is already used at "
+                   "$.domains[0].items[0].practices[0].id"}]
+
+
+def test_validate_warnings_only_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", DATA / "empty-item.yaml", "--json")
+    assert code == 0
+    assert [p["code"] for p in json.loads(out)["problems"]] == ["empty-item"]
+
+
+def test_validate_assessment_against_a_model(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", DATA / "unknown-practice.yaml", "--model",
+                       DATA / "valid-model.yaml", "--json")
+    assert code == 1
+    assert [(p["code"], p["path"]) for p in json.loads(out)["problems"]] == [
+        ("unknown-practice", "$.answers['build.ci.9.9']")]
+
+
+def test_validate_missing_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "validate", DATA / "nope.yaml")
+    assert code == 2
+    assert err.startswith("maturity: error: ") and "no such file" in err
+
+
+def test_validate_garbage_is_a_problem_not_a_traceback(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "garbage.yaml"
+    path.write_text("{{{{ : : :\n")
+    code, out, err = run(capsys, "validate", path, "--json")
+    assert code == 1
+    assert json.loads(out)["problems"][0]["path"] == "$"
+    assert "Traceback" not in err
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "frobnicate")
+    assert code == 2
+    assert "invalid choice" in err
+
+
+def test_schema_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema", "model")
+    assert code == 0
+    assert json.loads(out)["properties"]["format"] == {"const": "maturity-model/1"}
+
+
+def test_score_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", DATA / "valid-model.yaml", DATA / "valid-assessment.yaml")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "payments-team — Mini continuous delivery 1.0, 2026-11-01"
+    assert lines[5].split() == ["cm.vcs", "Version", "control", "2", "2.50", "3/3"]
+    assert "overall: level 0 (below level 1), score 1.50" in out
+
+
+def test_score_json_is_a_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", DATA / "valid-model.yaml",
+                       DATA / "valid-assessment.yaml", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["format"] == "maturity-profile/1"
+    assert {r["node_id"]: r["level"] for r in doc["results"]} == {
+        "mini-cd": 0, "cm": 2, "cm.vcs": 2, "build": 0, "build.ci": 0}
+
+
+def test_score_csv_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "score", DATA / "valid-model.yaml",
+                    DATA / "valid-assessment.yaml", "--format", "csv")
+    assert out.splitlines()[2] == "payments-team,cm,domain,Configuration management,2,2.5,2,1,0,0,0"
+    _, out, _ = run(capsys, "score", DATA / "valid-model.yaml",
+                    DATA / "valid-assessment.yaml", "--format", "markdown")
+    assert "| &nbsp;&nbsp;&nbsp;&nbsp;`cm.vcs` | Version control | 2 | 2.50 | 3/3 |" in out
+
+
+def test_score_bad_assessment_exits_1_with_problems(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "score", DATA / "valid-model.yaml", DATA / "model-mismatch.yaml")
+    assert code == 1
+    assert out == ""
+    assert "model-mismatch" in err
+
+
+def test_score_unknown_model_name(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "score", "no-such-model", DATA / "valid-assessment.yaml")
+    assert code == 2
+    assert "no such file, and no standard of that name" in err
+
+
+def test_console_script_runs_as_a_module() -> None:
+    result = subprocess.run([sys.executable, "-m", "maturity_model.cli", "validate",
+                             str(DATA / "level-off-scale.yaml")],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "[level-off-scale]" in result.stdout
