@@ -160,6 +160,8 @@ def _status_of(value: float) -> AnswerStatus:
 
 _UNKNOWN: Final = Answer.unknown()
 _NA: Final = Answer.na()
+_MET: Final = Answer.met()
+_NOT_MET: Final = Answer.not_met()
 
 
 def _resolve_one(model: MaturityModel, practice: Practice, raw: RawAnswer,
@@ -229,11 +231,18 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
                 "invalid-value", f"$.observations[{name!r}]",
                 f"observation {name!r} must be a finite number, not {value!r}"))
     resolved: dict[str, Answer] = {}
+    known = model._index.practices
     for practice_id, raw in assessment.answers.items():
+        if raw is True:
+            if practice_id in known:
+                resolved[practice_id] = _MET
+                continue
+        elif raw is False and practice_id in known:
+            resolved[practice_id] = _NOT_MET
+            continue
         path = answer_path(practice_id)
-        try:
-            practice = model.practice(practice_id)
-        except KeyError:
+        practice = known.get(practice_id)
+        if practice is None:
             problems.append(Problem(
                 code="unknown-practice", severity="error" if strict else "warning", path=path,
                 message=f"model {model.id!r} has no practice {practice_id!r}"

@@ -41,6 +41,18 @@ def _expand(model: MaturityModel, requirement: str) -> tuple[str, ...] | None:
     return tuple(p.id for p in node.practices if p.level <= level)
 
 
+def expanded_requirements(model: MaturityModel) -> tuple[
+        tuple[str, str, tuple[str, ...]], ...]:
+    """Every ``(practice id, requirement as written, its practice ids)``, computed once."""
+    cached = model._cache.get("expanded_requirements")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    result = tuple((practice.id, requirement, _expand(model, requirement) or ())
+                   for practice in model.practices() for requirement in practice.requires)
+    model._cache["expanded_requirements"] = result
+    return result
+
+
 def requirement_map(model: MaturityModel) -> Mapping[str, tuple[str, ...]]:
     """Practice id → its direct prerequisite practice ids (expanded, de-duplicated, in order).
 

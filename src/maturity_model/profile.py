@@ -32,11 +32,13 @@ NodeKind = Literal["model", "domain", "item"]
 
 
 def _frozen_map(values: Mapping[Any, Any] | None) -> Mapping[Any, Any]:
+    if type(values) is MappingProxyType:
+        return values
     return MappingProxyType(dict(values or {}))
 
 
 def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(values)
+    return values if type(values) is tuple else tuple(values)
 
 
 @attrs.frozen(kw_only=True)

@@ -49,24 +49,20 @@ def _is_met(answer: Answer) -> bool:
 def _dependencies(model: MaturityModel, answers: Mapping[str, Answer]) -> tuple[
         dict[str, list[Violation]], dict[str, tuple[str, ...]]]:
     """Violations per practice, and (for ``enforce``) the blockers of blocked practices."""
-    from maturity_model.graph import _expand, requirement_map, topological_order
+    from maturity_model.graph import expanded_requirements, requirement_map, topological_order
 
     violations: dict[str, list[Violation]] = {}
     blocked: dict[str, tuple[str, ...]] = {}
     if model.dependencies == "ignore":
         return violations, blocked
-    for practice in model.practices():
-        if not practice.requires:
-            continue
-        value = answers[practice.id].value
+    for practice_id, requirement, prerequisites in expanded_requirements(model):
+        value = answers[practice_id].value
         if value is None or value <= 0.0:
             continue
-        for requirement in practice.requires:
-            unmet = tuple(q for q in _expand(model, requirement) or ()
-                          if not _is_met(answers[q]))
-            if unmet:
-                violations.setdefault(practice.id, []).append(
-                    Violation(practice=practice.id, requirement=requirement, unmet=unmet))
+        unmet = tuple(q for q in prerequisites if not _is_met(answers[q]))
+        if unmet:
+            violations.setdefault(practice_id, []).append(
+                Violation(practice=practice_id, requirement=requirement, unmet=unmet))
     if model.dependencies == "enforce":
         requirements = requirement_map(model)
         closure_unmet: dict[str, bool] = {}
@@ -116,6 +112,7 @@ def _item_result(model: MaturityModel, item: CapabilityItem, parent: str,
             mandatory_ok[level] = False
     coverage: dict[int, float | None] = {
         lv: (weighted[lv] / weights[lv] if weights[lv] > 0 else None) for lv in scale_values}
+    frozen_coverage = MappingProxyType(coverage)
     evidence = ItemEvidence(
         item_id=item.id, assessed=assessed, observations=observations,
         levels=tuple(LevelEvidence(level=lv, mean=coverage[lv], mandatory_met=mandatory_ok[lv])
@@ -130,12 +127,13 @@ def _item_result(model: MaturityModel, item: CapabilityItem, parent: str,
         node_id=item.id, kind="item", name=item.name, parent=parent, rule=rule.kind,
         score=None if outcome is None else outcome.score,
         level=None if outcome is None else outcome.level,
-        coverage=coverage,
+        coverage=frozen_coverage,
         counts=Counts(met=met, partial=partial, not_met=not_met, na=na, unknown=unknown),
         missing=missing,
-        violations=tuple(v for p in item.practices for v in violations.get(p.id, ())),
+        violations=tuple(v for p in item.practices for v in violations.get(p.id, ()))
+        if violations else (),
         blocked=tuple(Blocked(practice=p.id, by=blocked[p.id])
-                      for p in item.practices if p.id in blocked),
+                      for p in item.practices if p.id in blocked) if blocked else (),
     )
 
 
@@ -173,8 +171,8 @@ def _aggregate(node_id: str, kind: str, name: str, parent: str | None,
         name=name, parent=parent, rule=rule.kind,
         score=None if outcome is None else outcome.score,
         level=None if outcome is None else outcome.level,
-        coverage={lv: (weighted[lv] / weights[lv] if weights[lv] > 0 else None)
-                  for lv in scale_values},
+        coverage=MappingProxyType({lv: (weighted[lv] / weights[lv] if weights[lv] > 0 else None)
+                                   for lv in scale_values}),
         counts=counts, limited_by=limited_by,
     )
 

@@ -85,8 +85,15 @@ T = TypeVar("T")
 # --------------------------------------------------------------------------- YAML
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """A safe loader with YAML 1.2 booleans and an error for duplicate keys."""
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SafeLoader(_BaseLoader):  # type: ignore[valid-type, misc]
+    """A safe loader with YAML 1.2 booleans and an error for duplicate keys.
+
+    It uses libyaml's parser when PyYAML was built with it, and PyYAML's safe constructor
+    either way.
+    """
 
 
 _SafeLoader.yaml_implicit_resolvers = {
