@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ settings.register_profile(
 settings.register_profile("default", max_examples=100, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
-settings.load_profile("default")
+settings.register_profile("long", max_examples=5000, deadline=None,
+                          suppress_health_check=list(HealthCheck))
+# MM_HYPOTHESIS_PROFILE=long runs a longer campaign locally; CI uses the default.
+settings.load_profile(os.environ.get("MM_HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

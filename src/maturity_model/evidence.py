@@ -24,13 +24,13 @@ unknown.
 from __future__ import annotations
 
 import datetime
-import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final, Literal
 
 import attrs
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import AssessmentValidationError, Problem
 from maturity_model.model import MaturityModel, Practice
 
@@ -169,7 +169,7 @@ def _resolve_one(model: MaturityModel, practice: Practice, raw: RawAnswer,
     if isinstance(raw, bool):
         return Answer.met() if raw else Answer.not_met()
     if isinstance(raw, int | float):
-        if not math.isfinite(raw) or not 0.0 <= raw <= 1.0:
+        if not is_finite_number(raw) or not 0.0 <= raw <= 1.0:
             return Problem.error("invalid-value", path,
                                  f"answer {raw!r} to {practice.id!r} is not in [0, 1]")
         return Answer.partial(float(raw))
@@ -225,8 +225,7 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
             f"the assessment is for version {assessment.model_version!r} of "
             f"{model.id!r}, not {model.version!r}"))
     for name, value in assessment.observations.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-                value):
+        if not is_finite_number(value):
             problems.append(Problem.error(
                 "invalid-value", f"$.observations[{name!r}]",
                 f"observation {name!r} must be a finite number, not {value!r}"))
@@ -258,8 +257,7 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
         answer = resolved.get(practice.id)
         if answer is None and practice.metric is not None:
             observed = assessment.observations.get(practice.metric.name)
-            if isinstance(observed, int | float) and not isinstance(observed, bool) and (
-                    math.isfinite(observed)):
+            if observed is not None and is_finite_number(observed):
                 met = practice.metric.is_met(float(observed))
                 answer = Answer(status="met" if met else "not-met", value=1.0 if met else 0.0,
                                 source="metric")

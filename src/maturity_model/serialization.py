@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import math
 import os
 import re
 import tempfile
@@ -34,6 +33,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
@@ -54,9 +54,12 @@ from maturity_model.profile import PracticeResult, Profile, Result
 from maturity_model.rules import AggregationRule, ItemRule, RuleRegistry, default_registry
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "FileFormat",
+    "Limits",
     "assessment_from_dict",
     "assessment_to_dict",
+    "check_limits",
     "dump_assessment",
     "dump_model",
     "dump_profile",
@@ -75,6 +78,94 @@ FileFormat = Literal["yaml", "json", "toml"]
 
 #: Files larger than this are refused before parsing (bytes).
 MAX_FILE_SIZE: Final = 64 * 1024 * 1024
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """How much a document may hold before it is refused (with an ``invalid-value`` problem).
+
+    The defaults take real models with room to spare; raise them for unusual files.
+
+    :param max_bytes: the file's size.
+    :param max_depth: nesting of mappings and lists (a domain level costs two).
+    :param max_values: values in the document once YAML aliases are expanded; this is what
+        stops an alias "bomb" within a second and with bounded memory.
+
+    >>> Limits().max_depth
+    64
+    """
+
+    max_bytes: int = MAX_FILE_SIZE
+    max_depth: int = 64
+    max_values: int = 5_000_000
+
+
+DEFAULT_LIMITS: Final = Limits()
+
+
+def _limit_problem(message: str) -> ValidationError:
+    return ValidationError([Problem.error("invalid-value", "$", message)])
+
+
+def check_limits(doc: Any, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a document that is too deep, too large or contains itself.
+
+    "Too large" counts values once YAML aliases are expanded; "contains itself" is a
+    recursive alias.
+
+    Shared sub-documents (YAML aliases) are measured once and counted as often as they
+    are used, so the check is linear in the parsed size.
+
+    :raises ValidationError: with one ``invalid-value`` problem at ``$``.
+
+    >>> check_limits({"a": [1, 2, {"b": 3}]})
+    >>> check_limits([[[[1]]]], Limits(max_depth=3))
+    Traceback (most recent call last):
+    ...
+    maturity_model.errors.ValidationError: 1 problem:
+      $: the document is nested deeper than 3 levels [invalid-value]
+    """
+    sizes: dict[int, tuple[int, int]] = {}  # id -> (expanded values, depth)
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(doc, False)]
+    keep_alive: list[Any] = []
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = node.values() if isinstance(node, dict) else node
+            count, depth = 1, 1
+            for child in children:
+                if isinstance(child, dict | list):
+                    c, d = sizes[id(child)]
+                    count += c
+                    depth = max(depth, d + 1)
+                else:
+                    count += 1
+            if depth > limits.max_depth:
+                raise _limit_problem(
+                    f"the document is nested deeper than {limits.max_depth} levels")
+            if count > limits.max_values:
+                raise _limit_problem(
+                    f"the document holds more than {limits.max_values} values once its "
+                    f"aliases are expanded")
+            sizes[key] = (count, depth)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise _limit_problem("the document contains itself (a recursive alias)")
+        if len(on_path) >= limits.max_depth:
+            raise _limit_problem(
+                f"the document is nested deeper than {limits.max_depth} levels")
+        on_path.add(key)
+        keep_alive.append(node)
+        stack.append((node, True))
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, False) for child in children if isinstance(child, dict | list))
 
 _SUFFIXES: Final[dict[str, FileFormat]] = {
     ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
@@ -160,7 +251,9 @@ def parse_text(text: str, file_format: FileFormat) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         message = f"not valid YAML{where}: {problem}"
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        message = "the document is nested too deeply to read"
+    except ValueError as exc:
         message = f"not valid {file_format.upper()}: {exc}"
     raise ValidationError([Problem.error("invalid-value", "$", message)])
 
@@ -176,7 +269,8 @@ def format_of(path: str | os.PathLike[str], explicit: FileFormat | None = None) 
     return _SUFFIXES.get(Path(path).suffix.lower(), "yaml")
 
 
-def read_document(path: str | os.PathLike[str], file_format: FileFormat | None = None) -> Any:
+def read_document(path: str | os.PathLike[str], file_format: FileFormat | None = None, *,
+                  limits: Limits = DEFAULT_LIMITS) -> Any:
     """Read and parse a file.
 
     :raises OSError: the file cannot be read.
@@ -184,9 +278,9 @@ def read_document(path: str | os.PathLike[str], file_format: FileFormat | None =
     """
     p = Path(path)
     size = p.stat().st_size
-    if size > MAX_FILE_SIZE:
+    if size > limits.max_bytes:
         raise ValidationError([Problem.error(
-            "invalid-value", "$", f"the file has {size} bytes, more than {MAX_FILE_SIZE}")])
+            "invalid-value", "$", f"the file has {size} bytes, more than {limits.max_bytes}")])
     data = p.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -299,8 +393,7 @@ def _structure_bounds(value: Any, _: type) -> Mapping[int, float]:
             problems.append(Problem.error("invalid-value", _key_path(key),
                                           f"a bound's key must be a level, not {key!r}"))
             continue
-        if isinstance(bound, bool) or not isinstance(bound, int | float) or not math.isfinite(
-                bound):
+        if not is_finite_number(bound):
             problems.append(Problem.error("invalid-value", _key_path(key),
                                           f"a bound must be a finite number, not {bound!r}"))
             continue
@@ -339,8 +432,7 @@ def _structure_observations(value: Any, _: type) -> Mapping[str, float]:
         if not isinstance(key, str):
             problems.append(Problem.error("invalid-value", _key_path(key),
                                           f"a metric name must be a string, not {key!r}"))
-        elif isinstance(observed, bool) or not isinstance(observed, int | float) or (
-                not math.isfinite(observed)):
+        elif not is_finite_number(observed):
             problems.append(Problem.error("invalid-value", _key_path(key),
                                           f"an observation must be a finite number, not "
                                           f"{observed!r}"))
@@ -566,9 +658,17 @@ def _structure(doc: Any, cls: type[T], converter: cattrs.Converter,
         return converter.structure(doc, cls)
     except (ClassValidationError, _ProblemsError, ValueError, TypeError, KeyError) as exc:
         raise error(problems_from_exception(exc)) from None
+    except RecursionError:
+        raise error([Problem.error("invalid-value", "$",
+                                   "the document is nested too deeply to read")]) from None
 
 
-def _take_format(doc: Any, expected: str, error: type[ValidationError]) -> dict[str, Any]:
+def _take_format(doc: Any, expected: str, error: type[ValidationError],
+                 limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    try:
+        check_limits(doc, limits)
+    except ValidationError as exc:
+        raise error(exc.problems) from None
     if not isinstance(doc, Mapping):
         raise error([Problem.error("invalid-value", "$",
                                    f"the document must be a mapping, not {_type_name(doc)}")])
@@ -583,7 +683,8 @@ def _take_format(doc: Any, expected: str, error: type[ValidationError]) -> dict[
 # --------------------------------------------------------------------------- models
 
 
-def model_from_dict(doc: Any, *, registry: RuleRegistry | None = None) -> MaturityModel:
+def model_from_dict(doc: Any, *, registry: RuleRegistry | None = None,
+                    limits: Limits = DEFAULT_LIMITS) -> MaturityModel:
     """Build and validate a model from a parsed document (a dict as in DESIGN §3).
 
     :raises ModelValidationError: listing every problem; :class:`DependencyCycleError`
@@ -602,7 +703,7 @@ def model_from_dict(doc: Any, *, registry: RuleRegistry | None = None) -> Maturi
     """
     from maturity_model.validation import check
 
-    body = _take_format(doc, MODEL_FORMAT, ModelValidationError)
+    body = _take_format(doc, MODEL_FORMAT, ModelValidationError, limits)
     model = _structure(body, MaturityModel, converter_for(registry), ModelValidationError)
     errors = tuple(p for p in check(model) if p.severity == "error")
     if errors:
@@ -623,7 +724,12 @@ def model_to_dict(model: MaturityModel, *, registry: RuleRegistry | None = None)
     >>> model_to_dict(MaturityModel(id="m", version="1"))["format"]
     'maturity-model/1'
     """
-    body = converter_for(registry).unstructure(model)
+    try:
+        body = converter_for(registry).unstructure(model)
+    except RecursionError:
+        raise ModelValidationError([Problem.error(
+            "invalid-value", "$.domains", "the domain tree is nested too deeply to write",
+        )]) from None
     body.pop("_cache", None)
     ordered = {"format": MODEL_FORMAT, "id": body.pop("id")}
     # A model always states its scale, so files stay readable without knowing defaults.
@@ -634,26 +740,37 @@ def model_to_dict(model: MaturityModel, *, registry: RuleRegistry | None = None)
 
 
 def loads_model(text: str, file_format: FileFormat = "yaml", *,
-                registry: RuleRegistry | None = None) -> MaturityModel:
+                registry: RuleRegistry | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> MaturityModel:
     """Read a model from text.
 
     >>> loads_model('{"id": "m", "domains": []}', "json").id
     'm'
     """
-    return model_from_dict(parse_text(text, file_format), registry=registry)
+    if len(text) > limits.max_bytes:
+        raise ModelValidationError([Problem.error(
+            "invalid-value", "$", f"the text is longer than {limits.max_bytes} characters")])
+    try:
+        doc = parse_text(text, file_format)
+    except ValidationError as exc:
+        raise ModelValidationError(exc.problems) from None
+    return model_from_dict(doc, registry=registry, limits=limits)
 
 
 def load_model(path: str | os.PathLike[str], *, file_format: FileFormat | None = None,
-               registry: RuleRegistry | None = None) -> MaturityModel:
+               registry: RuleRegistry | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> MaturityModel:
     """Read and validate a model file (YAML, JSON or TOML, by suffix or ``file_format``).
 
     :param registry: rule kinds beyond the built-in ones.
+    :param limits: size limits (see :class:`Limits`).
     :raises OSError: the file cannot be read.
     :raises ModelValidationError: the file has error-level problems (all are listed);
         warnings are available from :func:`maturity_model.check`.
     """
     try:
-        return model_from_dict(read_document(path, file_format), registry=registry)
+        return model_from_dict(read_document(path, file_format, limits=limits),
+                               registry=registry, limits=limits)
     except ModelValidationError:
         raise
     except ValidationError as exc:
@@ -726,7 +843,7 @@ def dump_model(model: MaturityModel, path: str | os.PathLike[str] | None = None,
 # --------------------------------------------------------------------------- assessments
 
 
-def assessment_from_dict(doc: Any) -> Assessment:
+def assessment_from_dict(doc: Any, *, limits: Limits = DEFAULT_LIMITS) -> Assessment:
     """Build an assessment from a parsed document (checked against a model when scored).
 
     >>> a = assessment_from_dict({"format": "maturity-assessment/1", "model": "m",
@@ -734,7 +851,7 @@ def assessment_from_dict(doc: Any) -> Assessment:
     >>> dict(a.answers)
     {'p': 'n/a', 'q': True}
     """
-    body = _take_format(doc, ASSESSMENT_FORMAT, AssessmentValidationError)
+    body = _take_format(doc, ASSESSMENT_FORMAT, AssessmentValidationError, limits)
     return _structure(body, Assessment, converter_for(None), AssessmentValidationError)
 
 
@@ -744,17 +861,23 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
     return {"format": ASSESSMENT_FORMAT, **body}
 
 
-def loads_assessment(text: str, file_format: FileFormat = "yaml") -> Assessment:
+def loads_assessment(text: str, file_format: FileFormat = "yaml", *,
+                     limits: Limits = DEFAULT_LIMITS) -> Assessment:
     r"""Read an assessment from text.
 
     >>> loads_assessment("model: m\nanswers: {p: no, q: n/a}").answers["p"]
     'no'
     """
-    return assessment_from_dict(parse_text(text, file_format))
+    try:
+        doc = parse_text(text, file_format)
+    except ValidationError as exc:
+        raise AssessmentValidationError(exc.problems) from None
+    return assessment_from_dict(doc, limits=limits)
 
 
 def load_assessment(path: str | os.PathLike[str], *,
-                    file_format: FileFormat | None = None) -> Assessment:
+                    file_format: FileFormat | None = None,
+                    limits: Limits = DEFAULT_LIMITS) -> Assessment:
     """Read an assessment file (YAML, JSON or TOML).
 
     Whether its answers fit a model is checked when it is scored or by
@@ -764,7 +887,8 @@ def load_assessment(path: str | os.PathLike[str], *,
     :raises AssessmentValidationError: the file is malformed (every problem listed).
     """
     try:
-        return assessment_from_dict(read_document(path, file_format))
+        return assessment_from_dict(read_document(path, file_format, limits=limits),
+                                    limits=limits)
     except AssessmentValidationError:
         raise
     except ValidationError as exc:

@@ -7,10 +7,10 @@ the same path whether the model came from a file or was built in code.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
 from maturity_model.evidence import Assessment, check_assessment
 from maturity_model.graph import dependency_cycles, requirement_map
@@ -31,7 +31,7 @@ __all__ = ["check"]
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return is_finite_number(value)
 
 
 def _walk(model: MaturityModel) -> Iterator[tuple[Node, str]]:
@@ -66,7 +66,7 @@ class _Checker:
         return True
 
     def weight(self, value: object, path: str) -> None:
-        if not _is_number(value) or not math.isfinite(value) or value <= 0:  # type: ignore[operator, arg-type]
+        if not _is_number(value) or value <= 0:  # type: ignore[operator]
             self.add("invalid-value", path, f"weight must be a finite number > 0, not {value!r}")
 
     def scale(self) -> None:
@@ -111,7 +111,7 @@ class _Checker:
                 if level not in self.scale_values:
                     self.add("level-off-scale", f"{path}.bounds[{level}]",
                              f"{level} is not on the scale {self.scale_text()}")
-                if not _is_number(bound) or math.isnan(bound):
+                if not _is_number(bound):
                     self.add("invalid-value", f"{path}.bounds[{level}]",
                              f"a bound must be a number, not {bound!r}")
 
@@ -202,14 +202,14 @@ class _Checker:
                     self.add("unresolved-reference", f"{ppath}.answer_set",
                              f"no answer set {practice.answer_set!r}")
                 if practice.effort is not None and (
-                        not _is_number(practice.effort) or not math.isfinite(practice.effort)
+                        not _is_number(practice.effort)
                         or practice.effort < 0):
                     self.add("invalid-value", f"{ppath}.effort",
                              f"effort must be a finite number >= 0, not {practice.effort!r}")
                 if practice.metric is not None:
                     self.string(practice.metric.name, f"{ppath}.metric.name")
                     t = practice.metric.threshold
-                    if not _is_number(t) or not math.isfinite(t):
+                    if not _is_number(t):
                         self.add("invalid-value", f"{ppath}.metric.threshold",
                                  f"threshold must be a finite number, not {t!r}")
                     if practice.metric.better not in ("higher", "lower"):
