@@ -23,6 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.fuzzing import NASTY_SCALARS, paths  # noqa: E402
+
 import maturity_model as mm  # noqa: E402
 from maturity_model.errors import PROBLEM_CODES  # noqa: E402
 from maturity_model.serialization import (  # noqa: E402
@@ -33,7 +35,6 @@ from maturity_model.serialization import (  # noqa: E402
     profile_to_dict,
     read_document,
 )
-from tests.fuzzing import NASTY_SCALARS, paths  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 
@@ -117,7 +118,7 @@ def main() -> int:
                 print(f"input {n}: malformed problems {err.problems!r}")
             for code in sorted({p.code for p in err.problems}):
                 outcomes[f"{kind}: {code}"] += 1
-        except Exception:  # the campaign reports every stray exception  # noqa: BLE001
+        except Exception:  # the campaign reports every stray exception
             crashes += 1
             outcomes[f"{kind}: CRASH"] += 1
             print(f"input {n} ({kind}) crashed:\n{json.dumps(doc, default=repr)[:500]}")
