@@ -23,11 +23,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzzing import NASTY_SCALARS, paths  # noqa: E402
+from tests.fuzzing import NASTY_SCALARS, paths
 
-import maturity_model as mm  # noqa: E402
-from maturity_model.errors import PROBLEM_CODES  # noqa: E402
-from maturity_model.serialization import (  # noqa: E402
+import maturity_model as mm
+from maturity_model.errors import PROBLEM_CODES
+from maturity_model.serialization import (
     assessment_from_dict,
     model_from_dict,
     parse_text,
