@@ -115,3 +115,12 @@ def test_metric_bands_bounds_are_checked() -> None:
         ("invalid-value", "$.domains[0].items[0].rule.bounds[2]"),
         ("level-off-scale", "$.domains[0].items[0].rule.bounds[4]"),
     ]
+
+
+def test_every_problem_code_has_a_docs_page() -> None:
+    docs = Path(__file__).resolve().parents[1] / "docs" / "problems"
+    for code in PROBLEM_CODES:
+        page = docs / f"{code}.rst"
+        assert page.is_file(), code
+        assert f"``{code}``" in page.read_text(encoding="utf-8")
+        assert mm.Problem.error(code, "$", "").docs_url.endswith(f"/problems/{code}.html")

@@ -162,6 +162,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         for p in problems:
             print(f"{args.file}: {p.severity}: {p}")
+        for code in dict.fromkeys(p.code for p in problems):
+            print(f"  {code}: see {Problem.error(code, '$', '').docs_url}")
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
         print(f"{args.file}: {'valid' if valid else 'invalid'}"

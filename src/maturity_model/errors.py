@@ -13,6 +13,7 @@ from typing import Final, Literal
 import attrs
 
 __all__ = [
+    "DOCS_URL",
     "PROBLEM_CODES",
     "AssessmentValidationError",
     "DependencyCycleError",
@@ -28,6 +29,9 @@ __all__ = [
 ]
 
 Severity = Literal["error", "warning"]
+
+#: Where the documentation is published; problem pages live under ``/problems/``.
+DOCS_URL: Final = "https://maturity-model.readthedocs.io/en/latest"
 
 #: The stable problem codes, with the severity each is reported at.
 PROBLEM_CODES: Final[dict[str, Severity]] = {
@@ -66,6 +70,15 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message} [{self.code}]"
+
+    @property
+    def docs_url(self) -> str:
+        """The page that explains this problem's code, with an example and how to fix it.
+
+        >>> Problem.error("empty-item", "$", "no practices").docs_url
+        'https://maturity-model.readthedocs.io/en/latest/problems/empty-item.html'
+        """
+        return f"{DOCS_URL}/problems/{self.code}.html"
 
     @classmethod
     def error(cls, code: str, path: str, message: str) -> Problem:
