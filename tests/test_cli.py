@@ -131,3 +131,44 @@ def test_console_script_runs_as_a_module() -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert "[level-off-scale]" in result.stdout
+
+
+def test_score_streams_a_csv_table_to_a_file(capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    table = tmp_path / "teams.csv"
+    table.write_text("subject,cm.vcs.1.1,cm.vcs.2.1,build.ci.1.1\n"
+                     "team-a,true,0.5,n/a\nteam-b,1,,yes\nteam-c,2,1,1\n")
+    out = tmp_path / "scores.csv"
+    code, stdout, err = run(capsys, "score", DATA / "valid-model.yaml", table, "-o", out)
+    assert code == 1  # team-c answered 2
+    assert stdout == ""
+    assert "teams.csv:4: error: $.answers['cm.vcs.1.1']: answer 2.0" in err
+    rows = out.read_text().splitlines()
+    assert rows[0].startswith("subject,node_id,kind")
+    assert rows[1] == "team-a,mini-cd,model,Mini continuous delivery,1,1.5,1,1,0,1,2"
+    assert len(rows) == 1 + 2 * 5
+    assert oct(out.stat().st_mode & 0o777) == "0o644"
+
+
+def test_score_a_folder_and_json_lines(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    folder = tmp_path / "teams"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"t{n}.yaml").write_text(
+            f"model: mini-cd\nsubject: t{n}\nanswers: {{cm.vcs.1.1: {n > 0}}}\n")
+    jsonl = tmp_path / "more.jsonl"
+    jsonl.write_text('{"subject": "j1", "answers": {"build.ci.1.1": 0.5}}\n\nnot json\n')
+    code, stdout, err = run(capsys, "score", DATA / "valid-model.yaml", folder, jsonl,
+                            "--format", "jsonl")
+    assert code == 1
+    assert "more.jsonl:3: error: $: not valid JSON" in err
+    docs = [json.loads(line) for line in stdout.splitlines()]
+    assert [d["subject"] for d in docs] == ["t0", "t1", "t2", "j1"]
+    assert [d["results"][0]["score"] for d in docs] == [0.0, 1.0, 1.0, 0.5]
+
+
+def test_score_missing_input_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "score", DATA / "valid-model.yaml", "nowhere/")
+    assert code == 2
+    assert "nowhere/: no such file or folder" in err

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 from maturity_model.errors import MaturityModelError, Problem, ValidationError
 
@@ -187,27 +187,69 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from maturity_model._cli_batch import Progress, StreamWriter, iter_assessments
     from maturity_model._cli_output import render_profiles
     from maturity_model.scoring import score
-    from maturity_model.serialization import load_assessment
 
     model = resolve_model(args.model)
     if not args.assessments:
-        raise UsageError("score needs at least one assessment file")
-    profiles = []
-    failures: list[tuple[str, ValidationError]] = []
-    for spec in args.assessments:
+        raise UsageError("score needs at least one assessment file, folder or table")
+    fmt = "json" if args.json else args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower() if args.output else ""
+        fmt = {".csv": "csv", ".jsonl": "jsonl", ".json": "json", ".md": "markdown"}.get(
+            suffix, "table")
+    progress = Progress(quiet=args.quiet)
+    failures = 0
+
+    def profiles() -> Iterator[Any]:
+        nonlocal failures
         try:
-            assessment = _read(load_assessment, spec)
-            profiles.append(score(model, assessment, strict=not args.lenient))
-        except ValidationError as exc:
-            failures.append((spec, exc))
-    for spec, failure in failures:
-        for p in failure.problems:
-            print(f"{spec}: {p.severity}: {p}", file=sys.stderr)
-    if profiles:
-        fmt = "json" if args.json else args.format
-        sys.stdout.write(render_profiles(model, profiles, fmt, explain=args.explain))
+            for label, item in iter_assessments(args.assessments, model):
+                error: ValidationError
+                if isinstance(item, ValidationError):
+                    error = item
+                else:
+                    try:
+                        yield score(model, item, strict=not args.lenient)
+                        progress.step()
+                        continue
+                    except ValidationError as exc:
+                        error = exc
+                failures += 1
+                progress.step(failed=True)
+                for p in error.problems:
+                    print(f"{label}: {p.severity}: {p}", file=sys.stderr)
+        except FileNotFoundError as exc:
+            raise UsageError(f"{exc.args[0]}: no such file or folder") from None
+
+    def emit(out: IO[str]) -> None:
+        if fmt in ("csv", "jsonl"):
+            writer = StreamWriter(out, fmt)
+            for profile in profiles():
+                writer.write(profile)
+            return
+        if fmt == "json":
+            collected = list(profiles())
+            if collected:
+                out.write(render_profiles(model, collected, "json"))
+            return
+        first = True
+        for profile in profiles():
+            out.write(("" if first else "\n") + render_profiles(
+                model, [profile], fmt, explain=args.explain))
+            first = False
+
+    try:
+        if args.output:
+            from maturity_model.serialization import write_atomic_stream
+
+            with write_atomic_stream(args.output) as out:
+                emit(out)
+        else:
+            emit(sys.stdout)
+    finally:
+        progress.close()
     return EXIT_PROBLEMS if failures else EXIT_OK
 
 
@@ -280,8 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="score assessments against a model")
     p.add_argument("model", metavar="MODEL", help="model file or standard name")
-    p.add_argument("assessments", metavar="ASSESSMENT", nargs="*")
-    p.add_argument("--format", choices=["table", "markdown", "csv", "json"], default="table")
+    p.add_argument("assessments", metavar="ASSESSMENT", nargs="*",
+                   help="assessment files, folders of them, or CSV / JSON-lines tables")
+    p.add_argument("--format", choices=["table", "markdown", "csv", "json", "jsonl"],
+                   help="output format (default: from -o's suffix, else table)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (atomically) instead of standard output")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress counter")
     p.add_argument("--json", action="store_true", help="same as --format json")
     p.add_argument("--explain", action="store_true", help="add an explanation per node")
     p.add_argument("--lenient", action="store_true",

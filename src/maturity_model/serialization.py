@@ -11,17 +11,18 @@ Nothing in a file is ever executed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, Literal, TypeVar
+from typing import IO, Any, Final, Literal, TypeVar
 
 import attrs
 import cattrs
@@ -796,6 +797,16 @@ def dumps_document(doc: Mapping[str, Any], file_format: FileFormat) -> str:
     return yaml.safe_dump(dict(doc), sort_keys=False, allow_unicode=True, width=100)
 
 
+def _copy_mode(tmp: str, target: Path) -> None:
+    # mkstemp creates files readable by the owner only: keep the existing file's mode, or
+    # use the usual 0o644 (reading the umask would change it for every thread).
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    os.chmod(tmp, mode)
+
+
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file renamed into place.
 
@@ -810,6 +821,33 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        _copy_mode(tmp, target)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def write_atomic_stream(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
+    """A text stream to a temporary file that replaces ``path`` only when the block succeeds.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with write_atomic_stream(target) as out:
+    ...     _ = out.write("done")
+    >>> target.read_text()
+    'done'
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent or Path(), prefix=f".{target.name}.",
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        _copy_mode(tmp, target)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
