@@ -146,12 +146,8 @@ def _validate_import(kind: str, path: Path) -> list[Problem]:
 
         return list(dsomm.check_file(path))
     from maturity_model.formats import samm
-    from maturity_model.validation import check
 
-    try:
-        return list(check(samm.load_model(path)))
-    except ValidationError as exc:
-        return list(exc.problems)
+    return list(samm.check_folder(path))
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -1,0 +1,267 @@
+"""What the importers share: reading other tools' YAML, and problems that point into it.
+
+Other tools' files are read with the library's safe YAML loader (YAML 1.2 booleans, so an
+unquoted ``No`` label stays the string ``"No"``), except that a key written twice in one
+mapping is not an error of the whole file: the first value is kept and the repeat is
+recorded on the mapping (:class:`SourceMapping`), so an importer can report it at its place.
+
+An importer builds a :class:`~maturity_model.MaturityModel` and a :class:`PathMap` from the
+model's JSON paths to the places in the source files they came from; :func:`collect` runs
+:func:`maturity_model.check` on the model and rewrites every path, so each problem names
+the source file and the place in it (``model/activities/G-SM-1-A.yml:$.level``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from maturity_model.errors import (
+    DependencyCycleError,
+    ModelValidationError,
+    Problem,
+    ValidationError,
+)
+from maturity_model.model import MaturityModel
+from maturity_model.serialization import DEFAULT_LIMITS, _SafeLoader, check_limits
+
+__all__ = [
+    "PathMap",
+    "SourceMapping",
+    "collect",
+    "has_errors",
+    "key_path",
+    "parse_yaml",
+    "raise_for_errors",
+    "read_yaml",
+    "slug",
+    "type_name",
+]
+
+
+class SourceMapping(dict[Any, Any]):
+    r"""A mapping read from YAML; :attr:`duplicates` lists keys written again, with lines.
+
+    >>> docs, problems = parse_yaml("a: 1\na: 2\nb: No\n", "x.yml")
+    >>> docs[0], docs[0].duplicates, problems
+    ({'a': 1, 'b': 'No'}, (('a', 2),), [])
+    """
+
+    duplicates: tuple[tuple[Any, int], ...] = ()
+
+
+class _Loader(_SafeLoader):
+    """The library's safe loader, recording repeated keys instead of refusing the file."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> SourceMapping:
+    own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)
+    merged = len(node.value) - own  # merged pairs come first; own keys override them
+    result = SourceMapping()
+    seen: set[Any] = set()
+    duplicates: list[tuple[Any, int]] = []
+    for position, (key_node, value_node) in enumerate(node.value):
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if position >= merged:
+            if key in seen:
+                duplicates.append((key, key_node.start_mark.line + 1))
+                continue
+            seen.add(key)
+        result[key] = loader.construct_object(value_node, deep=True)
+    result.duplicates = tuple(duplicates)
+    return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def parse_yaml(text: str, display: str) -> tuple[list[Any], list[Problem]]:
+    """Every YAML document in ``text``; a syntax error is one problem at ``display:$``."""
+    where = f"{display}:$"
+    try:
+        docs = list(yaml.load_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return [], [Problem.error("invalid-value", where, f"not valid YAML{at}: {problem}")]
+    except RecursionError:
+        return [], [Problem.error("invalid-value", where,
+                                  "the document is nested too deeply to read")]
+    for doc in docs:
+        try:
+            check_limits(doc)
+        except ValidationError as exc:
+            return [], [attrs.evolve(p, path=where) for p in exc.problems]
+    return docs, []
+
+
+def read_yaml(path: Path, display: str) -> tuple[list[Any], list[Problem]]:
+    """Read a YAML file: its documents, or the problems that stop it being read.
+
+    ``display`` is how problems name the file (``model/activities/G-SM-1-A.yml``).
+    """
+    where = f"{display}:$"
+    try:
+        if path.stat().st_size > DEFAULT_LIMITS.max_bytes:
+            return [], [Problem.error(
+                "invalid-value", where,
+                f"the file is larger than {DEFAULT_LIMITS.max_bytes} bytes")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [Problem.error("invalid-value", where,
+                                  f"cannot be read ({exc.strerror or exc})")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [Problem.error(
+            "invalid-value", where,
+            f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    return parse_yaml(text, display)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def key_path(base: str, key: object) -> str:
+    """The JSON path of ``key`` inside the mapping at ``base``.
+
+    >>> key_path("$", "level"), key_path("$", "Build and Deployment"), key_path("$.a", 3)
+    ('$.level', "$['Build and Deployment']", '$.a[3]')
+    """
+    if isinstance(key, str) and _IDENTIFIER.fullmatch(key):
+        return f"{base}.{key}"
+    return f"{base}[{key!r}]"
+
+
+# A native JSON path inside a message ("is already used at $.domains[0].items[1].id").
+_NATIVE_PATH = re.compile(r"\$(?:\.[A-Za-z_]+|\[[^\]\s]+\])+")
+
+
+class PathMap:
+    """Where each part of an imported model came from: native JSON path → source path.
+
+    A native path is translated through its longest registered prefix; what is left of
+    it is appended as it is.
+
+    >>> paths = PathMap("model.yaml")
+    >>> paths.add("$.domains[0].items[1].practices[2]", "model.yaml:$['B']['Build']['x']")
+    >>> paths.add("$.domains[0].items[1].practices[2].id",
+    ...           "model.yaml:$['B']['Build']['x'].uuid")
+    >>> paths.source("$.domains[0].items[1].practices[2].level")
+    "model.yaml:$['B']['Build']['x'].level"
+    >>> paths.source("$.domains[0].items[1].practices[2].id")
+    "model.yaml:$['B']['Build']['x'].uuid"
+    >>> paths.source("$.scale")
+    'model.yaml:$.scale'
+    """
+
+    def __init__(self, fallback: str) -> None:
+        self._fallback = fallback
+        self._paths: dict[str, str] = {}
+
+    def add(self, native: str, source: str) -> None:
+        """Record that the model's ``native`` path came from ``source``."""
+        self._paths[native] = source
+
+    def source(self, native: str) -> str:
+        """The source path of a native path."""
+        candidate = native
+        while True:
+            found = self._paths.get(candidate)
+            if found is not None:
+                return found + native[len(candidate):]
+            cut = max(candidate.rfind("."), candidate.rfind("["))
+            if cut <= 0:
+                return f"{self._fallback}:{native}"
+            candidate = candidate[:cut]
+
+    def message(self, text: str) -> str:
+        """``text`` with every native path in it translated."""
+        return _NATIVE_PATH.sub(lambda m: self.source(m.group(0)), text)
+
+
+def collect(model: MaturityModel, found: Iterable[Problem], paths: PathMap, *,
+            skip: Iterable[str] = ()) -> tuple[Problem, ...]:
+    """The importer's own problems, then :func:`maturity_model.check`'s, in source paths.
+
+    ``skip`` names codes the importer reports itself. A problem already listed (same code
+    and path) is listed once.
+    """
+    from maturity_model.validation import check
+
+    problems = list(found)
+    seen = {(p.code, p.path) for p in problems}
+    skipped = set(skip)
+    for problem in check(model):
+        if problem.code in skipped:
+            continue
+        moved = attrs.evolve(problem, path=paths.source(problem.path),
+                             message=paths.message(problem.message))
+        if (moved.code, moved.path) not in seen:
+            seen.add((moved.code, moved.path))
+            problems.append(moved)
+    return tuple(problems)
+
+
+def raise_for_errors(model: MaturityModel | None, problems: tuple[Problem, ...]) -> None:
+    """Raise one :class:`ModelValidationError` with every problem if any is an error.
+
+    A dependency cycle raises its subclass :class:`DependencyCycleError`, naming the cycle.
+    """
+    if not any(p.severity == "error" for p in problems):
+        return
+    if model is not None and any(p.code == "dependency-cycle" for p in problems):
+        from maturity_model.graph import dependency_cycles
+
+        cycles = dependency_cycles(model)
+        if cycles:
+            raise DependencyCycleError(cycles[0], problems)
+    raise ModelValidationError(problems)
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """Whether any problem is an error (not a warning)."""
+    return any(p.severity == "error" for p in problems)
+
+
+def slug(text: str) -> str:
+    """A lower-case id from a display name.
+
+    >>> slug("Build and Deployment"), slug("Test-Intensity"), slug("  ")
+    ('build-and-deployment', 'test-intensity', '')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def type_name(value: object) -> str:
+    """How a value's YAML type reads in a message.
+
+    >>> type_name(None), type_name(True), type_name(3), type_name([1])
+    ('null', 'a boolean', 'a number', 'a list')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
