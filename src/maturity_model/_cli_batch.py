@@ -20,7 +20,7 @@ from maturity_model.evidence import Assessment, RawAnswer
 from maturity_model.model import MaturityModel
 from maturity_model.profile import Profile
 
-ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
+ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv", ".jsonl", ".xlsx")
 _WORDS = {"true": True, "false": False}
 
 
@@ -79,6 +79,15 @@ def _assessment(doc: Any) -> Assessment | ValidationError:
         return exc
 
 
+def _toolbox(path: Path, model: MaturityModel) -> Assessment | ValidationError:
+    from maturity_model.formats import samm
+
+    try:
+        return samm.load_toolbox(path, model=model)
+    except ValidationError as exc:
+        return exc
+
+
 def iter_assessments(specs: list[str], model: MaturityModel) -> Iterator[
         tuple[str, Assessment | ValidationError]]:
     """Every assessment named on the command line, with a label saying where it came from."""
@@ -99,6 +108,8 @@ def iter_assessments(specs: list[str], model: MaturityModel) -> Iterator[
                 yield from _csv_rows(file, model)
             elif suffix in (".jsonl", ".ndjson"):
                 yield from _jsonl_rows(file, model)
+            elif suffix == ".xlsx":
+                yield str(file), _toolbox(file, model)
             else:
                 try:
                     yield str(file), load_assessment(file)

@@ -289,6 +289,48 @@ def cmd_standards(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- import
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from maturity_model.serialization import dump_model
+    from maturity_model.validation import check
+
+    path = Path(args.source)
+    if not path.exists():
+        raise UsageError(f"{args.source}: no such file or folder")
+    try:
+        model = _import_model(args.kind, path)
+    except OSError as exc:
+        raise UsageError(f"{args.source}: cannot be read ({exc.strerror or exc})") from None
+    except ValidationError as exc:
+        if args.json:
+            _print_json({"valid": False,
+                         "problems": [_problem_dict(p) for p in exc.problems]})
+        else:
+            for p in exc.problems:
+                print(f"{args.source}: {p.severity}: {p}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    warnings = [p for p in check(model) if p.severity == "warning"]
+    text = dump_model(model, args.output) if args.output else dump_model(
+        model, file_format=args.to)
+    counts = {"domains": len(model.domains_preorder()), "items": len(model.items()),
+              "practices": sum(1 for _ in model.practices())}
+    if args.json:
+        _print_json({"valid": True, "problems": [_problem_dict(p) for p in warnings],
+                     "model": model.id, "version": model.version, **counts,
+                     "output": args.output})
+    elif args.output:
+        print(f"{args.source}: imported {model.id} {model.version} "
+              f"({counts['domains']} domains, {counts['items']} items, "
+              f"{counts['practices']} practices) to {args.output}")
+        for p in warnings:
+            print(f"{args.source}: warning: {p}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -330,6 +372,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lenient", action="store_true",
                    help="drop answers to practices the model lacks, with a warning")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("import", help="convert another tool's model to a native model file")
+    p.add_argument("kind", choices=["samm", "dsomm"])
+    p.add_argument("source", metavar="SOURCE",
+                   help="a SAMM core folder, or DSOMM's generated/model.yaml")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the model here (YAML, JSON or TOML by suffix)")
+    p.add_argument("--to", choices=["yaml", "json", "toml"], default="yaml",
+                   help="format on standard output (without -o)")
+    p.add_argument("--json", action="store_true", help="print a summary as JSON")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("standards", help="list or show bundled and installed standards")
     p.add_argument("action", choices=["list", "show"])
