@@ -172,3 +172,63 @@ def test_score_missing_input_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     code, _, err = run(capsys, "score", DATA / "valid-model.yaml", "nowhere/")
     assert code == 2
     assert "nowhere/: no such file or folder" in err
+
+
+PLANNING = DATA / "planning"
+
+
+def test_plan_json_lists_waves_and_percent(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", PLANNING / "cd-model.yaml",
+                       PLANNING / "team-before.yaml", "--target", "3", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["percent_to_target"] == pytest.approx(60.0)
+    assert [w["number"] for w in doc["waves"]] == [1, 2, 3, 4]
+    assert sum(len(w["practices"]) for w in doc["waves"]) == 12
+
+
+def test_plan_needs_a_target(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "plan", PLANNING / "cd-model.yaml", PLANNING / "team-before.yaml")
+    assert code == 2
+    assert "--target" in err
+
+
+def test_compare_profiles_and_assessments(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    _, before, _ = run(capsys, "score", DATA / "valid-model.yaml",
+                       DATA / "valid-assessment.yaml", "--json")
+    (tmp_path / "before.json").write_text(before)
+    after = tmp_path / "after.yaml"
+    after.write_text((DATA / "valid-assessment.yaml").read_text().replace(
+        "build.ci.1.1: 0.5", "build.ci.1.1: true"))
+    code, out, _ = run(capsys, "compare", tmp_path / "before.json", after,
+                       "--model", DATA / "valid-model.yaml", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    statuses = {n["node_id"]: n["status"] for n in doc["nodes"]}
+    assert statuses == {"mini-cd": "improved", "cm": "unchanged", "cm.vcs": "unchanged",
+                        "build": "improved", "build.ci": "improved"}
+    code, _, err = run(capsys, "compare", tmp_path / "before.json", after)
+    assert code == 2
+    assert "give --model" in err
+
+
+def test_compare_refuses_profiles_of_two_models(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    _, one, _ = run(capsys, "score", DATA / "valid-model.yaml",
+                    DATA / "valid-assessment.yaml", "--json")
+    (tmp_path / "a.json").write_text(one)
+    (tmp_path / "b.json").write_text(one.replace('"mini-cd"', '"other"'))
+    code, _, err = run(capsys, "compare", tmp_path / "a.json", tmp_path / "b.json")
+    assert code == 1
+    assert "Traceback" not in err
+    assert "mini-cd" in err
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("dot", "digraph"), ("mermaid", "flowchart"),
+                                            ("graphml", "<graphml")])
+def test_graph_exports(capsys: pytest.CaptureFixture[str], fmt: str, start: str) -> None:
+    code, out, _ = run(capsys, "graph", DATA / "valid-model.yaml", "--format", fmt)
+    assert code == 0
+    assert out.lstrip().startswith(start)
+    assert "cm.vcs.2.1" in out

@@ -10,11 +10,14 @@
 
 from typing import TYPE_CHECKING, Any
 
+from maturity_model.cohort import Cohort
+from maturity_model.comparison import NodeDiff, ProfileDiff, compare
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
     IncompatibleProfilesError,
     MaturityModelError,
+    MissingExtraError,
     ModelValidationError,
     Problem,
     UnknownNodeError,
@@ -32,6 +35,7 @@ from maturity_model.model import (
     ModelRules,
     Practice,
 )
+from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
 from maturity_model.profile import Counts, PracticeResult, Profile, Result, Violation
 from maturity_model.rules import (
     LevelSum,
@@ -45,6 +49,7 @@ from maturity_model.rules import (
     default_registry,
 )
 from maturity_model.scoring import score
+from maturity_model.target import Target
 from maturity_model.validation import check
 
 __all__ = [
@@ -54,9 +59,11 @@ __all__ = [
     "Assessment",
     "AssessmentValidationError",
     "CapabilityItem",
+    "Cohort",
     "Counts",
     "DependencyCycleError",
     "Domain",
+    "Gap",
     "IncompatibleProfilesError",
     "Level",
     "LevelScale",
@@ -67,26 +74,35 @@ __all__ = [
     "MetricBands",
     "MetricCriterion",
     "Minimum",
+    "MissingExtraError",
     "ModelRules",
     "ModelValidationError",
+    "NodeDiff",
     "Practice",
     "PracticeResult",
     "Problem",
     "Profile",
+    "ProfileDiff",
     "Quantile",
     "Result",
+    "Roadmap",
     "RuleRegistry",
     "Staircase",
     "Sum",
+    "Target",
     "UnknownNodeError",
     "ValidationError",
     "Violation",
+    "Wave",
     "check",
+    "compare",
     "default_registry",
     "dump_assessment",
     "dump_model",
+    "gap",
     "load_assessment",
     "load_model",
+    "plan",
     "score",
 ]
 
@@ -108,7 +124,7 @@ _LAZY = {
 
 
 _SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
-                         "plots", "report", "standards"})
+                         "plots", "report", "standards", "target"})
 
 
 def __getattr__(name: str) -> Any:

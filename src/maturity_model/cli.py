@@ -289,6 +289,80 @@ def cmd_standards(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- compare, plan, graph
+
+
+def _profile_from(spec: str, model_spec: str | None) -> Any:
+    """A profile file, or an assessment scored against ``--model``."""
+    from maturity_model.scoring import score
+    from maturity_model.serialization import load_assessment, load_profile
+
+    path = Path(spec)
+    if not path.is_file():
+        raise UsageError(f"{spec}: no such file")
+    if _detect_kind(path) == "profile":
+        return _read(load_profile, spec)
+    if model_spec is None:
+        raise UsageError(f"{spec}: an assessment; give --model MODEL to score it "
+                         f"(or pass a profile written by 'maturity score --json')")
+    return score(resolve_model(model_spec), _read(load_assessment, spec))
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from maturity_model.comparison import compare
+
+    before = _profile_from(args.before, args.model)
+    after = _profile_from(args.after, args.model)
+    diff = compare(before, after)
+    if args.json:
+        _print_json({"model": diff.model_id, "summary": dict(diff.summary),
+                     "nodes": diff.to_records()})
+    else:
+        print(diff.explain())
+    return EXIT_OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from maturity_model.planning import plan
+    from maturity_model.scoring import score
+    from maturity_model.serialization import load_assessment
+    from maturity_model.target import Target
+
+    model = resolve_model(args.model)
+    profile = score(model, _read(load_assessment, args.assessment))
+    if (args.target is None) == (args.target_file is None):
+        raise UsageError("plan needs --target LEVEL or --target-file FILE")
+    target = (Target.uniform(args.target) if args.target is not None
+              else _read(Target.load, args.target_file))
+    roadmap = plan(model, profile, target)
+    if args.json:
+        _print_json({
+            "percent_to_target": roadmap.gap.percent_to_target,
+            "waves": [{"number": w.number, "practices": list(w.practices)}
+                      for w in roadmap.waves],
+            "pulled_in": list(roadmap.pulled_in),
+            "steps": roadmap.to_records(), "gap": roadmap.gap.to_records()})
+    else:
+        print(roadmap.gap.explain())
+        print()
+        print(roadmap.explain())
+    return EXIT_OK
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from maturity_model import graph
+
+    model = resolve_model(args.model)
+    render = {"dot": graph.to_dot, "mermaid": graph.to_mermaid, "graphml": graph.to_graphml}
+    text = render[args.format](model)
+    if args.json:
+        _print_json({"format": args.format, "longest_chain": list(graph.longest_chain(model)),
+                     "text": text})
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- import
 
 
@@ -372,6 +446,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lenient", action="store_true",
                    help="drop answers to practices the model lacks, with a warning")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("compare", help="what changed between two profiles")
+    p.add_argument("before", metavar="BEFORE", help="a profile (score --json) or assessment")
+    p.add_argument("after", metavar="AFTER")
+    p.add_argument("--model", metavar="MODEL", help="score assessments against this model")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("plan", help="the practices, in waves, that reach a target level")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("assessment", metavar="ASSESSMENT")
+    p.add_argument("--target", type=int, metavar="LEVEL", help="the same level everywhere")
+    p.add_argument("--target-file", metavar="FILE", help="a maturity-target/1 file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("graph", help="export the practice dependency graph")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("--format", choices=["dot", "mermaid", "graphml"], default="dot")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_graph)
 
     p = sub.add_parser("import", help="convert another tool's model to a native model file")
     p.add_argument("kind", choices=["samm", "dsomm"])

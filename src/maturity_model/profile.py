@@ -240,6 +240,46 @@ class Profile:
         except KeyError:
             return ""
 
+    def to_records(self, *, coverage: bool = False) -> list[dict[str, Any]]:
+        """One plain dict per node (root first): ids, score, level and answer counts.
+
+        :param coverage: add ``coverage_<L>`` columns, one per scale level.
+
+        >>> import maturity_model as mm
+        >>> m = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
+        >>> mm.score(m, mm.Assessment(model="m", subject="t", answers={"p": 0.5})
+        ...          ).to_records()[2]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        {'subject': 't', 'node_id': 'i', 'kind': 'item', 'name': 'i', 'parent': 'd',
+         'score': 0.5, 'level': 0, 'met': 0, 'partial': 1, 'not_met': 0, 'na': 0,
+         'unknown': 0}
+        """
+        from maturity_model._tables import result_record
+
+        records = []
+        for result in self.results.values():
+            c = result.counts
+            record = {"subject": self.subject, **result_record(result), "met": c.met,
+                      "partial": c.partial, "not_met": c.not_met, "na": c.na,
+                      "unknown": c.unknown}
+            if coverage:
+                for level in self.scale.values:
+                    record[f"coverage_{level}"] = result.coverage.get(level)
+            records.append(record)
+        return records
+
+    def to_frame(self, *, coverage: bool = False) -> Any:
+        """The records as a pandas DataFrame indexed by node id (needs the ``pandas`` extra).
+
+        :raises MissingExtraError: pandas is not installed.
+        """
+        from maturity_model._tables import frame
+
+        records = self.to_records(coverage=coverage)
+        columns = list(records[0]) if records else ["node_id"]
+        return frame(records, columns).set_index("node_id")
+
     def explain(self, node_id: str | None = None) -> str:
         """A short text a person can read: why the node has its level and score.
 
