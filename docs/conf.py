@@ -26,3 +26,4 @@ html_static_path: list[str] = []
 exclude_patterns = ["_build"]
 doctest_global_setup = "import maturity_model as mm"
 suppress_warnings = ["config.cache"]
+doctest_test_doctest_blocks = ""  # docstrings are run by pytest --doctest-modules
