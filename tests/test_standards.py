@@ -67,3 +67,64 @@ def test_the_readme_main_job_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "caict-devops-cd", str(path)]) == 0
     out = capsys.readouterr().out
     assert "overall: level 1 (Initial), score 2.34" in out
+
+
+def dora(**observed: float) -> mm.Profile:
+    return mm.score(standards.load("dora-four-keys"), mm.Assessment(
+        model="dora-four-keys", observations=observed))
+
+
+@pytest.mark.parametrize(("per_day", "tier"), [
+    (5.0, 4), (2.0, 4), (1.0, 3), (0.4, 3), (12 / 365, 3), (0.02, 2), (2 / 365, 2),
+    (1 / 365, 1), (0.0, 1)])
+def test_dora_deployment_frequency_bands_of_2021(per_day: float, tier: int) -> None:
+    assert dora(deployment_frequency_per_day=per_day)["deployment-frequency"].level == tier
+
+
+@pytest.mark.parametrize(("hours", "tier"), [
+    (0.5, 4), (1.0, 4), (5.0, 3), (168.0, 3), (400.0, 2), (4380.0, 2), (9000.0, 1)])
+def test_dora_lead_time_gaps_fall_to_the_next_tier_down(hours: float, tier: int) -> None:
+    assert dora(lead_time_hours=hours)["lead-time"].level == tier
+
+
+@pytest.mark.parametrize(("pct", "tier"), [(0.0, 4), (15.0, 4), (20.0, 3), (30.0, 3),
+                                           (31.0, 1), (100.0, 1)])
+def test_dora_change_failure_rate_has_no_medium_band(pct: float, tier: int) -> None:
+    assert dora(change_failure_rate_pct=pct)["change-failure-rate"].level == tier
+
+
+def test_dora_cites_its_band_year_and_leaves_unobserved_metrics_out() -> None:
+    info = standards.info("dora-four-keys")
+    assert info.version == "2021"
+    assert "2021" in info.metadata["band_year"]
+    profile = dora(lead_time_hours=2.0, time_to_restore_hours=200.0)
+    assert profile["deployment-frequency"].score is None
+    assert (profile.overall.score, profile.overall.level) == (2.0, 1)
+
+
+def test_scorecard_aggregate_is_the_risk_weighted_mean_of_conclusive_checks() -> None:
+    model = standards.load("openssf-scorecard")
+    assessment = standards.example_assessment("openssf-scorecard")
+    profile = mm.score(model, assessment)
+    weights = {item.id: item.weight for item in model.items()}
+    observed = {k.lower(): v for k, v in assessment.observations.items()}
+    expected = sum(weights[c] * s for c, s in observed.items()) / sum(
+        weights[c] for c in observed)
+    assert profile.overall.score == pytest.approx(expected)
+    assert profile["packaging"].score is None
+    assert profile.overall.level == int(expected)
+    assert {weights["dangerous-workflow"], weights["code-review"], weights["fuzzing"],
+            weights["license"]} == {10.0, 7.5, 5.0, 2.5}
+
+
+def test_slsa_build_level_is_the_weakest_requirement() -> None:
+    model = standards.load("slsa-build")
+    profile = mm.score(model, standards.example_assessment("slsa-build"))
+    assert profile.overall.level == 2
+    assert profile.level_name(profile.overall.level) == "Build L2"
+    everything = {p.id: True for p in model.practices()}
+    assert mm.score(model, mm.Assessment(model="slsa-build", answers=everything)
+                    ).overall.level == 3
+    nothing_hosted = {**everything, "build.platform.isolation.2": False}
+    assert mm.score(model, mm.Assessment(model="slsa-build", answers=nothing_hosted)
+                    ).overall.level == 1
