@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -91,3 +94,63 @@ def test_validate_command_never_prints_a_traceback(tmp_path_factory: Any, doc: A
     assert "Traceback" not in result.stderr
     if result.returncode in (0, 1):
         assert set(json.loads(result.stdout)) == {"valid", "problems"}
+
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+DSOMM_MODEL = next(iter(sorted(REFERENCE.glob("dsomm/**/generated/model.yaml"))), None)
+SAMM_CORE = REFERENCE / "samm" / "core"
+
+
+def _assert_importer_outcome(load: Any, check: Any, path: Path) -> None:
+    for problem in check(path):
+        assert problem.code in PROBLEM_CODES
+        assert problem.message
+    try:
+        load(path)
+    except mm.ValidationError as err:
+        assert err.problems
+        assert all(p.code in PROBLEM_CODES for p in err.problems)
+
+
+@pytest.mark.skipif(DSOMM_MODEL is None, reason="the DSOMM reference model is not beside the checkout")
+@settings(max_examples=25)
+@given(st.data())
+def test_mutated_dsomm_models_import_or_fail_with_problems(tmp_path_factory: Any,
+                                                           data: st.DataObject) -> None:
+    from maturity_model.formats import dsomm
+
+    assert DSOMM_MODEL is not None
+    meta, body = _dsomm_doc()
+    doc = data.draw(mutated(body, max_mutations=6))
+    path = tmp_path_factory.mktemp("dsomm") / "model.yaml"
+    path.write_text(yaml.safe_dump_all([meta, doc], allow_unicode=True), encoding="utf-8")
+    _assert_importer_outcome(dsomm.load_model, dsomm.check_file, path)
+
+
+@pytest.mark.skipif(not SAMM_CORE.is_dir(), reason="the SAMM reference core is not beside the checkout")
+@settings(max_examples=15)
+@given(st.data())
+def test_mutated_samm_folders_import_or_fail_with_problems(tmp_path_factory: Any,
+                                                           data: st.DataObject) -> None:
+    from maturity_model.formats import samm
+
+    root = tmp_path_factory.mktemp("samm") / "core"
+    shutil.copytree(SAMM_CORE, root)
+    files = sorted((root / "model").rglob("*.yml"))
+    for _ in range(data.draw(st.integers(1, 3))):
+        victim = data.draw(st.sampled_from(files))
+        original = yaml.safe_load(victim.read_text(encoding="utf-8"))
+        broken = data.draw(mutated(original if isinstance(original, dict) else {"x": original}))
+        victim.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    _assert_importer_outcome(samm.load_model, samm.check_folder, root)
+
+
+_DSOMM_CACHE: list[Any] = []
+
+
+def _dsomm_doc() -> Any:
+    if not _DSOMM_CACHE:
+        assert DSOMM_MODEL is not None
+        docs = list(yaml.safe_load_all(DSOMM_MODEL.read_text(encoding="utf-8")))
+        _DSOMM_CACHE.append((docs[0], docs[1]))
+    return _DSOMM_CACHE[0]  # type: ignore[no-any-return]
