@@ -37,7 +37,7 @@ def assert_well_formed(err: mm.ValidationError) -> None:
     assert err.problems
     for problem in err.problems:
         assert problem.code in PROBLEM_CODES
-        assert problem.path.startswith("$")
+        assert "$" in problem.path
         assert problem.message
 
 
@@ -108,8 +108,7 @@ def _assert_importer_outcome(load: Any, check: Any, path: Path) -> None:
     try:
         load(path)
     except mm.ValidationError as err:
-        assert err.problems
-        assert all(p.code in PROBLEM_CODES for p in err.problems)
+        assert_well_formed(err)
 
 
 @pytest.mark.skipif(DSOMM_MODEL is None, reason="the DSOMM reference model is not beside the checkout")
@@ -153,4 +152,4 @@ def _dsomm_doc() -> Any:
         assert DSOMM_MODEL is not None
         docs = list(yaml.safe_load_all(DSOMM_MODEL.read_text(encoding="utf-8")))
         _DSOMM_CACHE.append((docs[0], docs[1]))
-    return _DSOMM_CACHE[0]  # type: ignore[no-any-return]
+    return _DSOMM_CACHE[0]
