@@ -133,3 +133,28 @@ def test_scoring_from_many_threads_gives_identical_profiles() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda a: dump_profile(mm.score(fresh, a)), assessments * 5))
     assert got == expected * 5
+
+
+def test_a_dependency_chain_thousands_long_needs_no_recursion() -> None:
+    from maturity_model import graph
+
+    n = 5000
+    practices = [mm.Practice(id=f"p{i}", level=1, requires=[f"p{i - 1}"] if i else [])
+                 for i in range(n)]
+    model = mm.MaturityModel(id="chain", scale=mm.LevelScale.range(1, 2),
+                             dependencies="enforce",
+                             domains=[mm.Domain(id="d", items=[mm.CapabilityItem(
+                                 id="i", practices=practices)])])
+    assert mm.check(model) == ()
+    profile = mm.score(model, mm.Assessment(model="chain", answers={"p0": 0.5, f"p{n - 1}": True}))
+    assert len(profile.blocked) == n - 1
+    assert len(graph.longest_chain(model)) == n
+    assert len(graph.prerequisites(model, f"p{n - 1}")) == n - 1
+    assert graph.to_dot(model).count("->") == n - 1
+    assert len(mm.plan(model, profile, mm.Target.uniform(1)).waves) == n
+    ring = mm.MaturityModel(id="ring", domains=[mm.Domain(id="d", items=[mm.CapabilityItem(
+        id="i", practices=[mm.Practice(id=f"p{i}", level=1, requires=[f"p{(i + 1) % n}"])
+                           for i in range(n)])])])
+    (problem,) = mm.check(ring)
+    assert problem.code == "dependency-cycle"
+    assert problem.message.count("→") == n
