@@ -232,3 +232,24 @@ def test_graph_exports(capsys: pytest.CaptureFixture[str], fmt: str, start: str)
     assert code == 0
     assert out.lstrip().startswith(start)
     assert "cm.vcs.2.1" in out
+
+
+def test_report_command_writes_html_and_markdown(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    html = tmp_path / "report.html"
+    code, out, _ = run(capsys, "report", DATA / "valid-model.yaml",
+                       DATA / "valid-assessment.yaml", "--target", "2", "-o", html)
+    assert code == 0
+    assert out.strip() == f"wrote {html}"
+    text = html.read_text(encoding="utf-8")
+    assert text.lstrip().lower().startswith("<!doctype html>")
+    assert "Overall: Level 0" in text
+    md = tmp_path / "report.md"
+    code, _, _ = run(capsys, "report", DATA / "valid-model.yaml",
+                     DATA / "valid-assessment.yaml", "-o", md)
+    assert code == 0
+    assert "**Overall: Level 0" in md.read_text(encoding="utf-8")
+    code, _, err = run(capsys, "report", DATA / "valid-model.yaml",
+                       DATA / "valid-assessment.yaml", "-o", tmp_path / "report.pdf")
+    assert code == 2
+    assert "written as .html or .md" in err

@@ -363,6 +363,29 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from maturity_model.report import write_report
+    from maturity_model.scoring import score
+    from maturity_model.serialization import load_assessment
+    from maturity_model.target import Target
+
+    model = resolve_model(args.model)
+    profile = score(model, _read(load_assessment, args.assessment))
+    compare = None
+    if args.compare:
+        compare = _profile_from(args.compare, args.model)
+    target = Target.uniform(args.target) if args.target is not None else None
+    if Path(args.output).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        raise UsageError(f"{args.output}: the report is written as .html or .md")
+    write_report(args.output, model, profile, compare=compare, target=target)
+    if args.json:
+        _print_json({"output": args.output, "overall_level": profile.overall.level,
+                     "overall_score": profile.overall.score})
+    else:
+        print(f"wrote {args.output}")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- import
 
 
@@ -467,6 +490,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["dot", "mermaid", "graphml"], default="dot")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_graph)
+
+    p = sub.add_parser("report", help="write a self-contained HTML or Markdown report")
+    p.add_argument("model", metavar="MODEL")
+    p.add_argument("assessment", metavar="ASSESSMENT")
+    p.add_argument("-o", "--output", metavar="FILE", required=True,
+                   help="report.html or report.md")
+    p.add_argument("--compare", metavar="OTHER",
+                   help="an earlier profile or assessment: show what changed")
+    p.add_argument("--target", type=int, metavar="LEVEL",
+                   help="show the gap to this level everywhere and the roadmap")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("import", help="convert another tool's model to a native model file")
     p.add_argument("kind", choices=["samm", "dsomm"])

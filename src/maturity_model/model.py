@@ -422,6 +422,11 @@ class MaturityModel:
         """Ids of an item's practices at levels ``<= level`` (what ``item@level`` means)."""
         return tuple(p.id for p in self.item(item_id).practices if p.level <= level)
 
+    def _repr_html_(self) -> str:
+        from maturity_model._html import model_html
+
+        return model_html(self)
+
     def __repr__(self) -> str:
         return (f"MaturityModel(id={self.id!r}, version={self.version!r}, "
                 f"domains={len(self._index.domains)}, items={len(self._index.items)}, "

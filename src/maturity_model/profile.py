@@ -289,6 +289,11 @@ class Profile:
 
         return explain(self, self.model_id if node_id is None else node_id)
 
+    def _repr_html_(self) -> str:
+        from maturity_model._html import profile_html
+
+        return profile_html(self)
+
     def __repr__(self) -> str:
         o = self.overall
         score = "not assessed" if o.score is None else f"score {o.score:.2f}, level {o.level}"

@@ -1,0 +1,220 @@
+"""Plots with matplotlib (the ``plot`` extra): radar, coverage heat-map, diff, cohort, roadmap.
+
+Each function takes an optional ``ax`` to draw on and returns the matplotlib ``Axes`` it
+drew on (its figure is ``ax.figure``). Without ``ax`` a new :class:`matplotlib.figure.Figure`
+is made without pyplot, so nothing is shown and no global state changes; nothing here
+calls ``plt.show()``. matplotlib is imported when a function is called, not with the module.
+
+>>> import maturity_model as mm
+>>> p = mm.Profile(model_id="m", scale=mm.LevelScale.range(1, 3), results={
+...     "m": mm.Result(node_id="m", kind="model", score=1.5, level=1),
+...     "a": mm.Result(node_id="a", kind="domain", parent="m", name="A", score=1.0, level=1),
+...     "b": mm.Result(node_id="b", kind="domain", parent="m", name="B", score=2.0, level=2),
+...     "c": mm.Result(node_id="c", kind="domain", parent="m", name="C", score=None)})
+>>> ax = radar(p)
+>>> [t.get_text() for t in ax.get_xticklabels()], tuple(map(float, ax.get_ylim()))
+(['A', 'B', 'C'], (0.0, 3.0))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from maturity_model.errors import MissingExtraError
+from maturity_model.profile import Profile, Result
+
+if TYPE_CHECKING:
+    from maturity_model.cohort import Cohort
+    from maturity_model.comparison import ProfileDiff
+    from maturity_model.planning import Roadmap
+    from maturity_model.target import Target
+
+__all__ = ["cohort_distribution", "coverage_heatmap", "diff_chart", "radar", "roadmap_waves"]
+
+
+def _figure() -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise MissingExtraError("matplotlib", "plot") from None
+    return Figure
+
+
+def _new_axes(ax: Any, **kwargs: Any) -> Any:
+    figure_class = _figure()
+    if ax is not None:
+        return ax
+    figure = figure_class(figsize=kwargs.pop("figsize", (6.4, 4.8)), layout="constrained")
+    return figure.add_subplot(**kwargs)
+
+
+def _top_domains(profile: Profile) -> tuple[Result, ...]:
+    return tuple(r for r in profile.results.values() if r.parent == profile.model_id)
+
+
+def _target_of(target: Target, profile: Profile, node_id: str) -> int | None:
+    node: str | None = node_id
+    steps = 0
+    while node is not None and node in profile.results and steps <= len(profile.results):
+        if node in target.levels:
+            return target.levels[node]
+        node = profile.results[node].parent
+        steps += 1
+    return target.default
+
+
+def radar(profiles: Profile | Sequence[Profile], *, target: Target | int | None = None,
+          ax: Any = None) -> Any:
+    """A radar (polar) chart of the top-level domains' scores, one outline per profile.
+
+    The axes are the first profile's top-level domains; a domain that is not assessed is
+    drawn at 0. With ``target`` (a :class:`~maturity_model.target.Target` or one level)
+    its levels are drawn as a dashed outline labelled ``"target"``.
+
+    :param ax: a polar ``Axes`` to draw on; a new figure when omitted.
+    :returns: the ``Axes``: one line per profile (and the target), labelled with the
+        subjects; y limits ``(0, scale top)``.
+    :raises MissingExtraError: matplotlib is not installed.
+    """
+    from maturity_model.target import Target as TargetClass
+
+    group = [profiles] if isinstance(profiles, Profile) else list(profiles)
+    if not group:
+        raise ValueError("radar needs at least one profile")
+    ax = _new_axes(ax, projection="polar")
+    first = group[0]
+    domains = _top_domains(first)
+    n = max(len(domains), 1)
+    angles = [2 * math.pi * i / n for i in range(n)]
+    closed = [*angles, angles[0]] if domains else angles
+
+    def outline(values: list[float]) -> list[float]:
+        return [*values, values[0]] if values else values
+
+    for profile in group:
+        values = []
+        for domain in domains:
+            result = profile.results.get(domain.node_id)
+            values.append(0.0 if result is None or result.score is None else result.score)
+        label = profile.subject or profile.model_id
+        (line,) = ax.plot(closed[:len(outline(values))], outline(values), marker="o",
+                          linewidth=2, label=label)
+        ax.fill(closed[:len(outline(values))], outline(values), alpha=0.15,
+                color=line.get_color())
+    if target is not None:
+        wanted = TargetClass.uniform(target) if isinstance(target, int) else target
+        levels = [float(_target_of(wanted, first, d.node_id) or 0) for d in domains]
+        ax.plot(closed[:len(outline(levels))], outline(levels), linestyle="--", color="0.3",
+                linewidth=1.5, label="target")
+    ax.set_xticks(angles[:len(domains)])
+    ax.set_xticklabels([d.name or d.node_id for d in domains])
+    top = max(first.scale.top, 1)
+    ax.set_ylim(0, top)
+    ax.set_yticks(list(range(1, top + 1)))
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.legend(loc="upper right", bbox_to_anchor=(1.3, 1.1), fontsize="small")
+    return ax
+
+
+def coverage_heatmap(profile: Profile, ax: Any = None) -> Any:
+    """A heat-map of coverage: one row per capability item, one column per scale level.
+
+    Each cell is ``m(L)`` in [0, 1]; a level without an applicable practice is blank
+    (NaN), as DSOMM's heat-map shows it.
+
+    :returns: the ``Axes``; its single image is ``ax.images[0]`` (shape items × levels).
+    :raises MissingExtraError: matplotlib is not installed.
+
+    >>> import maturity_model as mm
+    >>> p = mm.Profile(model_id="m", scale=mm.LevelScale.range(1, 2), results={
+    ...     "m": mm.Result(node_id="m", kind="model"),
+    ...     "i": mm.Result(node_id="i", kind="item", parent="m", coverage={1: 1.0, 2: None})})
+    >>> coverage_heatmap(p).images[0].get_array().shape
+    (1, 2)
+    """
+    items = profile.items()
+    levels = profile.scale.values
+    ax = _new_axes(ax, figsize=(2.5 + 0.6 * len(levels), 1.5 + 0.22 * len(items)))
+    nan = math.nan
+    data = [[nan if (v := r.coverage.get(level)) is None else v for level in levels]
+            for r in items]
+    image = ax.imshow(data if items else [[nan] * len(levels)], aspect="auto",
+                      cmap="Blues", vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_xticks(range(len(levels)))
+    ax.set_xticklabels([f"L{v}" for v in levels])
+    ax.set_yticks(range(len(items)))
+    ax.set_yticklabels([r.name or r.node_id for r in items], fontsize="small")
+    ax.set_xlabel("level")
+    ax.set_title("Coverage per item and level")
+    ax.figure.colorbar(image, ax=ax, label="share of practices met")
+    return ax
+
+
+def diff_chart(diff: ProfileDiff, ax: Any = None, *,
+               kinds: Sequence[str] = ("domain",)) -> Any:
+    """Horizontal bars of the score change of each node of ``kinds`` (domains by default).
+
+    Nodes without a score on both sides are left out. Gains are green, losses red.
+
+    :returns: the ``Axes``, one bar per node, labelled with the node names.
+    :raises MissingExtraError: matplotlib is not installed.
+    """
+    nodes = [d for d in diff if d.kind in kinds and d.delta_score is not None]
+    ax = _new_axes(ax, figsize=(6.4, 1.5 + 0.3 * len(nodes)))
+    deltas = [d.delta_score or 0.0 for d in nodes]
+    colours = ["#1a7f37" if v > 0 else ("#b42318" if v < 0 else "0.6") for v in deltas]
+    positions = list(range(len(nodes)))
+    ax.barh(positions, deltas, color=colours)
+    ax.set_yticks(positions)
+    ax.set_yticklabels([d.name or d.node_id for d in nodes])
+    ax.invert_yaxis()
+    ax.axvline(0.0, color="0.3", linewidth=1)
+    ax.set_xlabel("score change")
+    before = diff.before_subject or "before"
+    after = diff.after_subject or "after"
+    ax.set_title(f"{before} → {after}")
+    return ax
+
+
+def cohort_distribution(cohort: Cohort, ax: Any = None) -> Any:
+    """Box plots of the subjects' scores per top-level domain (assessed subjects only).
+
+    :returns: the ``Axes``, one box per top-level domain of the first profile.
+    :raises MissingExtraError: matplotlib is not installed.
+    """
+    first = cohort.profiles[0]
+    domains = _top_domains(first)
+    ax = _new_axes(ax, figsize=(1.5 + 0.9 * len(domains), 4.8))
+    columns = [[s for s in cohort.scores(d.node_id) if s is not None] for d in domains]
+    positions = list(range(1, len(domains) + 1))
+    ax.boxplot(columns, positions=positions, widths=0.6)
+    ax.set_xticks(positions)
+    ax.set_xticklabels([d.name or d.node_id for d in domains], rotation=30, ha="right")
+    ax.set_ylim(0, max(first.scale.top, 1))
+    ax.set_ylabel("score")
+    ax.set_title(f"{first.model_id}: {len(cohort)} subjects")
+    return ax
+
+
+def roadmap_waves(roadmap: Roadmap, ax: Any = None) -> Any:
+    """Stacked bars per wave: the gap's practices and those pulled in as prerequisites.
+
+    :returns: the ``Axes``: two bar containers (``"in the gap"``, ``"pulled in"``), one bar
+        each per wave.
+    :raises MissingExtraError: matplotlib is not installed.
+    """
+    ax = _new_axes(ax)
+    numbers = [w.number for w in roadmap.waves]
+    own = [sum(not roadmap.steps[p].pulled_in for p in w.practices) for w in roadmap.waves]
+    pulled = [sum(roadmap.steps[p].pulled_in for p in w.practices) for w in roadmap.waves]
+    ax.bar(numbers, own, label="in the gap", color="#1f5fa8")
+    ax.bar(numbers, pulled, bottom=own, label="pulled in", color="#8a96a3")
+    ax.set_xticks(numbers)
+    ax.set_xticklabels([f"Wave {n}" for n in numbers])
+    ax.set_ylabel("practices")
+    ax.set_title(f"Roadmap: {len(roadmap.steps)} practices in {len(roadmap.waves)} waves")
+    ax.legend()
+    return ax
