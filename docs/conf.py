@@ -72,5 +72,19 @@ def _run_example_notebooks(app: object) -> None:
             target.write_text(text, encoding="utf-8")
 
 
+def _draw_gallery(app: object) -> None:
+    """Draw the gallery's pictures into _static/gallery (docs/_scripts/make_gallery.py)."""
+    import importlib.util
+
+    script = Path(__file__).parent / "_scripts" / "make_gallery.py"
+    spec = importlib.util.spec_from_file_location("make_gallery", script)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {script}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main()
+
+
 def setup(app: object) -> None:
     app.connect("builder-inited", _run_example_notebooks)  # type: ignore[attr-defined]
+    app.connect("builder-inited", _draw_gallery)  # type: ignore[attr-defined]

@@ -140,8 +140,8 @@ def test_profile_html_shows_the_overall_level_and_every_node(
     result = profile["cm.vc.vcs"]
     assert vcs[1] == str(result.level)
     assert vcs[2] == f"{result.score:.2f}"
-    assert vcs[3:8] == [("·" if result.coverage[lv] is None
-                         else f"{result.coverage[lv] * 100:.0f}") for lv in range(1, 6)]
+    shares = [result.coverage[lv] for lv in range(1, 6)]
+    assert vcs[3:8] == ["·" if v is None else f"{v * 100:.0f}" for v in shares]
     assert vcs[8] == f"{result.counts.evidenced}/{result.counts.total}"
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import pytest
@@ -124,3 +125,89 @@ def test_missing_matplotlib(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(mm.errors.MissingExtraError, match="plot"):
         plots.coverage_heatmap(caict[2])
+
+
+def four_domains() -> mm.Profile:
+    def domain(node_id: str, score: float | None) -> mm.Result:
+        return mm.Result(node_id=node_id, kind="domain", parent="m", name=node_id.upper(),
+                         score=score, level=None if score is None else int(score))
+
+    return mm.Profile(model_id="m", scale=mm.LevelScale.range(1, 3), results={
+        "m": mm.Result(node_id="m", kind="model", score=1.5, level=1),
+        "a": domain("a", 1.0), "b": domain("b", 2.0), "c": domain("c", None),
+        "d": domain("d", 1.5)})
+
+
+def test_radar_leaves_a_gap_where_a_domain_is_not_assessed() -> None:
+    ax = plots.radar(four_domains())
+    values = list(ax.lines[0].get_ydata())
+    assert values[:2] == [1.0, 2.0] and values[3:] == [1.5, 1.0]
+    assert math.isnan(values[2])  # never drawn at 0
+    (area,) = ax.patches
+    assert len(area.get_xy()) == 3 + 1  # the three assessed spokes, closed
+
+
+def test_radar_by_item_has_a_spoke_per_item(
+        caict: tuple[mm.MaturityModel, mm.Profile, mm.Profile]) -> None:
+    _, _, after = caict
+    ax = plots.radar(after, level="item")
+    assert [t.get_text() for t in ax.get_xticklabels()] == [r.name for r in after.items()]
+    assert len(ax.lines[0].get_ydata()) == len(after.items()) + 1
+
+
+def test_radar_refuses_flat_axes_and_unknown_levels() -> None:
+    from matplotlib.figure import Figure
+
+    with pytest.raises(ValueError, match="polar"):
+        plots.radar(four_domains(), ax=Figure().add_subplot())
+    with pytest.raises(ValueError, match="level"):
+        plots.radar(four_domains(), level="practice")
+
+
+def test_heatmap_writes_each_share_and_greys_out_vacuous_levels(
+        caict: tuple[mm.MaturityModel, mm.Profile, mm.Profile]) -> None:
+    _, _, after = caict
+    ax = plots.coverage_heatmap(after)
+    items = after.items()
+    assert len(ax.texts) == len(items) * 5
+    texts = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
+             for t in ax.texts}
+    data = ax.images[0].get_array()
+    for i, item in enumerate(items):
+        for j, level in enumerate(range(1, 6)):
+            share = item.coverage[level]
+            if share is None:
+                assert data.mask[i, j] and texts[i, j] == "·"
+            else:
+                assert texts[i, j] == f"{share * 100:.0f}"
+    assert any(item.coverage[1] is None for item in items)  # the case above is exercised
+
+
+def test_heatmap_of_every_domain(caict: tuple[mm.MaturityModel, mm.Profile, mm.Profile]
+                                 ) -> None:
+    _, _, after = caict
+    ax = plots.coverage_heatmap(after, nodes="domains")
+    assert [t.get_text() for t in ax.get_yticklabels()] == [d.name for d in after.domains()]
+    with pytest.raises(ValueError, match="nodes"):
+        plots.coverage_heatmap(after, nodes="practices")
+
+
+def test_diff_chart_writes_each_change_and_one_subject_once(
+        caict: tuple[mm.MaturityModel, mm.Profile, mm.Profile]) -> None:
+    _, before, after = caict
+    diff = mm.compare(before, after)
+    ax = plots.diff_chart(diff)
+    domains = [d for d in diff if d.kind == "domain" and d.delta_score is not None]
+    assert [t.get_text() for t in ax.texts] == [f"{d.delta_score:+.2f}" for d in domains]
+    same = plots.diff_chart(mm.compare(after, after))
+    assert same.get_title() == after.subject
+
+
+def test_roadmap_waves_label_each_wave_with_its_total(
+        caict: tuple[mm.MaturityModel, mm.Profile, mm.Profile]) -> None:
+    model, _, after = caict
+    roadmap = mm.plan(model, after, Target.uniform(3))
+    ax = plots.roadmap_waves(roadmap)
+    totals = [len(w.practices) for w in roadmap.waves]
+    assert [t.get_text().split("\n")[0] for t in ax.texts] == [str(n) for n in totals]
+    assert ax.get_ylim()[1] > max(totals)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
+import attrs
 import pytest
 
 import maturity_model as mm
@@ -200,3 +202,73 @@ def test_write_report_failure_keeps_old_file(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         write_report(out, model, small_profile(model, {}), target=1.5)  # type: ignore[arg-type]
     assert out.read_text(encoding="utf-8") == "old"
+
+
+INJECTIONS = (
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(2)>',
+    "'><svg onload=alert(3)>",
+    "</td></tr></table><iframe src=//evil.example>",
+    "</style><style>*{display:none}</style>",
+    "]]><![CDATA[<script>x</script>",
+    "<!--", "<a href=javascript:alert(4)>link</a>",
+)
+REPORT_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p",
+               "strong", "code", "span", "br", "table", "thead", "tbody", "tr", "th", "td",
+               "div", "figure", "figcaption", "footer", "svg", "polygon", "line", "text",
+               "tspan", "circle", "rect"}
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes.update(name for name, _ in attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_every_text_field_renders_as_text_whatever_it_carries(payload: str) -> None:
+    model = small_model(payload)
+    model = attrs.evolve(model, description=payload, metadata={payload: payload})
+    before = small_profile(model, {"ut.1": True}, payload)
+    after = small_profile(model, {"ci.1": True, "ut.1": 0.5}, payload)
+    page = render_html(model, after, compare=before, target=Target.of({"ci" + payload: 2}))
+    parsed = _Elements()
+    parsed.feed(page)
+    parsed.close()
+    assert parsed.tags <= REPORT_TAGS
+    assert not {a for a in parsed.attributes if a.startswith("on")}
+    assert "href" not in parsed.attributes and "src" not in parsed.attributes
+    text = "".join(parsed.text)
+    for shown in (f"Build{payload}", f"team{payload}", f"t2{payload}", f"Basic{payload}"):
+        assert shown in text, shown
+    markdown = render_markdown(model, after, compare=before, target=2)
+    assert "<" not in markdown.replace("&lt;", "")
+
+
+def test_the_page_may_run_and_fetch_nothing(caict: tuple[mm.MaturityModel, mm.Profile]) -> None:
+    model, profile = caict
+    page = render_html(model, profile)
+    assert ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:\">") in page
+
+
+def test_radar_leaves_out_a_domain_that_is_not_assessed() -> None:
+    model = small_model()
+    profile = small_profile(model, {"ci.1": True})
+    assert profile["test"].score is None
+    page = render_html(model, profile, target=2)
+    radar = page[page.index("<svg"):page.index("</svg>")]
+    (scores,) = re.findall(r'<polygon points="([^"]*)" fill="#1f5fa8"', radar)
+    (target,) = re.findall(r'<polygon points="([^"]*)" fill="none" stroke="#b42318"', radar)
+    assert len(scores.split()) == 1  # only the assessed domain has a point
+    assert len(target.split()) == 2
+    assert radar.count("<circle") == 1

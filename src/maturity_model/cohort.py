@@ -480,3 +480,13 @@ class Cohort:
         from maturity_model._tables import frame
 
         return frame(self.compare_subject(subject), SUBJECT_COLUMNS)
+
+    def _repr_html_(self) -> str:
+        from maturity_model._html import cohort_html
+
+        return cohort_html(self)
+
+    def __repr__(self) -> str:
+        from maturity_model._html import cohort_repr
+
+        return cohort_repr(self)

@@ -314,6 +314,15 @@ class ProfileDiff:
 
         return frame(self.to_records(), RECORD_COLUMNS)
 
+    def _repr_html_(self) -> str:
+        from maturity_model._html import diff_html
+
+        return diff_html(self)
+
+    def __repr__(self) -> str:
+        from maturity_model._html import diff_repr
+
+        return diff_repr(self)
 
 def compare(before: Profile, after: Profile) -> ProfileDiff:
     """Compare two profiles of one model, node by node.

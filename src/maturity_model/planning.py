@@ -456,6 +456,15 @@ class Roadmap:
 
         return frame(self.to_records(), STEP_COLUMNS)
 
+    def _repr_html_(self) -> str:
+        from maturity_model._html import roadmap_html
+
+        return roadmap_html(self)
+
+    def __repr__(self) -> str:
+        from maturity_model._html import roadmap_repr
+
+        return roadmap_repr(self)
 
 def _efforts(model: MaturityModel, effort: Mapping[str, float] | None) -> Mapping[str, float]:
     if not effort:

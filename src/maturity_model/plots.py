@@ -65,17 +65,20 @@ def _target_of(target: Target, profile: Profile, node_id: str) -> int | None:
     return target.default
 
 
-def radar(profiles: Profile | Sequence[Profile], *, target: Target | int | None = None,
-          ax: Any = None) -> Any:
-    """A radar (polar) chart of the top-level domains' scores, one outline per profile.
+def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
+          target: Target | int | None = None, ax: Any = None) -> Any:
+    """A radar (polar) chart of scores, one outline per profile.
 
-    The axes are the first profile's top-level domains; a domain that is not assessed is
-    drawn at 0. With ``target`` (a :class:`~maturity_model.target.Target` or one level)
-    its levels are drawn as a dashed outline labelled ``"target"``.
+    The spokes are the first profile's top-level domains (``level="domain"``) or its
+    capability items (``level="item"``). A node that is not assessed leaves a gap in its
+    profile's outline: its score is ``None``, never 0. With ``target`` (a
+    :class:`~maturity_model.target.Target` or one level) its levels are drawn as a dashed
+    outline labelled ``"target"``.
 
     :param ax: a polar ``Axes`` to draw on; a new figure when omitted.
     :returns: the ``Axes``: one line per profile (and the target), labelled with the
         subjects; y limits ``(0, scale top)``.
+    :raises ValueError: no profile, an unknown ``level``, or ``ax`` is not polar.
     :raises MissingExtraError: matplotlib is not installed.
     """
     from maturity_model.target import Target as TargetClass
@@ -83,9 +86,13 @@ def radar(profiles: Profile | Sequence[Profile], *, target: Target | int | None 
     group = [profiles] if isinstance(profiles, Profile) else list(profiles)
     if not group:
         raise ValueError("radar needs at least one profile")
-    ax = _new_axes(ax, projection="polar")
+    if level not in ("domain", "item"):
+        raise ValueError(f"level must be 'domain' or 'item', not {level!r}")
+    if ax is not None and getattr(ax, "name", "") != "polar":
+        raise ValueError("radar draws on polar axes: fig.add_subplot(projection='polar')")
+    ax = _new_axes(ax, projection="polar", figsize=(8.4, 6.4))
     first = group[0]
-    domains = _top_domains(first)
+    domains = _top_domains(first) if level == "domain" else first.items()
     n = max(len(domains), 1)
     angles = [2 * math.pi * i / n for i in range(n)]
     closed = [*angles, angles[0]] if domains else angles
@@ -97,35 +104,50 @@ def radar(profiles: Profile | Sequence[Profile], *, target: Target | int | None 
         values = []
         for domain in domains:
             result = profile.results.get(domain.node_id)
-            values.append(0.0 if result is None or result.score is None else result.score)
+            values.append(math.nan if result is None or result.score is None
+                          else result.score)
         label = profile.subject or profile.model_id
         (line,) = ax.plot(closed[:len(outline(values))], outline(values), marker="o",
                           linewidth=2, label=label)
-        ax.fill(closed[:len(outline(values))], outline(values), alpha=0.15,
-                color=line.get_color())
+        shown = [(a, v) for a, v in zip(angles, values, strict=False) if not math.isnan(v)]
+        if len(shown) >= 3:
+            ax.fill([a for a, _ in shown], [v for _, v in shown], alpha=0.15,
+                    color=line.get_color())
     if target is not None:
         wanted = TargetClass.uniform(target) if isinstance(target, int) else target
-        levels = [float(_target_of(wanted, first, d.node_id) or 0) for d in domains]
+        wanted_levels = [_target_of(wanted, first, d.node_id) for d in domains]
+        levels = [math.nan if v is None else float(v) for v in wanted_levels]
         ax.plot(closed[:len(outline(levels))], outline(levels), linestyle="--", color="0.3",
                 linewidth=1.5, label="target")
     ax.set_xticks(angles[:len(domains)])
-    ax.set_xticklabels([d.name or d.node_id for d in domains])
+    ax.set_xticklabels([d.name or d.node_id for d in domains],
+                       fontsize="small" if len(domains) <= 12 else "x-small")
     top = max(first.scale.top, 1)
     ax.set_ylim(0, top)
     ax.set_yticks(list(range(1, top + 1)))
+    ax.tick_params(axis="y", labelsize="x-small", labelcolor="0.4")
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.3, 1.1), fontsize="small")
+    for angle, text in zip(angles, ax.get_xticklabels(), strict=False):
+        # Labels grow away from the circle, so long names on either side do not collide.
+        side = math.sin(angle)
+        text.set_horizontalalignment("left" if side > 0.1 else
+                                     "right" if side < -0.1 else "center")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize="small",
+              frameon=False)
     return ax
 
 
-def coverage_heatmap(profile: Profile, ax: Any = None) -> Any:
-    """A heat-map of coverage: one row per capability item, one column per scale level.
+def coverage_heatmap(profile: Profile, ax: Any = None, *, nodes: str = "items") -> Any:
+    """A heat-map of coverage: one row per node, one column per scale level, as in DSOMM.
 
-    Each cell is ``m(L)`` in [0, 1]; a level without an applicable practice is blank
-    (NaN), as DSOMM's heat-map shows it.
+    Each cell is ``m(L)`` in [0, 1], written as a percentage; a level without an
+    applicable practice is NaN, drawn grey with a dot, so it never reads as 0.
 
-    :returns: the ``Axes``; its single image is ``ax.images[0]`` (shape items × levels).
+    :param nodes: the rows: ``"items"`` (every capability item), ``"domains"`` (every
+        domain) or ``"all"`` (the root and every node), in profile order.
+    :returns: the ``Axes``; its single image is ``ax.images[0]`` (shape rows × levels).
+    :raises ValueError: an unknown ``nodes``.
     :raises MissingExtraError: matplotlib is not installed.
 
     >>> import maturity_model as mm
@@ -135,20 +157,35 @@ def coverage_heatmap(profile: Profile, ax: Any = None) -> Any:
     >>> coverage_heatmap(p).images[0].get_array().shape
     (1, 2)
     """
-    items = profile.items()
+    kinds = {"items": ("item",), "domains": ("domain",), "all": ("model", "domain", "item")}
+    if nodes not in kinds:
+        raise ValueError(f"nodes must be 'items', 'domains' or 'all', not {nodes!r}")
+    rows = [r for r in profile.results.values() if r.kind in kinds[nodes]]
     levels = profile.scale.values
-    ax = _new_axes(ax, figsize=(2.5 + 0.6 * len(levels), 1.5 + 0.22 * len(items)))
+    ax = _new_axes(ax, figsize=(3.0 + 0.6 * len(levels), 1.5 + 0.22 * len(rows)))
+    import matplotlib as mpl
+
     nan = math.nan
     data = [[nan if (v := r.coverage.get(level)) is None else v for level in levels]
-            for r in items]
-    image = ax.imshow(data if items else [[nan] * len(levels)], aspect="auto",
-                      cmap="Blues", vmin=0.0, vmax=1.0, interpolation="nearest")
+            for r in rows]
+    colours = mpl.colormaps["Blues"].with_extremes(bad="#d9dde3")
+    image = ax.imshow(data if rows else [[nan] * len(levels)], aspect="auto",
+                      cmap=colours, vmin=0.0, vmax=1.0, interpolation="nearest")
+    small = "x-small" if len(rows) > 25 else "small"
+    for i, row in enumerate(data):
+        for j, value in enumerate(row):
+            vacuous = math.isnan(value)
+            ax.text(j, i, "·" if vacuous else f"{value * 100:.0f}", ha="center",
+                    va="center", fontsize=small,
+                    color="white" if not vacuous and value > 0.55 else "0.15")
     ax.set_xticks(range(len(levels)))
     ax.set_xticklabels([f"L{v}" for v in levels])
-    ax.set_yticks(range(len(items)))
-    ax.set_yticklabels([r.name or r.node_id for r in items], fontsize="small")
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([r.name or r.node_id for r in rows], fontsize="small")
+    ax.tick_params(length=0)
     ax.set_xlabel("level")
-    ax.set_title("Coverage per item and level")
+    ax.set_title("Coverage per item and level" if nodes == "items"
+                 else "Coverage per node and level")
     ax.figure.colorbar(image, ax=ax, label="share of practices met")
     return ax
 
@@ -173,9 +210,14 @@ def diff_chart(diff: ProfileDiff, ax: Any = None, *,
     ax.invert_yaxis()
     ax.axvline(0.0, color="0.3", linewidth=1)
     ax.set_xlabel("score change")
+    for position, value in zip(positions, deltas, strict=True):
+        ax.annotate(f"{value:+.2f}", (value, position), xytext=(3 if value >= 0 else -3, 0),
+                    textcoords="offset points", ha="left" if value >= 0 else "right",
+                    va="center", fontsize="x-small", color="0.3")
+    ax.margins(x=0.15)
     before = diff.before_subject or "before"
     after = diff.after_subject or "after"
-    ax.set_title(f"{before} → {after}")
+    ax.set_title(before if before == after else f"{before} → {after}")
     return ax
 
 
@@ -212,6 +254,12 @@ def roadmap_waves(roadmap: Roadmap, ax: Any = None) -> Any:
     pulled = [sum(roadmap.steps[p].pulled_in for p in w.practices) for w in roadmap.waves]
     ax.bar(numbers, own, label="in the gap", color="#1f5fa8")
     ax.bar(numbers, pulled, bottom=own, label="pulled in", color="#8a96a3")
+    totals = [a + b for a, b in zip(own, pulled, strict=True)]
+    for number, total, extra in zip(numbers, totals, pulled, strict=True):
+        note = f"{total}" + (f"\n({extra} pulled in)" if extra else "")
+        ax.annotate(note, (number, total), xytext=(0, 3), textcoords="offset points",
+                    ha="center", va="bottom", fontsize="small")
+    ax.set_ylim(0, max(totals, default=0) * 1.15 + 1)
     ax.set_xticks(numbers)
     ax.set_xticklabels([f"Wave {n}" for n in numbers])
     ax.set_ylabel("practices")
