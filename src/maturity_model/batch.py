@@ -236,6 +236,21 @@ class CompiledModel:
                 yield self.score(chunk, coverage=coverage, counts=counts,
                                  chunk_size=chunk_size)
 
+    def from_assessments(self, assessments: Iterable[Assessment], *, strict: bool = True,
+                         ) -> BatchInput:
+        """The arrays of :meth:`score` for these assessments: :func:`from_assessments`.
+
+        >>> import maturity_model as mm
+        >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"),
+        ...     domains=[mm.Domain(id="d", items=[
+        ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
+        >>> c = compile(m)
+        >>> c.score(*c.from_assessments([mm.Assessment(model="m", answers={"p": "yes"})])
+        ...         ).levels.tolist()
+        [[1, 1, 1]]
+        """
+        return from_assessments(self, assessments, strict=strict)
+
     def judge_metrics(self, values: Any, observations: Any, na: Any = None,
                       ) -> NDArray[np.float64]:
         """A copy of ``values`` with unknown cells of metric practices judged from observations.
