@@ -290,8 +290,11 @@ class Mean:
 
     def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
         """Aggregate by the weighted mean."""
-        total_weight = math.fsum(c.weight for c in children)
-        score = math.fsum(c.weight * c.score for c in children) / total_weight
+        total_weight = weighted = 0.0
+        for c in children:  # left to right, as the batch engine adds: equal to the bit
+            total_weight += c.weight
+            weighted += c.weight * c.score
+        score = weighted / total_weight
         if self.level == "floor":
             level = math.floor(score + EPSILON)
         else:
@@ -381,8 +384,10 @@ class Sum:
 
     def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
         """Aggregate by the sum."""
-        return Outcome(score=math.fsum(c.score for c in children),
-                       level=min(c.level for c in children))
+        total = 0.0
+        for c in children:  # left to right, as the batch engine adds
+            total += c.score
+        return Outcome(score=total, level=min(c.level for c in children))
 
 
 # --------------------------------------------------------------------------- registry
