@@ -21,38 +21,21 @@ from maturity_model import batch
 from maturity_model.rules import ChildOutcome, ItemEvidence, Outcome
 from tests.strategies import assessments, models
 
-# The engine sums with matrix products, the object path one term at a time: the two
-# agree to the last few bits, never more than this apart.
-REL = 1e-12
-
-
-def close(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return math.isclose(a, b, rel_tol=REL, abs_tol=REL)
-
 
 def assert_same_profile(got: mm.Profile, expected: mm.Profile) -> None:
-    """Every field of every node equal; floats to within REL."""
+    """Equal, to the bit; field by field first, for a message that says where."""
     assert list(got.results) == list(expected.results)
     for node_id, want in expected.results.items():
         have = got[node_id]
         for field in attrs.fields(mm.Result):
             a, b = getattr(have, field.name), getattr(want, field.name)
-            if field.name == "score":
-                assert close(a, b), (node_id, a, b)
-            elif field.name == "coverage":
-                assert list(a) == list(b), node_id
-                assert all(close(a[lv], b[lv]) for lv in b), (node_id, dict(a), dict(b))
-            else:
-                assert a == b, (node_id, field.name, a, b)
+            assert a == b, (node_id, field.name, a, b)
     assert got.practices == expected.practices
-    for name in ("model_id", "model_version", "subject", "date", "dependencies", "scale"):
-        assert getattr(got, name) == getattr(expected, name), name
+    assert got == expected
 
 
 def column(result: batch.BatchResult, profile: mm.Profile, row: int) -> None:
-    """The raw arrays of one row against a profile."""
+    """The raw arrays of one row against a profile, to the bit."""
     for k, node_id in enumerate(result.node_ids):
         want = profile.overall if k == 0 else profile[node_id]
         level = int(result.levels[row, k])
@@ -60,7 +43,7 @@ def column(result: batch.BatchResult, profile: mm.Profile, row: int) -> None:
         if want.score is None:
             assert math.isnan(result.scores[row, k]), node_id
         else:
-            assert close(float(result.scores[row, k]), want.score), node_id
+            assert float(result.scores[row, k]) == want.score, node_id
 
 
 # --------------------------------------------------------------------------- invariant 6
@@ -94,7 +77,7 @@ def test_coverage_and_counts_arrays_equal_the_profile(data: st.DataObject) -> No
         want = expected.overall if k == 0 else expected[node_id]
         for j, lv in enumerate(compiled.scale_values):
             got = float(result.coverage[0, k, j])
-            assert close(None if math.isnan(got) else got, want.coverage[lv]), (node_id, lv)
+            assert (None if math.isnan(got) else got) == want.coverage[lv], (node_id, lv)
         assert result.counts[0, k].tolist() == [want.counts.met, want.counts.partial,
                                                 want.counts.not_met, want.counts.na,
                                                 want.counts.unknown]
@@ -122,7 +105,7 @@ def test_score_frame_equals_the_object_engine(data: st.DataObject) -> None:
             if result.score is None:
                 assert math.isnan(score) and level is pd.NA
             else:
-                assert close(float(score), result.score) and level == result.level
+                assert float(score) == result.score and level == result.level
 
 
 def test_a_real_model_and_its_example_assessment() -> None:

@@ -124,7 +124,9 @@ def _answer_values(plan: Plan, values: Any, na: BoolArray | None,
         low, high = np.fmin.reduce(values, axis=None), np.fmax.reduce(values, axis=None)
         if low < 0.0 or high > 1.0:  # NaN (nothing but unknowns) compares false
             _invalid(plan, values, na, row_offset)
-    x: FloatArray = _take(work, "x", values.shape)
+    # Practice-major in memory (a transposed view): a practice's column is contiguous,
+    # which is how every later step reads it. The conversion copy does the transposing.
+    x: FloatArray = _take(work, "x", (values.shape[1], values.shape[0])).T
     np.copyto(x, values, casting="unsafe")
     if na is not None:
         np.copyto(x, 0.0, where=na)
@@ -160,27 +162,56 @@ def _item_sums(plan: Plan, y: FloatArray, *, per_level: bool, work: Workspace | 
                name: str = "sums") -> FloatArray:
     """Σ weight·y per item and level (last level: all), or Σ y per item: ``(items, k, rows)``.
 
-    One batched matmul per width class: ``(rows, width) @ (width, levels)`` per item.
+    Per level, the terms are added one practice after another in document order, as the
+    object engine adds them, so the sums are equal to the bit. Plain sums (``per_level``
+    false, used for counts of 0/1 values, exact in any order) take one batched matmul.
     """
     rows = y.shape[0]
     depth = plan.n_levels + 1 if per_level else 1
     out: FloatArray = _take(work, name, (len(plan.item_ids), depth, rows))
     out.fill(0.0)
+    if not per_level:
+        for cls in plan.classes:
+            n = len(cls.items)
+            if cls.first_column >= 0:
+                block = y[:, cls.first_column:cls.first_column + n * cls.width]
+            else:
+                block = y[:, cls.columns]
+            stacked = block.reshape(rows, n, cls.width).transpose(1, 0, 2)
+            out[cls.items] = np.matmul(stacked, cls.ones).transpose(0, 2, 1)
+        return out
+    columns_first: FloatArray = y.T  # practice-major, as _answer_values lays it out
+    if not columns_first.flags.c_contiguous:
+        columns_first = np.ascontiguousarray(columns_first)
     for cls in plan.classes:
-        n = len(cls.items)
+        n, width = len(cls.items), cls.width
         if cls.first_column >= 0:
-            block = y[:, cls.first_column:cls.first_column + n * cls.width]
+            block = columns_first[cls.first_column:cls.first_column + n * width]
         else:
-            block = y[:, cls.columns]
-        stacked = block.reshape(rows, n, cls.width).transpose(1, 0, 2)
-        weights = cls.level_weights if per_level else cls.ones
-        # The products of one class are copied out at once: every class, and then the
-        # item means, share one scratch buffer.
-        sums = np.matmul(stacked, weights, out=_take(work, "scratch", (n, rows, depth)))
-        if cls.first_item >= 0:
-            np.copyto(out[cls.first_item:cls.first_item + n], sums.transpose(0, 2, 1))
-        else:
-            out[cls.items] = sums.transpose(0, 2, 1)
+            block = columns_first[cls.columns]
+        block = block.reshape(n, width, rows)
+        for group in cls.groups:
+            whole = group.first_slot >= 0 and cls.first_item >= 0
+            if whole:
+                lo = group.first_slot
+                part = block[lo:lo + len(group.slots)]
+                target = out[cls.first_item + lo:cls.first_item + lo + len(group.slots)]
+            else:
+                part = block[group.slots]
+                target = np.zeros((len(group.slots), depth, rows))
+            started = [False] * plan.n_levels
+            for position, level in enumerate(group.levels):
+                term = part[:, position]
+                if group.weights is not None:
+                    term = term * group.weights[:, position]
+                if started[level]:
+                    target[:, level] += term
+                else:
+                    target[:, level] = term
+                    started[level] = True
+            np.sum(target[:, :plan.n_levels], axis=1, out=target[:, plan.n_levels])
+            if not whole:
+                out[cls.items[group.slots]] = target
     return out
 
 
@@ -237,7 +268,7 @@ def _items(plan: Plan, sums: FloatArray, weights: FloatArray, na: BoolArray | No
         bars = np.where(vacuous, -np.inf, plan.bars)
     # m(L), 0 where vacuous (what a staircase score and a level sum add for such a level),
     # and a last plane of 0: what the staircase adds at the top of the scale.
-    means = _take(work, "scratch", (n_items, levels + 1, rows))
+    means = _take(work, "means", (n_items, levels + 1, rows))
     means[:, levels] = 0.0
     np.divide(sums[:, :levels], safe, out=means[:, :levels])
     qualifies = means[:, :levels] >= bars
@@ -343,6 +374,14 @@ def _quantile(values: FloatArray, count: IntArray, q: float, *, lower: bool) -> 
     return np.where(count > 0, result, np.nan)
 
 
+def _ordered_sum(terms: NDArray[Any]) -> NDArray[Any]:
+    """Sum over axis 1, strictly left to right (numpy may pair terms up otherwise)."""
+    total: NDArray[Any] = terms[:, 0].copy()
+    for k in range(1, terms.shape[1]):
+        total += terms[:, k]
+    return total
+
+
 def _aggregate(group: DomainGroup, scores: FloatArray, levels: FloatArray,
                ) -> tuple[FloatArray, FloatArray]:
     child_scores = scores[group.children]  # (domains, children, rows)
@@ -354,14 +393,16 @@ def _aggregate(group: DomainGroup, scores: FloatArray, levels: FloatArray,
         return np.fmin.reduce(child_scores, axis=1), lowest
     if isinstance(rule, Mean):
         weights = np.where(valid, group.weights[:, :, None], 0.0)
-        total = weights.sum(axis=1)
-        weighted = (np.where(valid, child_scores, 0.0) * weights).sum(axis=1)
+        products = np.where(valid, child_scores, 0.0) * weights
+        # Child by child, as rules.Mean adds (a left-out child adds an exact 0.0).
+        total = _ordered_sum(weights)
+        weighted = _ordered_sum(products)
         score = np.full(total.shape, np.nan)
         np.divide(weighted, total, out=score, where=total > 0)
         return (score, np.floor(score + EPSILON) if rule.level == "floor" else lowest)
     count = valid.sum(axis=1)
     if isinstance(rule, Sum):
-        total = np.where(valid, child_scores, 0.0).sum(axis=1)
+        total = _ordered_sum(np.where(valid, child_scores, 0.0))
         return np.where(count > 0, total, np.nan), lowest
     assert isinstance(rule, Quantile)
     return (_quantile(np.where(valid, child_scores, np.nan), count, float(rule.q), lower=False),
@@ -408,8 +449,8 @@ def _counts(plan: Plan, values: Any, na: BoolArray | None, x: FloatArray,
 
 def _pool(plan: Plan, out: FloatArray | NDArray[np.int32]) -> None:
     """Sum children into every domain, leaves first (``out`` has a zero row at the end)."""
-    for group in plan.groups:
-        out[group.nodes] = out[group.pooled_children].sum(axis=1)
+    for group in plan.groups:  # child by child, as the object engine pools them
+        out[group.nodes] = _ordered_sum(out[group.pooled_children])
 
 
 def score_block(plan: Plan, values: Any, na: BoolArray | None,
@@ -425,8 +466,8 @@ def score_block(plan: Plan, values: Any, na: BoolArray | None,
     sums = _item_sums(plan, x, per_level=True, work=work)
     levels = plan.n_levels
     weights = (plan.full_weights if na is None
-               else _item_sums(plan, (~na).astype(np.float64), per_level=True, work=work,
-                               name="weights")[:, :levels])
+               else _item_sums(plan, (~na.T).astype(np.float64).T, per_level=True,
+                               work=work, name="weights")[:, :levels])
     item_levels, item_scores = _items(plan, sums, weights, na, mandatory, work)
     assessed = _assessed(plan, values, na, sums[:, levels])
     item_scores[~assessed] = np.nan
@@ -452,11 +493,13 @@ def score_block(plan: Plan, values: Any, na: BoolArray | None,
     np.copyto(out.levels, node_levels, casting="unsafe")
 
     if out.coverage is not None:
-        pooled_sums = np.zeros((plan.n_nodes + 1, levels, rows))
-        pooled_weights = np.zeros(pooled_sums.shape)
+        pooled_sums = _take(work, "pooled", (plan.n_nodes + 1, levels, rows))
+        pooled_sums.fill(0.0)
         pooled_sums[plan.item_nodes] = sums[:, :levels]
-        pooled_weights[plan.item_nodes] = weights
         _pool(plan, pooled_sums)
+        # With nothing N/A the weights are the same for every row: pool them once.
+        pooled_weights = np.zeros((plan.n_nodes + 1, levels, weights.shape[2]))
+        pooled_weights[plan.item_nodes] = weights
         _pool(plan, pooled_weights)
         out.coverage.fill(np.nan)
         np.divide(pooled_sums[:-1], pooled_weights[:-1], out=out.coverage,

@@ -1,14 +1,15 @@
 """The arrays :func:`maturity_model.batch.compile` builds once per model (private).
 
 The layout is what makes the batch engine fast. Input columns stay in document order;
-every capability item owns a contiguous run of columns (document order walks items), so
-the weighted sums of one item's practices per level are one small matrix product per
-item. Items are grouped by their number of practices ("width"): a run of consecutive
-items of equal width is a zero-copy ``(rows, items, width)`` view of the input, and one
-batched ``matmul`` with a ``(items, width, levels)`` weight tensor gives every per-level
-sum of the run at once. Items of a width that is scattered through the model are gathered
-into such a block first. Domains are computed by height (leaves first), all domains of one
-height and one rule together, from padded child-index tables.
+every capability item owns a contiguous run of columns (document order walks items).
+Items are grouped by their number of practices ("width"): a run of consecutive items of
+equal width is a zero-copy ``(items, width, rows)`` view of the (practice-major) answers,
+and inside it the items whose practices lie at the same levels position by position form
+a group, whose per-level sums are built by adding one position after another over all of
+its items at once — the order the object engine adds in, so the sums are equal to the
+bit. Items of a width that is scattered through the model are gathered first. Domains
+are computed by height (leaves first), all domains of one height and one rule together,
+from padded child-index tables.
 """
 
 from __future__ import annotations
@@ -41,16 +42,30 @@ _BUILTIN_AGGREGATIONS = (Mean, Minimum, Quantile, Sum)
 
 
 @attrs.frozen(eq=False)
+class LevelGroup:
+    """Items of one width class whose practices lie at the same levels, position by position.
+
+    Their per-level sums are built by adding the positions one after another, in
+    document order, exactly as the object engine adds them: equal to the bit.
+    """
+
+    slots: IntArray  # (m,) positions in the class, ascending
+    first_slot: int  # the slots are first_slot .. first_slot + m - 1 when contiguous, else -1
+    levels: tuple[int, ...]  # the level index of each practice position
+    weights: FloatArray | None  # (m, width, 1) practice weights; None when all are 1
+
+
+@attrs.frozen(eq=False)
 class WidthClass:
-    """Items with the same number of practices, summed by one batched matmul."""
+    """Items with the same number of practices: one ``(items, width, rows)`` block."""
 
     width: int
     items: IntArray  # (n,) item indices, ascending
     first_item: int  # items are first_item .. first_item + n - 1 when contiguous, else -1
     first_column: int  # their columns start here when contiguous, else -1
     columns: IntArray  # (n * width,) input columns, item by item
-    level_weights: FloatArray  # (n, width, levels + 1): weight at its level; last: all
-    ones: FloatArray  # (n, width, 1)
+    groups: tuple[LevelGroup, ...]
+    ones: FloatArray  # (n, width, 1), for sums whose order does not matter (counts)
 
 
 @attrs.frozen(eq=False)
@@ -182,16 +197,23 @@ def _width_classes(items: tuple[CapabilityItem, ...], starts: list[int],
             contiguous = piece == list(range(piece[0], piece[0] + n))
             columns = np.array([starts[i] + j for i in piece for j in range(width)],
                                dtype=np.intp)
-            level_weights = np.zeros((n, width, n_levels + 1))
+            by_levels: dict[tuple[int, ...], list[int]] = {}
             for slot, i in enumerate(piece):
-                for j in range(width):
-                    level_weights[slot, j, levels[i][j]] = weights[i][j]
-                    level_weights[slot, j, n_levels] = weights[i][j]
+                by_levels.setdefault(levels[i], []).append(slot)
+            groups = []
+            for pattern, slots in by_levels.items():
+                group_weights = np.array([weights[piece[slot]] for slot in slots])[:, :, None]
+                groups.append(LevelGroup(
+                    slots=np.array(slots, dtype=np.intp),
+                    first_slot=slots[0] if slots == list(range(slots[0], slots[0] + len(slots)))
+                    else -1,
+                    levels=pattern,
+                    weights=None if bool((group_weights == 1.0).all()) else group_weights))
             classes.append(WidthClass(
                 width=width, items=np.array(piece, dtype=np.intp),
                 first_item=piece[0] if contiguous else -1,
                 first_column=starts[piece[0]] if contiguous else -1,
-                columns=columns, level_weights=level_weights, ones=np.ones((n, width, 1))))
+                columns=columns, groups=tuple(groups), ones=np.ones((n, width, 1))))
     return tuple(classes)
 
 

@@ -3,8 +3,8 @@
 :func:`compile` turns a model into arrays once; :meth:`CompiledModel.score` then scores an
 ``(assessments × practices)`` array of answer values and returns a :class:`BatchResult`
 with score, level and per-level coverage for every node. Every built-in rule of DESIGN §2
-and every dependency policy is computed exactly as :func:`maturity_model.score` computes
-it (DESIGN invariant 6): ``result.profile(i)`` is the profile of row ``i``.
+and every dependency policy is computed as :func:`maturity_model.score` computes it, to
+the bit (DESIGN invariant 6): ``result.profile(i)`` is the profile of row ``i``.
 
 >>> import numpy as np
 >>> import maturity_model as mm
