@@ -253,3 +253,39 @@ def test_report_command_writes_html_and_markdown(capsys: pytest.CaptureFixture[s
                        DATA / "valid-assessment.yaml", "-o", tmp_path / "report.pdf")
     assert code == 2
     assert "written as .html or .md" in err
+
+
+def test_csv_output_is_the_object_engines_to_the_byte(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    """``--format csv`` is written from the batch engine; it must equal ``mm.score``'s rows."""
+    import io
+    import random
+
+    import maturity_model as mm
+    from maturity_model._cli_batch import StreamWriter, iter_assessments
+
+    model = mm.standards.load("caict-devops-cd")
+    ids = [p.id for p in model.practices()]
+    rnd = random.Random(5)
+    lines = [",".join(["subject", *ids])]
+    for n in range(60):
+        cells = [rnd.choice(["yes", "no", "0.5", "0.25", "n/a", ""]) for _ in ids]
+        if n == 7:
+            cells[3] = "maybe"  # a bad row is reported and skipped, the rest go on
+        lines.append(",".join([f"team{n}", *cells]))
+    table = tmp_path / "teams.csv"
+    table.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "levels.csv"
+    code, _, err = run(capsys, "score", "caict-devops-cd", table, "-o", out)
+    assert code == 1
+    assert err.count("teams.csv:9: error:") == 1
+    expected = io.StringIO()
+    writer = StreamWriter(expected, "csv")
+    for _, assessment in iter_assessments([str(table)], model):
+        try:
+            assert isinstance(assessment, mm.Assessment)
+            writer.write(mm.score(model, assessment))
+        except mm.AssessmentValidationError:
+            continue
+    assert out.read_text() == expected.getvalue()
+    assert len(out.read_text().splitlines()) == 1 + 59 * (1 + len(model.node_ids()))

@@ -166,3 +166,13 @@ class StreamWriter:
                                 "" if r.level is None else r.level,
                                 "" if r.score is None else repr(r.score),
                                 c.met, c.partial, c.not_met, c.na, c.unknown])
+
+    def write_records(self, records: list[dict[str, Any]]) -> None:
+        """CSV rows from the batch engine's records, the same as :meth:`write` gives."""
+        assert self._csv is not None
+        for r in records:
+            self._csv.writerow([r["subject"], r["node_id"], r["kind"], r["name"],
+                                "" if r["level"] is None else r["level"],
+                                "" if r["score"] is None else repr(r["score"]),
+                                r["met"], r["partial"], r["not_met"], r["na"],
+                                r["unknown"]])

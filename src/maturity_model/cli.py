@@ -219,7 +219,33 @@ def cmd_score(args: argparse.Namespace) -> int:
         except FileNotFoundError as exc:
             raise UsageError(f"{exc.args[0]}: no such file or folder") from None
 
+    def rows() -> Iterator[list[dict[str, Any]]]:
+        """CSV rows of every assessment, from the batch engine (equal to the bit)."""
+        from maturity_model import batch
+
+        nonlocal failures
+        compiled = batch.compile(model)
+        try:
+            stream = batch.score_stream(compiled, iter_assessments(args.assessments, model),
+                                        strict=not args.lenient, counts=True)
+            for label, outcome in stream:
+                if isinstance(outcome, batch.ScoredRow):
+                    yield outcome.records()
+                    progress.step()
+                    continue
+                failures += 1
+                progress.step(failed=True)
+                for p in outcome.problems:
+                    print(f"{label}: {p.severity}: {p}", file=sys.stderr)
+        except FileNotFoundError as exc:
+            raise UsageError(f"{exc.args[0]}: no such file or folder") from None
+
     def emit(out: IO[str]) -> None:
+        if fmt == "csv":
+            writer = StreamWriter(out, fmt)
+            for records in rows():
+                writer.write_records(records)
+            return
         if fmt in ("csv", "jsonl"):
             writer = StreamWriter(out, fmt)
             for profile in profiles():
