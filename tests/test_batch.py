@@ -256,6 +256,26 @@ def test_score_frame_refuses_a_bad_label() -> None:
     assert info.value.problems[0].path == "$['p1']"
 
 
+def test_score_frame_refuses_a_duplicated_column() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame([[1.0, 0.5, 0.0]], columns=["p1", "p2", "p1"])
+    with pytest.raises(mm.AssessmentValidationError) as info:
+        small().score_frame(frame)
+    assert [(p.code, p.path) for p in info.value.problems] == [("duplicate-id", "$['p1']")]
+
+
+def test_score_frame_reads_every_kind_of_pandas_column() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({
+        "p1": pd.Categorical(["yes", "no", "N/A", None]),
+        "p2": pd.array([1, 0, 1, None], dtype="Int64")})
+    out = small().score_frame(frame)
+    assert out["score:i"].tolist()[:3] == [2.0, 0.0, 2.0]
+    assert out["level:i"].tolist() == [2, 0, 2, pd.NA]
+    strings = pd.DataFrame({"p1": pd.array(["yes", None], dtype="string"), "p2": [0.5, 1.0]})
+    assert small().score_frame(strings)["score:i"].tolist() == [1.5, 0.0]
+
+
 def test_zero_rows() -> None:
     result = small().score(np.empty((0, 2)))
     assert result.scores.shape == (0, 3) and result.levels.shape == (0, 3)

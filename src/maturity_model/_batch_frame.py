@@ -79,7 +79,12 @@ def frame_input(plan: Plan, frame: pd.DataFrame, *, strict: bool,
     empty = np.ones(values.shape, dtype=np.bool_)
     practices = {pid: j for j, pid in enumerate(plan.practice_ids)}
     metrics = {name: k for k, name in enumerate(plan.metric_names)}
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem.error("duplicate-id", f"$[{name!r}]",
+                      f"column {name!r} appears more than once")
+        for name in dict.fromkeys(frame.columns[frame.columns.duplicated()])]
+    if problems:  # frame[name] would be a frame, not a column
+        raise AssessmentValidationError(problems)
     unknown = [str(c) for c in frame.columns if c not in practices and c not in metrics]
     if unknown and strict:
         problems.extend(Problem.error("unknown-practice", f"$[{c!r}]",
