@@ -276,6 +276,17 @@ def test_score_frame_reads_every_kind_of_pandas_column() -> None:
     assert small().score_frame(strings)["score:i"].tolist() == [1.5, 0.0]
 
 
+def test_rows_count_from_the_end_and_out_of_range_is_an_index_error() -> None:
+    result = small().score([[1.0, 0.5], [0.0, 1.0]], coverage=False)
+    assert result.profile(-1) == result.profile(1)
+    assert result.profile(-1)["i"].coverage == {1: 0.0, 2: 1.0}
+    assert result.records(-2)[2]["score"] == 1.5
+    with pytest.raises(IndexError, match="row 2 out of range for 2"):
+        result.profile(2)
+    with pytest.raises(IndexError):
+        result.records(-3)
+
+
 def test_zero_rows() -> None:
     result = small().score(np.empty((0, 2)))
     assert result.scores.shape == (0, 3) and result.levels.shape == (0, 3)

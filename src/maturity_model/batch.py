@@ -445,6 +445,7 @@ class BatchResult:
         >>> p["i"].level, p["i"].score, p["i"].missing, p["i"].counts.partial
         (1, 1.25, ('p2',), 1)
         """
+        index = self._row(index)
         plan = self.compiled._plan
         values, na, observations = self._inputs
         row_na = None if na is None else na[index]
@@ -479,6 +480,7 @@ class BatchResult:
          'score': 0.5, 'level': 0, 'met': 0, 'partial': 1, 'not_met': 0, 'na': 0,
          'unknown': 0}
         """
+        index = self._row(index)
         info = self.compiled._info
         scores = self.scores[index].tolist()
         levels = self.levels[index].tolist()
@@ -495,6 +497,14 @@ class BatchResult:
                 record.update(zip(COUNT_FIELDS, counts[k], strict=True))
             records.append(record)
         return records
+
+    def _row(self, index: int) -> int:
+        """``index`` as a row number in ``0 .. len(self) - 1`` (negative counts from the end)."""
+        rows = len(self)
+        position = int(index)
+        if not -rows <= position < rows:
+            raise IndexError(f"row {index} out of range for {rows} assessments")
+        return position + rows if position < 0 else position
 
     def to_frame(self, index: Any = None) -> pd.DataFrame:
         """Scores and levels as a pandas DataFrame (needs the ``pandas`` extra).
