@@ -6,10 +6,11 @@ import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
 from maturity_model.formats._sources import PathMap, key_path, read_yaml, type_name
 from maturity_model.levels import Level, LevelScale
@@ -70,8 +71,8 @@ class _File:
 
 
 def _order(value: object) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
+    if is_finite_number(value):
+        return float(cast(float, value))
     return math.inf
 
 

@@ -55,6 +55,7 @@ from typing import Any, Final, Literal, cast
 
 import attrs
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
 from maturity_model.evidence import Assessment
 from maturity_model.formats._sources import (
@@ -116,8 +117,7 @@ def progress_score(score: object) -> float | None:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
-        value)
+    return is_finite_number(value)
 
 
 def _fold(text: str) -> str:
