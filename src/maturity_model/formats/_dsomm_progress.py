@@ -97,13 +97,15 @@ def read_progress(progress: str | os.PathLike[str], *, meta: str | os.PathLike[s
                   strict: bool) -> dict[str, Assessment]:
     """Read a progress file; see :func:`maturity_model.formats.dsomm.load_progress`."""
     path = Path(progress)
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"{os.fspath(progress)}: no such file")
+    if path.is_dir():
+        raise IsADirectoryError(f"{os.fspath(progress)}: is a folder, not a progress file")
     if unanswered == "not-met" and model is None:
         raise ValueError("unanswered='not-met' needs the model, to know every activity")
     problems: list[Problem] = []
     meta_path = Path(meta) if meta is not None else _find_meta(path)
-    if meta_path is None or not meta_path.is_file():
+    if meta_path is None or not meta_path.exists() or meta_path.is_dir():
         raise AssessmentValidationError([Problem.error(
             "invalid-value", f"{path.name}:$",
             "no meta.yaml with the progress states was found beside the progress file; "

@@ -25,7 +25,7 @@ from maturity_model.model import (
 )
 from maturity_model.rules import LevelSum, Mean
 
-__all__ = ["Reader", "build", "model_version", "resolve_root"]
+__all__ = ["Reader", "build", "model_version"]
 
 # Folder -> (the document ``type`` its files declare, the keys SAMM 2 files have).
 _KINDS: Final[dict[str, tuple[str, frozenset[str]]]] = {
@@ -100,8 +100,11 @@ class Reader:
             return []
         files: list[_File] = []
         for path in sorted(p for p in folder.iterdir()
-                           if p.suffix in (".yml", ".yaml") and p.is_file()):
+                           if p.suffix in (".yml", ".yaml") and not p.is_dir()):
             display = f"{where}/{path.name}"
+            if not path.is_file():  # a device or a pipe could be read without end
+                self.add("invalid-value", f"{display}:$", "is not a regular file")
+                continue
             docs, problems = read_yaml(path, display)
             self.problems.extend(problems)
             if problems:
@@ -192,12 +195,6 @@ class Reader:
             return False
         ids[new_id] = file
         return True
-
-
-def resolve_root(core_dir: Path) -> tuple[Path, str]:
-    if (core_dir / "model").is_dir():
-        return core_dir / "model", "model/"
-    return core_dir, ""
 
 
 def build(reader: Reader, paths: PathMap, model_id: str) -> MaturityModel:
