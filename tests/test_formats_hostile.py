@@ -370,8 +370,20 @@ def test_a_cell_of_wildcards_matches_in_linear_time(tmp_path: Path) -> None:
     assert excel_match("y?s*app*s", labels) == 1
     cell = "*" * 30_000 + "?" * 2 + "*a" * 1_000
     path = _toolbox(tmp_path / "stars.xlsx", answer=cell)
-    with pytest.warns(UserWarning, match="match no label"):
+    with pytest.warns(UserWarning, match="match no label") as caught:
         assert dict(samm.load_toolbox(path, unanswered="unknown").answers) == {}
+    assert len(str(caught[0].message)) < 400  # the cell is cut short in the message
+
+
+def test_long_values_are_cut_short_in_messages(tmp_path: Path) -> None:
+    file = tmp_path / "model.yaml"
+    file.write_text(_dump({**DSOMM_META, "B": {"S": {"A": {
+        "uuid": "u1", "level": 1, "usefulness": -(10**4000), "dependsOn": ["x" * 10_000],
+        "difficultyOfImplementation": {"time": ["t"] * 10_000}}}}}))
+    problems = dsomm.check_file(file)
+    assert [p.code for p in problems] == ["unresolved-reference", "invalid-value",
+                                          "invalid-value"]
+    assert all(len(p.message) < 200 for p in problems)
 
 
 # --------------------------------------------------------------------------- the command

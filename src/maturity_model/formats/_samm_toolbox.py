@@ -32,6 +32,7 @@ from maturity_model.errors import (
     UnknownNodeError,
 )
 from maturity_model.evidence import Assessment, RawAnswer
+from maturity_model.formats._sources import shown
 from maturity_model.formats._xlsx import BROKEN_PART_ERRORS, broken_part, open_workbook
 from maturity_model.formats.samm import activity_id
 from maturity_model.model import MaturityModel
@@ -296,9 +297,9 @@ def _read(workbook: Any, name: str, model: MaturityModel | None,
             if options is not None and position is not None:
                 entry = options[position]
             else:
-                unmatched.append(f"{where} ({raw!r})")
+                unmatched.append(f"{where} ({shown(raw)})")
         elif raw is not None and not isinstance(raw, str):
-            unmatched.append(f"{where} ({raw!r})")
+            unmatched.append(f"{where} ({shown(raw)})")
         values.setdefault(activity, []).append(entry)
     if unmatched:
         warnings.warn(

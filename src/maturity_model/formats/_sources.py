@@ -13,6 +13,7 @@ the source file and the place in it (``model/activities/G-SM-1-A.yml:$.level``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,6 +41,7 @@ __all__ = [
     "raise_for_errors",
     "read_bounded",
     "read_yaml",
+    "shown",
     "slug",
     "type_name",
 ]
@@ -88,6 +90,22 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> SourceMapping
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """How a value from a file reads in a message: its ``repr``, cut to ``limit`` characters.
+
+    >>> shown("No"), len(shown("x" * 100)), shown("x" * 100)[-3:]
+    ("'No'", 80, 'xx…')
+    >>> shown(10**5000)
+    '<a number of about 5000 digits>'
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an int past the digit limit of str()
+        text = f"<a number of about {round(value.bit_length() * math.log10(2))} digits>" \
+            if isinstance(value, int) else f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
 def _guard(tag: str, what: str) -> None:
     """Make a scalar of ``tag`` that cannot be built a YAML error at its place.
 
@@ -100,10 +118,9 @@ def _guard(tag: str, what: str) -> None:
         try:
             return build(loader, node)
         except (ValueError, OverflowError, TypeError):
-            text = str(node.value)
-            shown = text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
             raise yaml.constructor.ConstructorError(
-                None, None, f"{shown!r} is not a valid {what}", node.start_mark) from None
+                None, None, f"{shown(str(node.value))} is not a valid {what}",
+                node.start_mark) from None
 
     _Loader.add_constructor(tag, construct)
 

@@ -64,6 +64,7 @@ from maturity_model.formats._sources import (
     key_path,
     raise_for_errors,
     read_yaml,
+    shown,
     slug,
     type_name,
 )
@@ -279,12 +280,12 @@ class _Reader:
         if target is not None:
             self.problems.append(Problem(
                 code="unresolved-reference", severity="warning", path=where,
-                message=f"{ref!r} names no activity exactly; it is read as "
+                message=f"{shown(ref)} names no activity exactly; it is read as "
                         f"{target.name!r} ({target.id}), which matches when case is "
                         f"ignored"))
             return target.id
         self.add("unresolved-reference", where,
-                 f"{ref!r} is neither the uuid nor the name of an activity")
+                 f"{shown(ref)} is neither the uuid nor the name of an activity")
         return None
 
     def practice(self, activity: _Activity) -> Practice:
@@ -315,7 +316,7 @@ class _Reader:
                 value = difficulty.get(key)
                 if value is not None and (not _is_number(value) or value < 0):
                     self.add("invalid-value", f"{source}.difficultyOfImplementation.{key}",
-                             f"must be a number >= 0, not {value!r}")
+                             f"must be a number >= 0, not {shown(value)}")
             cost = effort(difficulty)
         elif difficulty is not None:
             self.add("invalid-value", f"{source}.difficultyOfImplementation",
@@ -324,7 +325,7 @@ class _Reader:
         usefulness = data.get("usefulness")
         if usefulness is not None and (not _is_number(usefulness) or usefulness <= 0):
             self.add("invalid-value", f"{source}.usefulness",
-                     f"must be a number > 0, not {usefulness!r}")
+                     f"must be a number > 0, not {shown(usefulness)}")
             usefulness = None
         weight = float(usefulness) if self.weights == "usefulness" and usefulness else 1.0
         # The raw level goes in as written: check() reports a missing, non-integer or
