@@ -11,7 +11,8 @@ Each importer returns the library's own objects (:class:`~maturity_model.Maturit
 source files. The submodules are imported on first use, so ``import
 maturity_model.formats`` stays cheap.
 
-:func:`detect` tells which importer reads a file or folder, for the ``maturity`` command.
+:func:`~maturity_model.formats.detect` tells which importer reads a file or folder, for
+the ``maturity`` command.
 """
 
 from __future__ import annotations
