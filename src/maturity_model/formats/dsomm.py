@@ -411,6 +411,7 @@ def load_progress(progress: str | os.PathLike[str], *,
     :param strict: when false, entries for unknown activities or states are dropped with a
         :class:`UserWarning` instead of being errors.
     :raises AssessmentValidationError: listing every problem, with paths into the files.
+    :raises OSError: the progress file is missing or a folder.
 
     >>> load_progress("no-such-progress.yaml")
     Traceback (most recent call last):

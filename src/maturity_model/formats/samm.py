@@ -167,8 +167,11 @@ def load_toolbox(xlsx_path: str | os.PathLike[str], *, model: MaturityModel | No
     :param model: the SAMM model (from :func:`load_model`) to check the rows against and
         to take the model id and version from.
     :raises AssessmentValidationError: the file is not a SAMM toolbox workbook, or (with
-        ``model``) it answers activities the model does not have.
+        ``model``) it answers activities the model does not have. The workbook's zip is
+        checked before openpyxl reads it: a file over 64 MiB, a "zip bomb" and XML parts
+        that declare entities are refused, and a broken part is a problem too.
     :raises MissingExtraError: openpyxl is not installed.
+    :raises OSError: the file is missing, a folder, or cannot be read.
 
     >>> load_toolbox("no-such-workbook.xlsx")
     Traceback (most recent call last):
