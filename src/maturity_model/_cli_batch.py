@@ -88,6 +88,26 @@ def _toolbox(path: Path, model: MaturityModel) -> Assessment | ValidationError:
         return exc
 
 
+def _is_dsomm_progress(path: Path, model: MaturityModel) -> bool:
+    from maturity_model.formats import detect, dsomm
+
+    return model.id == dsomm.MODEL_ID and detect(path) == "dsomm-progress"
+
+
+def _dsomm_progress(path: Path, model: MaturityModel) -> Iterator[
+        tuple[str, Assessment | ValidationError]]:
+    """The DSOMM app's team progress file: one assessment per team."""
+    from maturity_model.formats import dsomm
+
+    try:
+        teams = dsomm.load_progress(path, model=model)
+    except ValidationError as exc:
+        yield str(path), exc
+        return
+    for team, assessment in teams.items():
+        yield f"{path}[{team}]", assessment
+
+
 def iter_assessments(specs: list[str], model: MaturityModel) -> Iterator[
         tuple[str, Assessment | ValidationError]]:
     """Every assessment named on the command line, with a label saying where it came from."""
@@ -110,6 +130,8 @@ def iter_assessments(specs: list[str], model: MaturityModel) -> Iterator[
                 yield from _jsonl_rows(file, model)
             elif suffix == ".xlsx":
                 yield str(file), _toolbox(file, model)
+            elif _is_dsomm_progress(file, model):
+                yield from _dsomm_progress(file, model)
             else:
                 try:
                     yield str(file), load_assessment(file)

@@ -46,14 +46,21 @@ def _problem_dict(problem: Problem) -> dict[str, str]:
 def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
     """A model from a file path or a bundled/registered standard name."""
     from maturity_model import standards
+    from maturity_model.formats import detect
     from maturity_model.serialization import load_model
 
     path = Path(spec)
     if path.is_file():
         if file_format in ("samm", "dsomm"):
             return _import_model(file_format, path)
-        return load_model(path)
-    if path.is_dir() and file_format == "samm":
+        try:
+            return load_model(path)
+        except ValidationError:
+            # Not a native model: DSOMM's generated model.yaml is read by its importer.
+            if file_format is None and detect(path) == "dsomm-model":
+                return _import_model("dsomm", path)
+            raise
+    if path.is_dir() and (file_format == "samm" or detect(path) == "samm-core"):
         return _import_model("samm", path)
     name, _, version = spec.partition("@")
     if name in standards.default_registry().names():

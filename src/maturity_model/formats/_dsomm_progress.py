@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from maturity_model.errors import AssessmentValidationError, Problem
 from maturity_model.evidence import Assessment, RawAnswer
-from maturity_model.formats._sources import key_path, read_yaml, type_name
+from maturity_model.formats._sources import key_path, read_yaml, shown, type_name
 from maturity_model.formats.dsomm import MODEL_ID, _fold, progress_score
 from maturity_model.model import MaturityModel
 
@@ -66,7 +66,7 @@ def _states(meta: Any, where: str, problems: list[Problem]) -> dict[str, float]:
         value = progress_score(raw)
         if value is None:
             problems.append(Problem.error("invalid-value", f"{at}.score",
-                                          f"the score must be 0%..100% or 0..1, not {raw!r}"))
+                                          f"the score must be 0%..100% or 0..1, not {shown(raw)}"))
             continue
         states[str(title)] = value
     if states and (min(states.values()) != 0.0 or max(states.values()) != 1.0):
@@ -97,13 +97,15 @@ def read_progress(progress: str | os.PathLike[str], *, meta: str | os.PathLike[s
                   strict: bool) -> dict[str, Assessment]:
     """Read a progress file; see :func:`maturity_model.formats.dsomm.load_progress`."""
     path = Path(progress)
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"{os.fspath(progress)}: no such file")
+    if path.is_dir():
+        raise IsADirectoryError(f"{os.fspath(progress)}: is a folder, not a progress file")
     if unanswered == "not-met" and model is None:
         raise ValueError("unanswered='not-met' needs the model, to know every activity")
     problems: list[Problem] = []
     meta_path = Path(meta) if meta is not None else _find_meta(path)
-    if meta_path is None or not meta_path.is_file():
+    if meta_path is None or not meta_path.exists() or meta_path.is_dir():
         raise AssessmentValidationError([Problem.error(
             "invalid-value", f"{path.name}:$",
             "no meta.yaml with the progress states was found beside the progress file; "
@@ -185,7 +187,7 @@ def _progress(doc: Any, name: str, states: Mapping[str, float], model: MaturityM
                     problems.append(Problem(
                         code="invalid-value", severity=severity,
                         path=key_path(team_where, title),
-                        message=f"{title!r} is not a progress state of meta.yaml ("
+                        message=f"{shown(title)} is not a progress state of meta.yaml ("
                                 + ", ".join(repr(s) for s in states) + ")"))
                     continue
                 values.append(states[str(title)])

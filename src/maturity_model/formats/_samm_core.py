@@ -6,12 +6,13 @@ import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
-from maturity_model.formats._sources import PathMap, key_path, read_yaml, type_name
+from maturity_model.formats._sources import PathMap, key_path, read_yaml, shown, type_name
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import (
     AnswerOption,
@@ -24,7 +25,7 @@ from maturity_model.model import (
 )
 from maturity_model.rules import LevelSum, Mean
 
-__all__ = ["Reader", "build", "model_version", "resolve_root"]
+__all__ = ["Reader", "build", "model_version"]
 
 # Folder -> (the document ``type`` its files declare, the keys SAMM 2 files have).
 _KINDS: Final[dict[str, tuple[str, frozenset[str]]]] = {
@@ -70,8 +71,8 @@ class _File:
 
 
 def _order(value: object) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
+    if is_finite_number(value):
+        return float(cast(float, value))
     return math.inf
 
 
@@ -99,8 +100,11 @@ class Reader:
             return []
         files: list[_File] = []
         for path in sorted(p for p in folder.iterdir()
-                           if p.suffix in (".yml", ".yaml") and p.is_file()):
+                           if p.suffix in (".yml", ".yaml") and not p.is_dir()):
             display = f"{where}/{path.name}"
+            if not path.is_file():  # a device or a pipe could be read without end
+                self.add("invalid-value", f"{display}:$", "is not a regular file")
+                continue
             docs, problems = read_yaml(path, display)
             self.problems.extend(problems)
             if problems:
@@ -156,7 +160,7 @@ class Reader:
             self.add("invalid-value", file.at(key), f"the key {key!r} is missing")
         else:
             self.add("invalid-value", file.at(key),
-                     f"must be a whole number, not {type_name(value)} ({value!r})")
+                     f"must be a whole number, not {type_name(value)} ({shown(value)})")
         return None
 
     def index(self, files: list[_File]) -> dict[str, _File]:
@@ -167,7 +171,7 @@ class Reader:
                 continue
             if guid in table:
                 self.add("duplicate-id", file.at("id"),
-                         f"the id {guid!r} is already used by {table[guid].where}")
+                         f"the id {shown(guid)} is already used by {table[guid].where}")
                 continue
             table[guid] = file
             self.ids[file.where] = guid
@@ -180,7 +184,7 @@ class Reader:
             return None
         target = table.get(guid)
         if target is None:
-            self.add("unresolved-reference", file.at(key), f"no {what} has the id {guid!r}")
+            self.add("unresolved-reference", file.at(key), f"no {what} has the id {shown(guid)}")
         return target
 
     def claim(self, ids: dict[str, _File], new_id: str, file: _File, key: str,
@@ -191,12 +195,6 @@ class Reader:
             return False
         ids[new_id] = file
         return True
-
-
-def resolve_root(core_dir: Path) -> tuple[Path, str]:
-    if (core_dir / "model").is_dir():
-        return core_dir / "model", "model/"
-    return core_dir, ""
 
 
 def build(reader: Reader, paths: PathMap, model_id: str) -> MaturityModel:
@@ -268,7 +266,7 @@ def build(reader: Reader, paths: PathMap, model_id: str) -> MaturityModel:
         level_guid = reader.guid(file, "level")
         if level_guid is not None and level_guid not in practice_level:
             reader.add("unresolved-reference", file.at("level"),
-                       f"no practice level has the id {level_guid!r}")
+                       f"no practice level has the id {shown(level_guid)}")
         if guid is None or stream is None or level_guid not in practice_level:
             continue
         stream_guid = reader.id_of(stream)
@@ -280,7 +278,7 @@ def build(reader: Reader, paths: PathMap, model_id: str) -> MaturityModel:
             continue
         if level_practice is not None and level_practice != stream_practice:
             reader.add("invalid-value", file.at("level"),
-                       f"the practice level {level_guid!r} belongs to another practice "
+                       f"the practice level {shown(level_guid)} belongs to another practice "
                        f"than the stream {stream_id!r}")
             continue
         prefix, _, letter = stream_id.rpartition("-")
@@ -390,7 +388,7 @@ def _functions(reader: Reader, files: list[_File]) -> tuple[str, dict[str, str]]
             version = model_version(tag)
             if versions and version not in versions:
                 reader.add("invalid-value", file.at("model"),
-                           f"the model {tag!r} differs from the one in "
+                           f"the model {shown(tag)} differs from the one in "
                            f"{next(iter(versions.values())).where}")
             versions.setdefault(version, file)
         if name is None:
@@ -492,7 +490,7 @@ def _activity(reader: Reader, file: _File, new_id: str, number: int,
             continue
         target = activity_ids.get(ref.strip())
         if target is None:
-            reader.add("unresolved-reference", where, f"no activity has the id {ref!r}")
+            reader.add("unresolved-reference", where, f"no activity has the id {shown(ref)}")
             continue
         if target not in requires:
             paths.add(f"{native}.requires[{len(requires)}]", where)

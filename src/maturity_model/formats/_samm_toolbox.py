@@ -27,11 +27,13 @@ from typing import Any, Literal
 
 from maturity_model.errors import (
     AssessmentValidationError,
-    MissingExtraError,
+    MaturityModelError,
     Problem,
     UnknownNodeError,
 )
 from maturity_model.evidence import Assessment, RawAnswer
+from maturity_model.formats._sources import shown
+from maturity_model.formats._xlsx import BROKEN_PART_ERRORS, broken_part, open_workbook
 from maturity_model.formats.samm import activity_id
 from maturity_model.model import MaturityModel
 
@@ -40,38 +42,79 @@ __all__ = ["excel_match", "read_toolbox"]
 Options = list[tuple[str | None, float]]
 
 
-def _wildcard(pattern: str) -> re.Pattern[str]:
-    parts: list[str] = []
-    chars = iter(pattern)
+def _pattern(value: str) -> list[list[str | None]]:
+    """A ``MATCH`` lookup value as its parts between ``*`` wildcards.
+
+    Each part is a list of characters (casefolded) and ``None`` for a ``?``; ``~`` escapes
+    the next ``*``, ``?`` or ``~``.
+
+    >>> _pattern("Ye~?s*f?")
+    [['y', 'e', '?', 's'], ['f', None]]
+    """
+    parts: list[list[str | None]] = [[]]
+    chars = iter(value)
     for ch in chars:
-        if ch == "~":
-            following = next(chars, "")
-            if following in ("*", "?", "~"):
-                parts.append(re.escape(following))
-            else:
-                parts.append(re.escape("~" + following))
-        elif ch == "*":
-            parts.append(".*")
+        if ch == "*":
+            parts.append([])
         elif ch == "?":
-            parts.append(".")
+            parts[-1].append(None)
         else:
-            parts.append(re.escape(ch))
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+            literal = ch
+            if ch == "~":
+                following = next(chars, "")
+                literal = following if following in ("*", "?", "~") else ch + following
+            parts[-1].extend(literal.casefold())
+    return parts
+
+
+def _fits(part: list[str | None], text: str, at: int) -> bool:
+    return all(want is None or want == text[at + k] for k, want in enumerate(part))
+
+
+def _find(part: list[str | None], text: str, start: int, stop: int) -> int:
+    """The first position ``>= start`` where ``part`` fits and ends by ``stop``; -1 if none."""
+    for at in range(start, stop - len(part) + 1):
+        if _fits(part, text, at):
+            return at
+    return -1
+
+
+def _wildcard_match(parts: list[list[str | None]], label: str) -> bool:
+    # Each part between two '*' is taken at its first fit: any later fit leaves less room
+    # for the parts after it, so this finds a match whenever there is one. The work is at
+    # most len(label) * len(value), and a part longer than the label fails at once.
+    text = label.casefold()
+    first, last = parts[0], parts[-1]
+    if len(parts) == 1:
+        return len(first) == len(text) and _fits(first, text, 0)
+    if len(first) + len(last) > len(text) or not _fits(first, text, 0) \
+            or not _fits(last, text, len(text) - len(last)):
+        return False
+    at, stop = len(first), len(text) - len(last)
+    for part in parts[1:-1]:
+        found = _find(part, text, at, stop)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
 
 
 def excel_match(value: str, labels: Sequence[str | None]) -> int | None:
     """The position of the first label ``MATCH(value, labels, 0)`` finds; ``None`` if none.
 
     Like Excel and LibreOffice: case is ignored, ``*`` and ``?`` are wildcards and ``~``
-    escapes them.
+    escapes them. No regular expression is built from the cell, so a cell of any content
+    is matched in time proportional to its length times a label's.
 
     >>> labels = ["No", "Yes, for some", "Yes, for most"]
     >>> excel_match("no", labels), excel_match("Yes, for m*", labels), excel_match("Y", labels)
     (0, 2, None)
+    >>> excel_match("*" * 10_000 + "?", labels), excel_match("(a+)+$" * 50, labels)
+    (0, None)
     """
-    pattern = _wildcard(value)
+    parts = _pattern(value)
     for position, label in enumerate(labels):
-        if isinstance(label, str) and pattern.fullmatch(label):
+        if isinstance(label, str) and _wildcard_match(parts, label):
             return position
     return None
 
@@ -190,26 +233,17 @@ def _column_letter(column: int) -> str:
 def read_toolbox(path: Path, *, model: MaturityModel | None,
                  unanswered: Literal["unknown", "not-met"], model_id: str) -> Assessment:
     """Read the workbook; see :func:`maturity_model.formats.samm.load_toolbox`."""
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
+    name = path.name or str(path)
+    workbook = open_workbook(path)
     try:
-        import openpyxl
-    except ImportError:
-        raise MissingExtraError("openpyxl", "xlsx") from None
-    name = path.name
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about the workbook's extensions it does not keep; we only read.
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
-    except OSError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds of errors for a broken file
-        raise AssessmentValidationError([Problem.error(
-            "invalid-value", f"{name}:$", f"not an Excel workbook that can be read ({exc})")
-        ]) from None
-    try:
+        # A read-only workbook parses its sheets while the rows are read.
         return _read(workbook, name, model, unanswered, model_id)
+    except MaturityModelError:
+        raise
+    except BROKEN_PART_ERRORS as exc:
+        raise AssessmentValidationError([broken_part(name, exc)]) from None
     finally:
         workbook.close()
 
@@ -263,9 +297,9 @@ def _read(workbook: Any, name: str, model: MaturityModel | None,
             if options is not None and position is not None:
                 entry = options[position]
             else:
-                unmatched.append(f"{where} ({raw!r})")
+                unmatched.append(f"{where} ({shown(raw)})")
         elif raw is not None and not isinstance(raw, str):
-            unmatched.append(f"{where} ({raw!r})")
+            unmatched.append(f"{where} ({shown(raw)})")
         values.setdefault(activity, []).append(entry)
     if unmatched:
         warnings.warn(

@@ -13,6 +13,7 @@ the source file and the place in it (``model/activities/G-SM-1-A.yml:$.level``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,7 +39,9 @@ __all__ = [
     "key_path",
     "parse_yaml",
     "raise_for_errors",
+    "read_bounded",
     "read_yaml",
+    "shown",
     "slug",
     "type_name",
 ]
@@ -87,6 +90,46 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> SourceMapping
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+def shown(value: object, limit: int = 80) -> str:
+    """How a value from a file reads in a message: its ``repr``, cut to ``limit`` characters.
+
+    >>> shown("No"), len(shown("x" * 100)), shown("x" * 100)[-3:]
+    ("'No'", 80, 'xx…')
+    >>> shown(10**5000)
+    '<a number of about 5000 digits>'
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an int past the digit limit of str()
+        text = f"<a number of about {round(value.bit_length() * math.log10(2))} digits>" \
+            if isinstance(value, int) else f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def _guard(tag: str, what: str) -> None:
+    """Make a scalar of ``tag`` that cannot be built a YAML error at its place.
+
+    ``2024-02-30``, an int of 5000 digits or ``!!float abc`` raise a bare ``ValueError``
+    in PyYAML's constructors; this turns it into a problem with a line and column.
+    """
+    build = _Loader.yaml_constructors[tag]
+
+    def construct(loader: _Loader, node: yaml.ScalarNode) -> Any:
+        try:
+            return build(loader, node)
+        except (ValueError, OverflowError, TypeError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown(str(node.value))} is not a valid {what}",
+                node.start_mark) from None
+
+    _Loader.add_constructor(tag, construct)
+
+
+for _tag, _what in (("int", "integer (at most 4300 digits)"), ("float", "number"),
+                    ("timestamp", "date or time")):
+    _guard(f"tag:yaml.org,2002:{_tag}", _what)
+
+
 def parse_yaml(text: str, display: str) -> tuple[list[Any], list[Problem]]:
     """Every YAML document in ``text``; a syntax error is one problem at ``display:$``."""
     where = f"{display}:$"
@@ -100,12 +143,31 @@ def parse_yaml(text: str, display: str) -> tuple[list[Any], list[Problem]]:
     except RecursionError:
         return [], [Problem.error("invalid-value", where,
                                   "the document is nested too deeply to read")]
+    except (ValueError, OverflowError, TypeError) as exc:  # a constructor not guarded above
+        return [], [Problem.error("invalid-value", where,
+                                  f"holds a value that cannot be read ({type(exc).__name__})")]
     for doc in docs:
         try:
             check_limits(doc)
         except ValidationError as exc:
             return [], [attrs.evolve(p, path=where) for p in exc.problems]
     return docs, []
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of a file, or ``None`` when it holds more than ``max_bytes``.
+
+    At most ``max_bytes + 1`` bytes are read, whatever size the file reports, so
+    ``/dev/zero`` and a pipe that never ends are refused as well as a file too large.
+
+    :raises OSError: the file cannot be read.
+
+    >>> read_bounded(Path("/dev/zero"), 4) is None
+    True
+    """
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    return data if len(data) <= max_bytes else None
 
 
 def read_yaml(path: Path, display: str) -> tuple[list[Any], list[Problem]]:
@@ -115,14 +177,13 @@ def read_yaml(path: Path, display: str) -> tuple[list[Any], list[Problem]]:
     """
     where = f"{display}:$"
     try:
-        if path.stat().st_size > DEFAULT_LIMITS.max_bytes:
-            return [], [Problem.error(
-                "invalid-value", where,
-                f"the file is larger than {DEFAULT_LIMITS.max_bytes} bytes")]
-        data = path.read_bytes()
+        data = read_bounded(path, DEFAULT_LIMITS.max_bytes)
     except OSError as exc:
         return [], [Problem.error("invalid-value", where,
                                   f"cannot be read ({exc.strerror or exc})")]
+    if data is None:
+        return [], [Problem.error(
+            "invalid-value", where, f"the file is larger than {DEFAULT_LIMITS.max_bytes} bytes")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

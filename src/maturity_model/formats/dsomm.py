@@ -55,6 +55,7 @@ from typing import Any, Final, Literal, cast
 
 import attrs
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
 from maturity_model.evidence import Assessment
 from maturity_model.formats._sources import (
@@ -63,6 +64,7 @@ from maturity_model.formats._sources import (
     key_path,
     raise_for_errors,
     read_yaml,
+    shown,
     slug,
     type_name,
 )
@@ -116,8 +118,7 @@ def progress_score(score: object) -> float | None:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
-        value)
+    return is_finite_number(value)
 
 
 def _fold(text: str) -> str:
@@ -279,12 +280,12 @@ class _Reader:
         if target is not None:
             self.problems.append(Problem(
                 code="unresolved-reference", severity="warning", path=where,
-                message=f"{ref!r} names no activity exactly; it is read as "
+                message=f"{shown(ref)} names no activity exactly; it is read as "
                         f"{target.name!r} ({target.id}), which matches when case is "
                         f"ignored"))
             return target.id
         self.add("unresolved-reference", where,
-                 f"{ref!r} is neither the uuid nor the name of an activity")
+                 f"{shown(ref)} is neither the uuid nor the name of an activity")
         return None
 
     def practice(self, activity: _Activity) -> Practice:
@@ -315,7 +316,7 @@ class _Reader:
                 value = difficulty.get(key)
                 if value is not None and (not _is_number(value) or value < 0):
                     self.add("invalid-value", f"{source}.difficultyOfImplementation.{key}",
-                             f"must be a number >= 0, not {value!r}")
+                             f"must be a number >= 0, not {shown(value)}")
             cost = effort(difficulty)
         elif difficulty is not None:
             self.add("invalid-value", f"{source}.difficultyOfImplementation",
@@ -324,7 +325,7 @@ class _Reader:
         usefulness = data.get("usefulness")
         if usefulness is not None and (not _is_number(usefulness) or usefulness <= 0):
             self.add("invalid-value", f"{source}.usefulness",
-                     f"must be a number > 0, not {usefulness!r}")
+                     f"must be a number > 0, not {shown(usefulness)}")
             usefulness = None
         weight = float(usefulness) if self.weights == "usefulness" and usefulness else 1.0
         # The raw level goes in as written: check() reports a missing, non-integer or
@@ -410,6 +411,7 @@ def load_progress(progress: str | os.PathLike[str], *,
     :param strict: when false, entries for unknown activities or states are dropped with a
         :class:`UserWarning` instead of being errors.
     :raises AssessmentValidationError: listing every problem, with paths into the files.
+    :raises OSError: the progress file is missing or a folder.
 
     >>> load_progress("no-such-progress.yaml")
     Traceback (most recent call last):

@@ -57,7 +57,7 @@ from typing import Final, Literal
 
 from maturity_model.errors import Problem
 from maturity_model.evidence import Assessment
-from maturity_model.formats._samm_core import Reader, build, model_version, resolve_root
+from maturity_model.formats._samm_core import Reader, build, model_version
 from maturity_model.formats._sources import PathMap, collect, raise_for_errors
 from maturity_model.model import MaturityModel
 
@@ -87,13 +87,22 @@ def activity_id(toolbox_id: str) -> str | None:
     return f"{function}-{practice}-{level}-{stream}"
 
 
+def _resolve_root(core_dir: Path) -> tuple[Path, str]:
+    """The folder holding SAMM's element folders, and how problems name it."""
+    if (core_dir / "model").is_dir():
+        return core_dir / "model", "model/"
+    return core_dir, ""
+
+
 def _read(core_dir: str | os.PathLike[str]) -> tuple[MaturityModel | None,
                                                     tuple[Problem, ...]]:
     root = Path(core_dir)
     if not root.is_dir():
         return None, (Problem.error("invalid-value", f"{os.fspath(core_dir)}:$",
+                                    "is not a folder; give SAMM's core folder"
+                                    if root.exists() else
                                     "the SAMM core folder does not exist"),)
-    model_dir, prefix = resolve_root(root)
+    model_dir, prefix = _resolve_root(root)
     reader = Reader(model_dir, prefix)
     paths = PathMap(prefix.rstrip("/") or os.fspath(core_dir))
     model = build(reader, paths, MODEL_ID)
@@ -158,8 +167,11 @@ def load_toolbox(xlsx_path: str | os.PathLike[str], *, model: MaturityModel | No
     :param model: the SAMM model (from :func:`load_model`) to check the rows against and
         to take the model id and version from.
     :raises AssessmentValidationError: the file is not a SAMM toolbox workbook, or (with
-        ``model``) it answers activities the model does not have.
+        ``model``) it answers activities the model does not have. The workbook's zip is
+        checked before openpyxl reads it: a file over 64 MiB, a "zip bomb" and XML parts
+        that declare entities are refused, and a broken part is a problem too.
     :raises MissingExtraError: openpyxl is not installed.
+    :raises OSError: the file is missing, a folder, or cannot be read.
 
     >>> load_toolbox("no-such-workbook.xlsx")
     Traceback (most recent call last):
