@@ -57,11 +57,22 @@ def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
         return _import_model("samm", path)
     name, _, version = spec.partition("@")
     if name in standards.default_registry().names():
-        return standards.load(name, version or None)
+        return _standard(name, version, spec)
     if path.exists():
         raise UsageError(f"{spec}: not a model file")
     known = ", ".join(standards.default_registry().names())
     raise UsageError(f"{spec}: no such file, and no standard of that name (known: {known})")
+
+
+def _standard(name: str, version: str, spec: str) -> Any:
+    """A registered standard; a version that is not there is a usage error."""
+    from maturity_model import standards
+    from maturity_model.errors import UnknownStandardError
+
+    try:
+        return standards.load(name, version or None)
+    except UnknownStandardError as exc:
+        raise UsageError(f"{spec}: {exc}") from None
 
 
 def _import_model(kind: str, path: Path) -> Any:
@@ -297,8 +308,8 @@ def cmd_standards(args: argparse.Namespace) -> int:
     name, _, version = args.name.partition("@")
     if name not in registry.names():
         raise UsageError(f"no standard {name!r} (known: {', '.join(registry.names())})")
-    info = registry.info(name, version or None)
-    model = registry.load(name, version or None)
+    model = _standard(name, version, args.name)
+    info = registry.info(name, model.version)
     counts = {"domains": len(model.domains_preorder()), "items": len(model.items()),
               "practices": sum(1 for _ in model.practices())}
     if args.json:
