@@ -11,8 +11,9 @@ a :class:`~maturity_model.planning.Roadmap`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from maturity_model._dependencies import (
     cycle_error,
@@ -22,7 +23,7 @@ from maturity_model._dependencies import (
     requirement_map,
     topological_order,
 )
-from maturity_model.errors import UnknownNodeError
+from maturity_model.errors import ModelValidationError, Problem, UnknownNodeError
 from maturity_model.model import MaturityModel
 
 if TYPE_CHECKING:
@@ -261,12 +262,28 @@ def to_mermaid(model: MaturityModel, roadmap: Roadmap | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What XML 1.0 cannot carry at all, not even as a character reference: most C0 controls,
+# surrogates, U+FFFE and U+FFFF.
+_XML_ILLEGAL: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    r"""``text`` with each character XML cannot carry written as ``\uXXXX``."""
+    return _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def to_graphml(model: MaturityModel, roadmap: Roadmap | None = None) -> str:
-    """The practice graph as GraphML, written by networkx.
+    r"""The practice graph as GraphML, written by networkx.
 
     A node per practice with its ``item``, ``level``, ``weight``, ``mandatory`` and
     ``text``; an edge from each prerequisite to its dependent. With a ``roadmap``: its
     practices only, each with ``wave`` and ``pulled_in``, edges as in :func:`to_dot`.
+
+    The output always parses as XML: in texts, a character XML cannot carry (a control
+    character such as ````, U+FFFE, a lone surrogate) is written as ````; a
+    practice id holding one is refused.
+
+    :raises ModelValidationError: a practice id holds a character XML cannot carry.
 
     >>> from maturity_model import CapabilityItem, Domain, MaturityModel, Practice
     >>> m = MaturityModel(id="m", domains=[Domain(id="d", items=[CapabilityItem(
@@ -281,14 +298,20 @@ def to_graphml(model: MaturityModel, roadmap: Roadmap | None = None) -> str:
     groups, edges = _view(model, roadmap)
     practices = model._index.practices
     item_of = model._index.item_of
-    graph: nx.DiGraph[Any] = nx.DiGraph(id=model.id)
+    unwritable = [Problem.error("invalid-value", model.path_of(pid) + ".id",
+                                f"practice id {pid!r} holds a character XML cannot carry "
+                                f"({_XML_ILLEGAL.search(pid).group()!r})")  # type: ignore[union-attr]
+                  for ids in groups.values() for pid in ids if _XML_ILLEGAL.search(pid)]
+    if unwritable:
+        raise ModelValidationError(unwritable)
+    graph: nx.DiGraph[Any] = nx.DiGraph(id=_xml_text(model.id))
     for ids in groups.values():
         for pid in ids:
             practice = practices[pid]
             attributes: dict[str, Any] = {
-                "item": item_of[pid], "level": practice.level,
+                "item": _xml_text(item_of[pid]), "level": practice.level,
                 "weight": float(practice.weight), "mandatory": practice.mandatory,
-                "text": practice.text}
+                "text": _xml_text(practice.text)}
             if roadmap is not None:
                 step = roadmap[pid]
                 attributes["wave"] = step.wave
