@@ -85,7 +85,7 @@ def _compact(model: MaturityModel) -> dict[_Node, tuple[_Node, ...]]:
         return cached  # type: ignore[no-any-return]
     index = model._index
     result: dict[_Node, tuple[_Node, ...]] = {}
-    virtual: dict[_Virtual, tuple[_Node, ...]] = {}
+    virtual: dict[_Node, tuple[_Node, ...]] = {}
     for practice in model.practices():
         if practice.id in result:
             continue
