@@ -275,8 +275,8 @@ def _profile() -> mm.Profile:
 @pytest.mark.parametrize(("make", "path"), [
     (lambda: Target.uniform(-5), "$.default"),
     (lambda: Target.of({"cm": -1}), "$.levels['cm']"),
-    (lambda: Target.of({"cm": True}), "$.levels['cm']"),  # type: ignore[dict-item]
-    (lambda: Target.of({"cm": 2.5}), "$.levels['cm']"),   # type: ignore[dict-item]
+    (lambda: Target.of({"cm": True}), "$.levels['cm']"),
+    (lambda: Target.of({"cm": 2.5}), "$.levels['cm']"),
 ])
 def test_a_target_level_that_is_not_a_level_is_a_coded_problem(make: Any, path: str) -> None:
     with pytest.raises(mm.ValidationError) as info:
