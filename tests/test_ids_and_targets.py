@@ -276,7 +276,7 @@ def _profile() -> mm.Profile:
     (lambda: Target.uniform(-5), "$.default"),
     (lambda: Target.of({"cm": -1}), "$.levels['cm']"),
     (lambda: Target.of({"cm": True}), "$.levels['cm']"),
-    (lambda: Target.of({"cm": 2.5}), "$.levels['cm']"),
+    (lambda: Target.of({"cm": 2.5}), "$.levels['cm']"),  # type: ignore[dict-item]
 ])
 def test_a_target_level_that_is_not_a_level_is_a_coded_problem(make: Any, path: str) -> None:
     with pytest.raises(mm.ValidationError) as info:
