@@ -143,6 +143,21 @@ def test_confusable_ids_still_load_from_a_file() -> None:
         ("confusable-id", "$.domains[0].items[1].practices[0].id")]
 
 
+@pytest.mark.parametrize("answered", ["P", "p\u200b", "\u202ap"])
+def test_an_answer_to_a_look_alike_id_names_the_practice_meant(answered: str) -> None:
+    model = _model()
+    problems = mm.check(model, mm.Assessment(model="m", answers={answered: True}))
+    assert [(p.code, p.path) for p in problems] == [
+        ("unknown-practice", f"$.answers[{answered!r}]")]
+    assert "did you mean 'p'?" in problems[0].message
+
+
+def test_an_answer_to_an_unrelated_id_gets_no_suggestion() -> None:
+    problems = mm.check(_model(), mm.Assessment(model="m", answers={"zz": True}))
+    assert [p.code for p in problems] == ["unknown-practice"]
+    assert "did you mean" not in problems[0].message
+
+
 def test_plain_distinct_ids_raise_no_warning() -> None:
     assert _codes(_model(ids=("ci", "ci.1"))) == []
 
