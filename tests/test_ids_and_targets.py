@@ -359,3 +359,15 @@ def test_an_unknown_standard_lists_the_known_names() -> None:
         mm.standards.load("no-such-standard")
     assert info.value.version is None
     assert "caict-devops-cd" in info.value.known
+
+
+def test_requirements_of_the_wrong_type_in_code_are_problems_not_crashes() -> None:
+    model = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        mm.CapabilityItem(id="i", practices=[
+            mm.Practice(id="p", level="2"),  # type: ignore[arg-type]
+            mm.Practice(id="q", level=3, requires=["i@2", 5, ["x"]])])])])
+    assert [(p.code, p.path) for p in mm.check(model)] == [
+        ("invalid-value", "$.domains[0].items[0].practices[0].level"),
+        ("invalid-value", "$.domains[0].items[0].practices[1].requires[1]"),
+        ("invalid-value", "$.domains[0].items[0].practices[1].requires[2]")]
+    assert requirement_map(model)["q"] == ()

@@ -21,9 +21,11 @@ __all__ = [
 ]
 
 
-def _expand(model: MaturityModel, requirement: str) -> tuple[str, ...] | None:
+def _expand(model: MaturityModel, requirement: object) -> tuple[str, ...] | None:
     """The practice ids a requirement stands for; ``None`` when it does not resolve."""
     index = model._index
+    if not isinstance(requirement, str):  # check() reports it; a model in code may hold it
+        return None
     if requirement in index.practices:
         return (requirement,)
     target, level = parse_requirement(requirement)
@@ -32,7 +34,9 @@ def _expand(model: MaturityModel, requirement: str) -> tuple[str, ...] | None:
     node = index.nodes.get(target)
     if not isinstance(node, CapabilityItem) or level not in model.scale:
         return None
-    return tuple(p.id for p in node.practices if p.level <= level)
+    # A level of the wrong type is check()'s to report; here it just matches nothing.
+    return tuple(p.id for p in node.practices
+                 if isinstance(p.level, int) and p.level <= level)
 
 
 def expanded_requirements(model: MaturityModel) -> tuple[
@@ -41,7 +45,13 @@ def expanded_requirements(model: MaturityModel) -> tuple[
     cached = model._cache.get("expanded_requirements")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    result = tuple((practice.id, requirement, _expand(model, requirement) or ())
+    # One tuple per distinct requirement, shared by every practice that writes it.
+    expansions: dict[str, tuple[str, ...]] = {}
+    for practice in model.practices():
+        for requirement in practice.requires:
+            if isinstance(requirement, str) and requirement not in expansions:
+                expansions[requirement] = _expand(model, requirement) or ()
+    result = tuple((practice.id, requirement, expansions.get(requirement, ()))
                    for practice in model.practices() for requirement in practice.requires)
     model._cache["expanded_requirements"] = result
     return result
@@ -90,17 +100,22 @@ def _compact(model: MaturityModel) -> dict[_Node, tuple[_Node, ...]]:
         if practice.id in result:
             continue
         seen: dict[_Node, None] = {}
-        for requirement in practice.requires:
+        requires: tuple[object, ...] = practice.requires
+        for requirement in requires:
+            if not isinstance(requirement, str):
+                continue
             if requirement in index.practices:
                 seen.setdefault(requirement, None)
                 continue
-            expanded = _expand(model, requirement)
-            if not expanded:
+            item_id, level = parse_requirement(requirement)
+            if level is None:
                 continue
-            key = parse_requirement(requirement)
-            assert key[1] is not None
-            node: _Virtual = (key[0], key[1])
-            virtual.setdefault(node, expanded)
+            node: _Virtual = (item_id, level)
+            if node not in virtual:
+                expanded = _expand(model, requirement)
+                if not expanded:
+                    continue
+                virtual[node] = expanded
             seen.setdefault(node, None)
         result[practice.id] = tuple(seen)
     result.update(virtual)
