@@ -371,3 +371,20 @@ def test_requirements_of_the_wrong_type_in_code_are_problems_not_crashes() -> No
         ("invalid-value", "$.domains[0].items[0].practices[1].requires[1]"),
         ("invalid-value", "$.domains[0].items[0].practices[1].requires[2]")]
     assert requirement_map(model)["q"] == ()
+
+
+def test_cycle_error_is_a_plain_model_error_without_a_cycle_problem() -> None:
+    model = _model("nope")
+    error = cycle_error(model, mm.check(model))
+    assert type(error) is mm.ModelValidationError
+    assert error.codes == ("unresolved-reference",)
+
+
+def test_loading_a_cycle_through_item_level_names_it_from_the_graph() -> None:
+    text = ("id: m\nscale: [{value: 1, name: A}, {value: 2, name: B}]\ndomains: [{id: d, "
+            "items: [{id: i, practices: [{id: a, level: 1, requires: [j@2]}]}, "
+            "{id: j, practices: [{id: b, level: 2, requires: [i@1]}]}]}]\n")
+    with pytest.raises(mm.DependencyCycleError) as info:
+        loads_model(text)
+    assert info.value.cycle == ("a", "b", "a")
+    assert info.value.codes == ("dependency-cycle",)

@@ -217,20 +217,25 @@ def dependency_cycles(model: MaturityModel) -> tuple[tuple[str, ...], ...]:
 
 
 def cycle_error(model: MaturityModel, problems: Iterable[Problem]) -> ModelValidationError:
-    """The error for a model's problems: a :class:`DependencyCycleError` when it has a cycle.
+    """The one error to raise for a model's problems (as :func:`~maturity_model.check` found them).
 
-    The cycle on the error is the first of :func:`dependency_cycles`, found in the graph
-    (never read back from a message).
+    A :class:`DependencyCycleError` when one of the problems is a ``dependency-cycle``; its
+    :attr:`~DependencyCycleError.cycle` is the first of :func:`dependency_cycles`, taken
+    from the graph (never read back from a message). Otherwise a
+    :class:`ModelValidationError`.
 
-    >>> from maturity_model import CapabilityItem, Domain, MaturityModel, Practice
+    >>> from maturity_model import CapabilityItem, Domain, MaturityModel, Practice, check
     >>> m = MaturityModel(id="m", domains=[Domain(id="d", items=[CapabilityItem(
     ...     id="i", practices=[Practice(id="a", level=1, requires=["i@1"])])])])
-    >>> cycle_error(m, []).cycle
-    ('a', 'a')
+    >>> error = cycle_error(m, check(m))
+    >>> type(error).__name__, error.cycle
+    ('DependencyCycleError', ('a', 'a'))
     """
-    cycles = dependency_cycles(model)
-    if cycles:
-        return DependencyCycleError(cycles[0], problems)
+    problems = tuple(problems)
+    if any(p.code == "dependency-cycle" for p in problems):
+        cycles = dependency_cycles(model)
+        if cycles:
+            return DependencyCycleError(cycles[0], problems)
     return ModelValidationError(problems)
 
 
