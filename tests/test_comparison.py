@@ -309,3 +309,21 @@ def _without(domain: mm.Domain, item: mm.CapabilityItem) -> mm.Domain:
         for i in domain.items if i.id != item.id]
     return attrs.evolve(domain, items=items,
                         domains=[_without(d, item) for d in domain.domains])
+
+
+def test_compare_records_are_json_when_scores_are_not_finite_or_overflow() -> None:
+    import json
+
+    def profile(score: float | None) -> mm.Profile:
+        return mm.Profile(model_id="m", results={
+            "m": mm.Result(node_id="m", kind="model", score=score, level=1)})
+
+    cases = [(1.7e308, -1.7e308), (float("nan"), 1.0), (1.0, float("inf")), (None, 2.0)]
+    for before, after in cases:
+        for a, b in ((before, after), (after, before)):
+            records = compare(profile(a), profile(b)).to_records()
+            json.dumps(records, allow_nan=False)
+            assert records[0]["delta_score"] is None
+    record = compare(profile(1.7e308), profile(-1.7e308)).to_records()[0]
+    assert (record["before_score"], record["after_score"]) == (1.7e308, -1.7e308)
+    assert compare(profile(float("nan")), profile(1.0)).to_records()[0]["before_score"] is None

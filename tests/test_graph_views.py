@@ -158,3 +158,36 @@ def test_graphml_of_a_roadmap() -> None:
     assert graph.nodes["env.2.2"]["wave"] == 2
     assert graph.nodes["env.2.2"]["pulled_in"] is True
     assert graph.number_of_edges() == 4
+
+
+def _texts_model(text: str, practice_id: str = "a") -> mm.MaturityModel:
+    return mm.MaturityModel(id="m\x02", domains=[mm.Domain(id="d", items=[
+        mm.CapabilityItem(id="i\x0b", practices=[
+            mm.Practice(id=practice_id, level=1, text=text),
+            mm.Practice(id="b", level=2, requires=[practice_id], text="ok & <b>")])])])
+
+
+@pytest.mark.parametrize("text", ["x\x01y", "tab\x0bbed", "not\ufffea char", "lone\ud800",
+                                  "\x00", "fine\ttext\nhere"])
+def test_graphml_parses_whatever_the_texts_hold(text: str) -> None:
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(to_graphml(_texts_model(text)))
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    keys = {k.get("id"): k.get("attr.name") for k in root.iter(f"{ns}key")}
+    nodes = {n.get("id"): {keys[d.get("key")]: d.text for d in n.iter(f"{ns}data")}
+             for n in root.iter(f"{ns}node")}
+    written = nodes["a"]["text"]
+    assert written == "".join(c if c in "\t\n" or " " <= c < "\ud800" else
+                              f"\\u{ord(c):04x}" for c in text)
+    assert nodes["a"]["item"] == "i\\u000b"
+    assert nodes["b"]["text"] == "ok & <b>"
+    assert [(e.get("source"), e.get("target")) for e in root.iter(f"{ns}edge")] == [
+        ("a", "b")]
+
+
+def test_graphml_refuses_a_practice_id_xml_cannot_carry() -> None:
+    with pytest.raises(mm.ModelValidationError) as info:
+        to_graphml(_texts_model("", practice_id="a\x01"))
+    assert [(p.code, p.path) for p in info.value.problems] == [
+        ("invalid-value", "$.domains[0].items[0].practices[0].id")]

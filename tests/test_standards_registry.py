@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import maturity_model as mm
+from maturity_model.errors import UnknownStandardError
 from maturity_model.standards import ENTRY_POINT_GROUP, StandardsRegistry
 
 PLUGIN_MODEL = """
@@ -89,9 +90,15 @@ def test_registered_models_and_unknown_names() -> None:
     registry.register(mm.MaturityModel(id="tiny", version="10"))
     registry.register(mm.MaturityModel(id="tiny", version="9"))
     assert registry.versions("tiny") == ("1", "9", "10")
-    with pytest.raises(mm.UnknownNodeError, match="no standard with id 'nope'"):
+    with pytest.raises(UnknownStandardError) as unknown_name:
         registry.load("nope")
-    with pytest.raises(mm.UnknownNodeError, match="tiny@3"):
+    assert (unknown_name.value.name, unknown_name.value.version) == ("nope", None)
+    assert unknown_name.value.known == ("tiny",)
+    with pytest.raises(UnknownStandardError) as unknown_version:
         registry.load("tiny", "3")
+    assert (unknown_version.value.name, unknown_version.value.version) == ("tiny", "3")
+    assert unknown_version.value.known == ("1", "9", "10")
+    assert isinstance(unknown_version.value, LookupError)
+    assert isinstance(unknown_version.value, mm.MaturityModelError)
     with pytest.raises(mm.MaturityModelError, match="not int"):
         registry.register(42)  # type: ignore[arg-type]

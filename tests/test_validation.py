@@ -22,6 +22,7 @@ MODEL_CASES = [
 WARNING_CASES = [
     ("level-inversion", "$.domains[1].items[0].practices[1].requires[0]"),
     ("empty-item", "$.domains[1].items[1].practices"),
+    ("confusable-id", "$.domains[1].items[1].id"),
 ]
 ASSESSMENT_CASES = [
     ("unknown-practice", "$.answers['build.ci.9.9']"),

@@ -64,11 +64,22 @@ def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
         return _import_model("samm", path)
     name, _, version = spec.partition("@")
     if name in standards.default_registry().names():
-        return standards.load(name, version or None)
+        return _standard(name, version, spec)
     if path.exists():
         raise UsageError(f"{spec}: not a model file")
     known = ", ".join(standards.default_registry().names())
     raise UsageError(f"{spec}: no such file, and no standard of that name (known: {known})")
+
+
+def _standard(name: str, version: str, spec: str) -> Any:
+    """A registered standard; a version that is not there is a usage error."""
+    from maturity_model import standards
+    from maturity_model.errors import UnknownStandardError
+
+    try:
+        return standards.load(name, version or None)
+    except UnknownStandardError as exc:
+        raise UsageError(f"{spec}: {exc}") from None
 
 
 def _import_model(kind: str, path: Path) -> Any:
@@ -304,8 +315,8 @@ def cmd_standards(args: argparse.Namespace) -> int:
     name, _, version = args.name.partition("@")
     if name not in registry.names():
         raise UsageError(f"no standard {name!r} (known: {', '.join(registry.names())})")
-    info = registry.info(name, version or None)
-    model = registry.load(name, version or None)
+    model = _standard(name, version, args.name)
+    info = registry.info(name, model.version)
     counts = {"domains": len(model.domains_preorder()), "items": len(model.items()),
               "practices": sum(1 for _ in model.practices())}
     if args.json:
@@ -359,14 +370,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from maturity_model.planning import plan
     from maturity_model.scoring import score
     from maturity_model.serialization import load_assessment
-    from maturity_model.target import Target
 
     model = resolve_model(args.model)
     profile = score(model, _read(load_assessment, args.assessment))
     if (args.target is None) == (args.target_file is None):
         raise UsageError("plan needs --target LEVEL or --target-file FILE")
-    target = (Target.uniform(args.target) if args.target is not None
-              else _read(Target.load, args.target_file))
+    target = _target(args.target, args.target_file, profile)
+    if isinstance(target, list):
+        return _print_file_problems(args.target_file, target)
     roadmap = plan(model, profile, target)
     if args.json:
         _print_json({
@@ -380,6 +391,34 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print()
         print(roadmap.explain())
     return EXIT_OK
+
+
+def _target(level: str | None, spec: str | None, profile: Any) -> Any:
+    """The target of ``--target LEVEL`` or ``--target-file FILE``, checked against ``profile``.
+
+    A bad ``--target`` is a usage error; a target file's problems come back as a list.
+    """
+    from maturity_model.target import Target
+
+    if spec is not None:
+        try:
+            target = _read(Target.load, spec)
+        except ValidationError as exc:
+            return list(exc.problems)
+        return list(target.problems(profile)) or target
+    assert level is not None
+    if not (level.isascii() and level.isdigit()):
+        raise UsageError(f"--target {level}: not a level (a whole number >= 0)")
+    target = Target.uniform(int(level))
+    for problem in target.problems(profile):
+        raise UsageError(f"--target {level}: {problem.message}")
+    return target
+
+
+def _print_file_problems(spec: str, problems: Sequence[Problem]) -> int:
+    for p in problems:
+        print(f"maturity: {spec}: {p.severity}: {p}", file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
@@ -400,14 +439,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from maturity_model.report import write_report
     from maturity_model.scoring import score
     from maturity_model.serialization import load_assessment
-    from maturity_model.target import Target
 
     model = resolve_model(args.model)
     profile = score(model, _read(load_assessment, args.assessment))
     compare = None
     if args.compare:
         compare = _profile_from(args.compare, args.model)
-    target = Target.uniform(args.target) if args.target is not None else None
+    target = _target(args.target, None, profile) if args.target is not None else None
     if Path(args.output).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         raise UsageError(f"{args.output}: the report is written as .html or .md")
     write_report(args.output, model, profile, compare=compare, target=target)
@@ -513,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", help="the practices, in waves, that reach a target level")
     p.add_argument("model", metavar="MODEL")
     p.add_argument("assessment", metavar="ASSESSMENT")
-    p.add_argument("--target", type=int, metavar="LEVEL", help="the same level everywhere")
+    p.add_argument("--target", metavar="LEVEL", help="the same level everywhere")
     p.add_argument("--target-file", metavar="FILE", help="a maturity-target/1 file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan)
@@ -531,7 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report.html or report.md")
     p.add_argument("--compare", metavar="OTHER",
                    help="an earlier profile or assessment: show what changed")
-    p.add_argument("--target", type=int, metavar="LEVEL",
+    p.add_argument("--target", metavar="LEVEL",
                    help="show the gap to this level everywhere and the roadmap")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import IncompatibleProfilesError, UnknownNodeError
 from maturity_model.profile import NodeKind, Profile, Result
 
@@ -144,9 +145,16 @@ class NodeDiff:
 
     @property
     def delta_score(self) -> float | None:
-        """``after - before``; ``None`` unless both sides are assessed."""
+        """``after - before``; ``None`` unless both sides are assessed with finite scores.
+
+        A difference that is not a finite number (scores read from a hand-edited profile
+        can overflow) is ``None`` too: there is no delta to report.
+        """
         b, a = self.before_score, self.after_score
-        return None if a is None or b is None else a - b
+        if a is None or b is None:
+            return None
+        delta = a - b
+        return delta if is_finite_number(delta) else None
 
     @property
     def delta_level(self) -> int | None:
@@ -172,10 +180,20 @@ class NodeDiff:
                         status=_MIRROR[self.status])
 
     def to_record(self) -> dict[str, Any]:
-        """The node's row as a plain dict (keys as in :meth:`ProfileDiff.to_records`)."""
+        """The node's row as a plain dict (keys as in :meth:`ProfileDiff.to_records`).
+
+        Every number in it is finite: a score that is not (NaN, infinity) is ``None``, so
+        the record is always valid JSON.
+
+        >>> from maturity_model import Result
+        >>> d = NodeDiff(node_id="x", before=Result(node_id="x", kind="item",
+        ...              score=float("nan"), level=1), after=None, status="removed")
+        >>> d.to_record()["before_score"], d.to_record()["delta_score"]
+        (None, None)
+        """
         return {"node_id": self.node_id, "kind": self.kind, "name": self.name,
-                "status": self.status, "before_score": self.before_score,
-                "after_score": self.after_score, "delta_score": self.delta_score,
+                "status": self.status, "before_score": _finite(self.before_score),
+                "after_score": _finite(self.after_score), "delta_score": self.delta_score,
                 "before_level": self.before_level, "after_level": self.after_level,
                 "delta_level": self.delta_level}
 
@@ -189,6 +207,10 @@ class NodeDiff:
         if self.delta_score is not None and self.changed:
             text += f", {self.delta_score:+.2f}"
         return text
+
+
+def _finite(value: float | None) -> float | None:
+    return value if is_finite_number(value) else None
 
 
 def _sort_key(position: int, diff: NodeDiff, sign: int) -> tuple[float, int, int]:

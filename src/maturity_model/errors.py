@@ -2,13 +2,14 @@
 
 Every error raised for bad input carries data: a :class:`ValidationError` holds every
 :class:`Problem` found (never just the first), a :class:`DependencyCycleError` names the
-cycle, an :class:`UnknownNodeError` names the id that was asked for.
+cycle, an :class:`UnknownNodeError` names the id that was asked for. Each error pickles
+with its data (a worker process can send it back to its parent).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -25,6 +26,7 @@ __all__ = [
     "ProfileValidationError",
     "Severity",
     "UnknownNodeError",
+    "UnknownStandardError",
     "ValidationError",
 ]
 
@@ -45,6 +47,7 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "empty-item": "warning",
     "unknown-practice": "error",
     "model-mismatch": "error",
+    "confusable-id": "warning",
 }
 
 
@@ -94,6 +97,14 @@ class Problem:
 class MaturityModelError(Exception):
     """Base class of every error this library raises on purpose."""
 
+    def _reduce_args(self) -> tuple[Any, ...]:
+        return self.args
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuild through __init__ with the data it was given (not the formatted message),
+        # and carry along anything set on the instance since (notes, ...).
+        return type(self), self._reduce_args(), self.__dict__ or None
+
 
 class ValidationError(MaturityModelError, ValueError):
     """A document or object has problems; :attr:`problems` holds every one of them.
@@ -112,6 +123,9 @@ class ValidationError(MaturityModelError, ValueError):
         lines = [f"{count} problem{'s' if count != 1 else ''}:"]
         lines.extend(f"  {p}" for p in self.problems)
         super().__init__("\n".join(lines))
+
+    def _reduce_args(self) -> tuple[Any, ...]:
+        return (self.problems,)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -135,6 +149,9 @@ class DependencyCycleError(ModelValidationError):
         self.cycle: tuple[str, ...] = tuple(cycle)
         super().__init__(problems)
 
+    def _reduce_args(self) -> tuple[Any, ...]:
+        return (self.cycle, self.problems)
+
 
 class AssessmentValidationError(ValidationError):
     """An assessment has problems: bad answers, unknown practices, another model."""
@@ -156,8 +173,43 @@ class UnknownNodeError(MaturityModelError, KeyError):
         self.what = what
         super().__init__(node_id)
 
+    def _reduce_args(self) -> tuple[Any, ...]:
+        return (self.node_id, self.what)
+
     def __str__(self) -> str:
         return f"no {self.what} with id {self.node_id!r}"
+
+
+class UnknownStandardError(UnknownNodeError):
+    """No standard of that name, or not in that version; :attr:`known` lists what there is.
+
+    :attr:`known` holds the versions of the standard when only the version is missing,
+    else the known standard names.
+
+    >>> err = UnknownStandardError("caict-devops-cd", "1999", known=("2021",))
+    >>> str(err)
+    "no version '1999' of standard 'caict-devops-cd' (known versions: 2021)"
+    >>> isinstance(err, LookupError)
+    True
+    """
+
+    def __init__(self, name: str, version: str | None = None, *,
+                 known: Iterable[str] = ()) -> None:
+        self.name = name
+        self.version = version
+        self.known: tuple[str, ...] = tuple(known)
+        super().__init__(name if version is None else f"{name}@{version}",
+                         "standard" if version is None else "standard version")
+
+    def _reduce_args(self) -> tuple[Any, ...]:
+        return (self.name, self.version)
+
+    def __str__(self) -> str:
+        known = ", ".join(self.known) or "none"
+        if self.version is None:
+            return f"no standard {self.name!r} (known: {known})"
+        return (f"no version {self.version!r} of standard {self.name!r} "
+                f"(known versions: {known})")
 
 
 class IncompatibleProfilesError(MaturityModelError, ValueError):
@@ -178,3 +230,6 @@ class MissingExtraError(MaturityModelError, ImportError):
             f"this needs the optional dependency {module!r}: "
             f"pip install 'maturity_model[{extra}]'"
         )
+
+    def _reduce_args(self) -> tuple[Any, ...]:
+        return (self.module, self.extra)

@@ -32,6 +32,7 @@ import attrs
 
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import AssessmentValidationError, Problem
+from maturity_model.ids import confusable_key
 from maturity_model.model import MaturityModel, Practice
 
 __all__ = [
@@ -211,6 +212,23 @@ def answer_path(practice_id: str) -> str:
     return f"$.answers[{practice_id!r}]"
 
 
+def _look_alike(model: MaturityModel, practice_id: object) -> str:
+    """``"; did you mean 'x'?"`` when a practice id differs only in ways no one sees."""
+    if not isinstance(practice_id, str):
+        return ""
+    keys = model._cache.get("confusable_practice_keys")
+    if keys is None:
+        keys = {}
+        for known in model._index.practices:
+            keys.setdefault(confusable_key(known), known)
+        model._cache["confusable_practice_keys"] = keys
+    match = keys.get(confusable_key(practice_id))
+    if match is None:
+        return ""
+    return (f"; did you mean {match!r}? (the two differ only by case, Unicode "
+            f"normalisation or invisible characters)")
+
+
 def check_assessment(model: MaturityModel, assessment: Assessment, *,
                      strict: bool = True) -> tuple[dict[str, Answer], tuple[Problem, ...]]:
     """Resolve every answer and collect every problem (errors and warnings) on the way."""
@@ -245,6 +263,7 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
             problems.append(Problem(
                 code="unknown-practice", severity="error" if strict else "warning", path=path,
                 message=f"model {model.id!r} has no practice {practice_id!r}"
+                + _look_alike(model, practice_id)
                 + ("" if strict else "; the answer is dropped")))
             continue
         result = _resolve_one(model, practice, raw, path)

@@ -11,11 +11,20 @@ a :class:`~maturity_model.planning.Roadmap`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from maturity_model.errors import UnknownNodeError
-from maturity_model.model import CapabilityItem, MaturityModel, parse_requirement
+from maturity_model._dependencies import (
+    cycle_error,
+    cycle_problems,
+    dependency_cycles,
+    expanded_requirements,
+    requirement_map,
+    topological_order,
+)
+from maturity_model.errors import ModelValidationError, Problem, UnknownNodeError
+from maturity_model.model import MaturityModel
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -23,168 +32,20 @@ if TYPE_CHECKING:
     from maturity_model.planning import Roadmap
 
 __all__ = [
+    "cycle_error",
+    "cycle_problems",
     "dependency_cycles",
     "dependents",
     "direct_prerequisites",
+    "expanded_requirements",
     "longest_chain",
     "prerequisites",
+    "requirement_map",
     "to_dot",
     "to_graphml",
     "to_mermaid",
     "topological_order",
 ]
-
-
-def _expand(model: MaturityModel, requirement: str) -> tuple[str, ...] | None:
-    """The practice ids a requirement stands for; ``None`` when it does not resolve."""
-    index = model._index
-    if requirement in index.practices:
-        return (requirement,)
-    target, level = parse_requirement(requirement)
-    if level is None:
-        return None
-    node = index.nodes.get(target)
-    if not isinstance(node, CapabilityItem) or level not in model.scale:
-        return None
-    return tuple(p.id for p in node.practices if p.level <= level)
-
-
-def expanded_requirements(model: MaturityModel) -> tuple[
-        tuple[str, str, tuple[str, ...]], ...]:
-    """Every ``(practice id, requirement as written, its practice ids)``, computed once."""
-    cached = model._cache.get("expanded_requirements")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    result = tuple((practice.id, requirement, _expand(model, requirement) or ())
-                   for practice in model.practices() for requirement in practice.requires)
-    model._cache["expanded_requirements"] = result
-    return result
-
-
-def requirement_map(model: MaturityModel) -> Mapping[str, tuple[str, ...]]:
-    """Practice id → its direct prerequisite practice ids (expanded, de-duplicated, in order).
-
-    Unresolvable requirements are skipped here; :func:`maturity_model.check` reports them.
-    The map is computed once per model object.
-    """
-    cached = model._cache.get("requirements")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    result: dict[str, tuple[str, ...]] = {}
-    for practice in model.practices():
-        if practice.id in result:
-            continue
-        seen: dict[str, None] = {}
-        for requirement in practice.requires:
-            for prerequisite in _expand(model, requirement) or ():
-                seen.setdefault(prerequisite, None)
-        result[practice.id] = tuple(seen)
-    model._cache["requirements"] = result
-    return result
-
-
-def _nx_graph(model: MaturityModel) -> nx.DiGraph[Any]:
-    import networkx as nx
-
-    cached = model._cache.get("nx_graph")
-    if cached is not None:
-        return cached
-    graph: nx.DiGraph[Any] = nx.DiGraph()
-    requirements = requirement_map(model)
-    graph.add_nodes_from(requirements)
-    graph.add_edges_from((pre, p) for p, pres in requirements.items() for pre in pres)
-    model._cache["nx_graph"] = graph
-    return graph
-
-
-def dependency_cycles(model: MaturityModel) -> tuple[tuple[str, ...], ...]:
-    """One cycle for every cyclic part of the graph, each as ids with the first repeated last.
-
-    A cycle ``a → b → a`` reads "a requires b, b requires a".
-
-    >>> from maturity_model import CapabilityItem, Domain, MaturityModel, Practice
-    >>> m = MaturityModel(id="m", domains=[Domain(id="d", items=[CapabilityItem(
-    ...     id="i", practices=[Practice(id="a", level=1, requires=["b"]),
-    ...                        Practice(id="b", level=1, requires=["a"])])])])
-    >>> dependency_cycles(m)
-    (('a', 'b', 'a'),)
-    """
-    import networkx as nx
-
-    requirements = requirement_map(model)
-    graph = _nx_graph(model)
-    cycles: list[tuple[str, ...]] = []
-    order = {pid: i for i, pid in enumerate(requirements)}
-    for component in nx.strongly_connected_components(graph):
-        if len(component) == 1:
-            (only,) = component
-            if only in requirements[only]:
-                cycles.append((only, only))
-            continue
-        start = min(component, key=order.__getitem__)
-        # Walk "requires" edges inside the component from its first practice until a
-        # practice repeats: that closes a cycle, named in requirement order.
-        path: list[str] = [start]
-        position = {start: 0}
-        current = start
-        while True:
-            current = min((p for p in requirements[current] if p in component),
-                          key=order.__getitem__)
-            if current in position:
-                cycle = path[position[current]:]
-                cycles.append((*cycle, current))
-                break
-            position[current] = len(path)
-            path.append(current)
-    cycles.sort(key=lambda c: order[c[0]])
-    return tuple(cycles)
-
-
-def topological_order(model: MaturityModel) -> tuple[str, ...]:
-    """Every practice id, each after all of its prerequisites (document order breaks ties).
-
-    :raises maturity_model.DependencyCycleError: the graph has a cycle.
-
-    >>> from maturity_model import CapabilityItem, Domain, MaturityModel, Practice
-    >>> m = MaturityModel(id="m", domains=[Domain(id="d", items=[CapabilityItem(
-    ...     id="i", practices=[Practice(id="a", level=1, requires=["b"]),
-    ...                        Practice(id="b", level=1)])])])
-    >>> topological_order(m)
-    ('b', 'a')
-    """
-    cached = model._cache.get("topological_order")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    requirements = requirement_map(model)
-    waiting = {p: len(pres) for p, pres in requirements.items()}
-    dependents_of: dict[str, list[str]] = {p: [] for p in requirements}
-    for p, pres in requirements.items():
-        for pre in pres:
-            dependents_of[pre].append(p)
-    import heapq
-
-    position = {p: i for i, p in enumerate(requirements)}
-    ready = [position[p] for p, n in waiting.items() if n == 0]
-    heapq.heapify(ready)
-    ids = list(requirements)
-    order: list[str] = []
-    while ready:
-        p = ids[heapq.heappop(ready)]
-        order.append(p)
-        for d in dependents_of[p]:
-            waiting[d] -= 1
-            if waiting[d] == 0:
-                heapq.heappush(ready, position[d])
-    if len(order) != len(requirements):
-        from maturity_model.errors import DependencyCycleError, Problem
-
-        cycles = dependency_cycles(model)
-        problems = [Problem.error("dependency-cycle", model.path_of(c[0]) + ".requires",
-                                  "dependency cycle: " + " → ".join(c)) for c in cycles]
-        raise DependencyCycleError(cycles[0], problems)
-    result = tuple(order)
-    model._cache["topological_order"] = result
-    return result
 
 
 def _check_practice(model: MaturityModel, practice_id: str) -> None:
@@ -401,12 +262,28 @@ def to_mermaid(model: MaturityModel, roadmap: Roadmap | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What XML 1.0 cannot carry at all, not even as a character reference: most C0 controls,
+# surrogates, U+FFFE and U+FFFF.
+_XML_ILLEGAL: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    r"""``text`` with each character XML cannot carry written as ``\uXXXX``."""
+    return _XML_ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def to_graphml(model: MaturityModel, roadmap: Roadmap | None = None) -> str:
-    """The practice graph as GraphML, written by networkx.
+    r"""The practice graph as GraphML, written by networkx.
 
     A node per practice with its ``item``, ``level``, ``weight``, ``mandatory`` and
     ``text``; an edge from each prerequisite to its dependent. With a ``roadmap``: its
     practices only, each with ``wave`` and ``pulled_in``, edges as in :func:`to_dot`.
+
+    The output always parses as XML: in texts, a character XML cannot carry (a control
+    character such as ````, U+FFFE, a lone surrogate) is written as ````; a
+    practice id holding one is refused.
+
+    :raises ModelValidationError: a practice id holds a character XML cannot carry.
 
     >>> from maturity_model import CapabilityItem, Domain, MaturityModel, Practice
     >>> m = MaturityModel(id="m", domains=[Domain(id="d", items=[CapabilityItem(
@@ -421,14 +298,20 @@ def to_graphml(model: MaturityModel, roadmap: Roadmap | None = None) -> str:
     groups, edges = _view(model, roadmap)
     practices = model._index.practices
     item_of = model._index.item_of
-    graph: nx.DiGraph[Any] = nx.DiGraph(id=model.id)
+    unwritable = [Problem.error("invalid-value", model.path_of(pid) + ".id",
+                                f"practice id {pid!r} holds a character XML cannot carry "
+                                f"({_XML_ILLEGAL.search(pid).group()!r})")  # type: ignore[union-attr]
+                  for ids in groups.values() for pid in ids if _XML_ILLEGAL.search(pid)]
+    if unwritable:
+        raise ModelValidationError(unwritable)
+    graph: nx.DiGraph[Any] = nx.DiGraph(id=_xml_text(model.id))
     for ids in groups.values():
         for pid in ids:
             practice = practices[pid]
             attributes: dict[str, Any] = {
-                "item": item_of[pid], "level": practice.level,
+                "item": _xml_text(item_of[pid]), "level": practice.level,
                 "weight": float(practice.weight), "mandatory": practice.mandatory,
-                "text": practice.text}
+                "text": _xml_text(practice.text)}
             if roadmap is not None:
                 step = roadmap[pid]
                 attributes["wave"] = step.wave

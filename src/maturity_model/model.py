@@ -19,6 +19,7 @@ turned into tuples, so a model is as easy to write in code as in a file:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final, Literal
@@ -26,6 +27,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from maturity_model.errors import UnknownNodeError
+from maturity_model.ids import ITEM_LEVEL_SEPARATOR
 from maturity_model.levels import LevelScale
 from maturity_model.rules import AggregationRule, ItemRule, Mean, Staircase
 
@@ -47,6 +49,9 @@ __all__ = [
 MODEL_FORMAT: Final = "maturity-model/1"
 
 DependencyPolicy = Literal["ignore", "report", "enforce"]
+
+# ASCII digits only: int() also reads "³" and "٣", which no one writes as a level.
+_LEVEL: Final = re.compile(r"-?[0-9]+")
 
 
 def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
@@ -211,13 +216,19 @@ class ModelRules:
 def parse_requirement(text: str) -> tuple[str, int | None]:
     """Split a ``requires`` entry into ``(id, level)``; level is ``None`` for a practice id.
 
+    The level must be written in ASCII digits (``"ci@³"`` is no level); anything else
+    with an ``@`` comes back with level ``None``, and :func:`maturity_model.check` reports
+    it as an ``invalid-value``.
+
     >>> parse_requirement("cm.ci.frequency@2")
     ('cm.ci.frequency', 2)
     >>> parse_requirement("cm.vc.vcs.2.1")
     ('cm.vc.vcs.2.1', None)
+    >>> parse_requirement("ci@³"), parse_requirement("@3"), parse_requirement("ci@-1")
+    (('ci@³', None), ('@3', None), ('ci', -1))
     """
-    target, sep, level = text.rpartition("@")
-    if sep and target and level.lstrip("-").isdigit():
+    target, sep, level = text.rpartition(ITEM_LEVEL_SEPARATOR)
+    if sep and target and _LEVEL.fullmatch(level):
         return target, int(level)
     return text, None
 

@@ -229,26 +229,7 @@ def gap(profile: Profile, target: Target) -> Gap:
     by_item: dict[str, list[PracticeResult]] = {}
     for practice in profile.practices.values():
         by_item.setdefault(practice.item_id, []).append(practice)
-    cache: dict[str, int | None] = {}
-
-    def target_of(node_id: str) -> int | None:
-        # Walk up to the nearest node with a known target (no recursion: trees may be deep).
-        path: list[str] = []
-        node: str | None = node_id
-        found = target.default
-        while node is not None and node in results:
-            if node in cache:
-                found = cache[node]
-                break
-            if node in target.levels:
-                found = target.levels[node]
-                break
-            path.append(node)
-            node = results[node].parent
-        cache.update(dict.fromkeys(path, found))
-        if node is not None and node in target.levels:
-            cache[node] = found
-        return found
+    target_of = target.levels_for(profile)
 
     # Per inner node: gap and target sums over assessed targeted items, items in the gap.
     sums: dict[str, list[float]] = {}  # node id -> [Σ gap, Σ target]
@@ -258,7 +239,7 @@ def gap(profile: Profile, target: Target) -> Gap:
     for result in results.values():
         if result.kind != "item":
             continue
-        wanted = target_of(result.node_id)
+        wanted = target_of[result.node_id]
         if wanted is None:
             continue
         practices = by_item.get(result.node_id, [])
@@ -289,7 +270,7 @@ def gap(profile: Profile, target: Target) -> Gap:
             if node_id in item_entries:
                 entries[node_id] = item_entries[node_id]
             continue
-        wanted = target_of(node_id)
+        wanted = target_of[node_id]
         items_below = tuple(below.get(node_id, ()))
         own_shortfall = (wanted is not None and result.level is not None
                          and result.level < wanted)

@@ -54,17 +54,6 @@ def _top_domains(profile: Profile) -> tuple[Result, ...]:
     return tuple(r for r in profile.results.values() if r.parent == profile.model_id)
 
 
-def _target_of(target: Target, profile: Profile, node_id: str) -> int | None:
-    node: str | None = node_id
-    steps = 0
-    while node is not None and node in profile.results and steps <= len(profile.results):
-        if node in target.levels:
-            return target.levels[node]
-        node = profile.results[node].parent
-        steps += 1
-    return target.default
-
-
 def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
           target: Target | int | None = None, ax: Any = None) -> Any:
     """A radar (polar) chart of scores, one outline per profile.
@@ -115,7 +104,7 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
                     color=line.get_color())
     if target is not None:
         wanted = TargetClass.uniform(target) if isinstance(target, int) else target
-        wanted_levels = [_target_of(wanted, first, d.node_id) for d in domains]
+        wanted_levels = [wanted.level_for(first, d.node_id) for d in domains]
         levels = [math.nan if v is None else float(v) for v in wanted_levels]
         ax.plot(closed[:len(outline(levels))], outline(levels), linestyle="--", color="0.3",
                 linewidth=1.5, label="target")

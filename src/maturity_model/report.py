@@ -126,17 +126,6 @@ def _top_domains(profile: Profile) -> tuple[Result, ...]:
     return tuple(r for r in profile.results.values() if r.parent == profile.model_id)
 
 
-def _target_of(target: Target, profile: Profile, node_id: str) -> int | None:
-    node: str | None = node_id
-    seen = 0
-    while node is not None and node in profile.results and seen <= len(profile.results):
-        if node in target.levels:
-            return target.levels[node]
-        node = profile.results[node].parent
-        seen += 1
-    return target.default
-
-
 def _truncate(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -280,7 +269,7 @@ def radar_svg(profile: Profile, *, target: Target | None = None,
             point(i, v) for i, v in enumerate(values) if v is not None))
 
     if domains and target is not None:
-        levels = [_target_of(target, profile, r.node_id) for r in domains]
+        levels = [target.level_for(profile, r.node_id) for r in domains]
         if any(v is not None for v in levels):
             parts.append(f'<polygon points="{outline(levels)}" fill="none" stroke="#b42318" '
                          'stroke-width="2" stroke-dasharray="6 4"/>')

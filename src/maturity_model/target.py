@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from maturity_model.errors import Problem, ValidationError
+from maturity_model.errors import Problem, UnknownNodeError, ValidationError
 
 if TYPE_CHECKING:
     from maturity_model.profile import Profile
@@ -42,17 +42,21 @@ def _is_level(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+def _not_a_level(path: str, value: object) -> ValidationError:
+    return ValidationError([Problem.error(
+        "invalid-value", path, f"must be a level (an integer >= 0), not {value!r}")])
+
+
 def _check_level(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and not _is_level(value):
-        raise ValueError(f"{attribute.name} must be a level (an integer >= 0), not {value!r}")
+        raise _not_a_level(f"$.{attribute.name}", value)
 
 
 def _levels_converter(levels: Mapping[str, int] | None) -> Mapping[str, int]:
     result = dict(levels or {})
     for node_id, level in result.items():
         if not _is_level(level):
-            raise ValueError(f"the target level of {node_id!r} must be an integer >= 0, "
-                             f"not {level!r}")
+            raise _not_a_level(f"$.levels[{node_id!r}]", level)
     return MappingProxyType(result)
 
 
@@ -199,6 +203,11 @@ class Target:
     def level_for(self, profile: Profile, node_id: str) -> int | None:
         """The level this target sets for a node of ``profile`` (``None``: no target).
 
+        The one reading of a target: the level of the nearest of the node and its
+        ancestors that the target names, else :attr:`default`.
+
+        :raises UnknownNodeError: ``profile`` has no node ``node_id``.
+
         >>> import maturity_model as mm
         >>> p = mm.Profile(model_id="m", results={
         ...     "m": mm.Result(node_id="m", kind="model"),
@@ -207,12 +216,46 @@ class Target:
         >>> Target.of({"cm": 3}).level_for(p, "vcs"), Target.of({"cm": 3}).level_for(p, "m")
         (3, None)
         """
-        node: str | None = profile[node_id].node_id
-        while node is not None:
+        if node_id not in profile.results:
+            raise UnknownNodeError(node_id, "node")
+        return self._resolve(profile, node_id, {})
+
+    def levels_for(self, profile: Profile) -> Mapping[str, int | None]:
+        """:meth:`level_for` of every node of ``profile`` at once, in the profile's order.
+
+        >>> import maturity_model as mm
+        >>> p = mm.Profile(model_id="m", results={
+        ...     "m": mm.Result(node_id="m", kind="model"),
+        ...     "cm": mm.Result(node_id="cm", kind="domain", parent="m")})
+        >>> dict(Target.of({"cm": 3}, default=1).levels_for(p))
+        {'m': 1, 'cm': 3}
+        """
+        memo: dict[str, int | None] = {}
+        return MappingProxyType({node_id: self._resolve(profile, node_id, memo)
+                                 for node_id in profile.results})
+
+    def _resolve(self, profile: Profile, node_id: str, memo: dict[str, int | None]) -> (
+            int | None):
+        # Walk up without recursion (trees may be deep) and remember every node passed,
+        # so that all nodes of a profile cost one walk in total. A parent chain that
+        # loops or leaves the profile ends at the default.
+        results = profile.results
+        passed: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = node_id
+        found = self.default
+        while node is not None and node in results and node not in on_path:
+            if node in memo:
+                found = memo[node]
+                break
             if node in self.levels:
-                return self.levels[node]
-            node = profile.results[node].parent if node in profile.results else None
-        return self.default
+                found = self.levels[node]
+                break
+            passed.append(node)
+            on_path.add(node)
+            node = results[node].parent
+        memo.update(dict.fromkeys(passed, found))
+        return found
 
     def problems(self, profile: Profile) -> tuple[Problem, ...]:
         """What does not fit a profile: another model, unknown nodes, levels off the scale.

@@ -8,12 +8,13 @@ the same path whether the model came from a file or was built in code.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
+from maturity_model._dependencies import cycle_problems
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
 from maturity_model.evidence import Assessment, check_assessment
-from maturity_model.graph import dependency_cycles, requirement_map
+from maturity_model.ids import ITEM_LEVEL_SEPARATOR, confusable_key, invisible_in
 from maturity_model.model import (
     CapabilityItem,
     Domain,
@@ -27,7 +28,14 @@ from maturity_model.rules import (
     Staircase,
 )
 
-__all__ = ["check"]
+__all__ = ["MAX_EXPANDED_REQUIREMENTS", "check"]
+
+#: The most practice-to-practice edges a model's ``requires`` may stand for once every
+#: ``item@L`` is expanded (``item@L`` counts the item's practices at levels ``<= L``).
+#: Real models stay in the thousands; a small file can ask for billions (every practice
+#: of a big item required by every practice of another), so more is refused with an
+#: ``invalid-value`` problem before anything is built.
+MAX_EXPANDED_REQUIREMENTS: Final = 1_000_000
 
 
 def _is_number(value: object) -> bool:
@@ -115,6 +123,25 @@ class _Checker:
                     self.add("invalid-value", f"{path}.bounds[{level}]",
                              f"a bound must be a number, not {bound!r}")
 
+    def identifier(self, identifier: str, path: str, what: str,
+                   looks: dict[str, tuple[str, str]]) -> None:
+        """The rules every id follows beyond being unique: no ``@``, nothing confusable."""
+        if ITEM_LEVEL_SEPARATOR in identifier:
+            self.add("invalid-value", path,
+                     f"{what} id {identifier!r} contains '@', which separates an item "
+                     f"id from a level in requirements ('item-id@2')")
+        hidden = invisible_in(identifier)
+        key = confusable_key(identifier)
+        first = looks.setdefault(key, (identifier, path))
+        if first[0] != identifier:
+            self.add("confusable-id", path,
+                     f"{what} id {identifier!r} differs from {first[0]!r} (at {first[1]}) "
+                     f"only by case, Unicode normalisation or invisible characters")
+        elif hidden:
+            self.add("confusable-id", path,
+                     f"{what} id {identifier!r} contains invisible characters "
+                     f"({', '.join(hidden)})")
+
     def scale_text(self) -> str:
         values = self.model.scale.values
         return f"{values[0]}..{values[-1]}" if values else "(empty)"
@@ -154,7 +181,8 @@ class _Checker:
             self.add("invalid-value", "$.dependencies",
                      f"must be 'ignore', 'report' or 'enforce', not {model.dependencies!r}")
         answer_set_ids = self.answer_sets()
-        seen: dict[str, str] = {model.id: "$.id"} if isinstance(model.id, str) else {}
+        seen: dict[str, str] = {}
+        looks: dict[str, tuple[str, str]] = {}  # confusable key -> (first id, its path)
 
         def claim(identifier: object, path: str, what: str) -> None:
             if not self.string(identifier, path):
@@ -163,8 +191,13 @@ class _Checker:
             if identifier in seen:
                 self.add("duplicate-id", path,
                          f"{what} id {identifier!r} is already used at {seen[identifier]}")
-            else:
-                seen[identifier] = path
+                return
+            seen[identifier] = path
+            self.identifier(identifier, path, what, looks)
+
+        if isinstance(model.id, str) and model.id.strip():
+            seen[model.id] = "$.id"
+            self.identifier(model.id, "$.id", "model", looks)
 
         items: list[tuple[CapabilityItem, str]] = []
         for node, path in _walk(model):
@@ -221,6 +254,19 @@ class _Checker:
     def requirements(self, items: list[tuple[CapabilityItem, str]]) -> None:
         model = self.model
         index = model._index
+        # Practices per item at levels <= L, for every L on the scale: what item@L costs.
+        up_to: dict[str, dict[int, int]] = {}
+        for item in index.items:
+            if item.id in up_to:
+                continue
+            counts = dict.fromkeys(self.scale_values, 0)
+            for practice in item.practices:
+                for value in counts:
+                    if isinstance(practice.level, int) and practice.level <= value:
+                        counts[value] += 1
+            up_to[item.id] = counts
+        expanded = 0
+        too_many: str | None = None
         for item, path in items:
             for j, practice in enumerate(item.practices):
                 requires: tuple[object, ...] = practice.requires
@@ -232,33 +278,51 @@ class _Checker:
                         continue
                     if requirement in index.practices:
                         required_level = index.practices[requirement].level
+                        expanded += 1
                     else:
-                        target, level = parse_requirement(requirement)
+                        level = self.item_level(requirement, rpath)
                         if level is None:
-                            self.add("unresolved-reference", rpath,
-                                     f"no practice {requirement!r} (an item is required as "
-                                     f"'item-id@level')")
-                            continue
-                        if not isinstance(index.nodes.get(target), CapabilityItem):
-                            self.add("unresolved-reference", rpath,
-                                     f"no capability item {target!r} for {requirement!r}")
-                            continue
-                        if level not in self.scale_values:
-                            self.add("level-off-scale", rpath,
-                                     f"{level} in {requirement!r} is not on the scale "
-                                     f"{self.scale_text()}")
                             continue
                         required_level = level
+                        expanded += up_to[parse_requirement(requirement)[0]][level]
+                    if too_many is None and expanded > MAX_EXPANDED_REQUIREMENTS:
+                        too_many = rpath
                     if (isinstance(required_level, int) and isinstance(practice.level, int)
                             and required_level > practice.level):
                         self.add("level-inversion", rpath,
                                  f"{practice.id!r} (level {practice.level}) requires "
                                  f"{requirement!r} at level {required_level}")
+        if too_many is not None:
+            self.add("invalid-value", too_many,
+                     f"the model's requirements stand for {expanded} practice-to-practice "
+                     f"dependencies once every 'item@level' is expanded, more than "
+                     f"{MAX_EXPANDED_REQUIREMENTS}")
+            return
         if any(p.requires for p in model.practices()):
-            requirement_map(model)
-            for cycle in dependency_cycles(model):
-                self.add("dependency-cycle", model.path_of(cycle[0]) + ".requires",
-                         "dependency cycle: " + " → ".join(cycle))
+            self.problems.extend(cycle_problems(model))
+
+    def item_level(self, requirement: str, path: str) -> int | None:
+        """The level of a valid ``item@L`` requirement; ``None`` after reporting why not."""
+        target, level = parse_requirement(requirement)
+        if level is None:
+            if ITEM_LEVEL_SEPARATOR in requirement:
+                self.add("invalid-value", path,
+                         f"{requirement!r} is neither a practice id nor 'item-id@level' "
+                         f"with a level in digits 0-9")
+            else:
+                self.add("unresolved-reference", path,
+                         f"no practice {requirement!r} (an item is required as "
+                         f"'item-id@level')")
+            return None
+        if not isinstance(self.model._index.nodes.get(target), CapabilityItem):
+            self.add("unresolved-reference", path,
+                     f"no capability item {target!r} for {requirement!r}")
+            return None
+        if level not in self.scale_values:
+            self.add("level-off-scale", path,
+                     f"{level} in {requirement!r} is not on the scale {self.scale_text()}")
+            return None
+        return level
 
 
 def check(model: MaturityModel, assessment: Assessment | None = None, *,

@@ -31,7 +31,7 @@ from typing import Any, Final
 
 import attrs
 
-from maturity_model.errors import MaturityModelError, UnknownNodeError
+from maturity_model.errors import MaturityModelError, UnknownNodeError, UnknownStandardError
 from maturity_model.evidence import Assessment
 from maturity_model.model import MaturityModel
 
@@ -182,21 +182,33 @@ class StandardsRegistry:
         return tuple(sorted(self._sources))
 
     def versions(self, name: str) -> tuple[str, ...]:
-        """The versions of one standard, oldest first."""
+        """The versions of one standard, oldest first.
+
+        :raises UnknownStandardError: no such standard (:attr:`~UnknownStandardError.known`
+            lists the names there are).
+        """
         self._discover()
         if name not in self._sources:
-            raise UnknownNodeError(name, "standard")
+            raise UnknownStandardError(name, known=self.names())
         return tuple(sorted(self._sources[name], key=_version_key))
 
     def load(self, name: str, version: str | None = None) -> MaturityModel:
         """The model of a standard (its newest version unless ``version`` is given).
 
-        :raises UnknownNodeError: no such standard or version.
+        :raises UnknownStandardError: no such standard, or not in that version
+            (:attr:`~UnknownStandardError.known` lists the versions there are).
+
+        >>> registry = StandardsRegistry(include_entry_points=False)
+        >>> try:
+        ...     registry.load("caict-devops-cd", "1999")
+        ... except UnknownStandardError as err:
+        ...     print(err.version, err.known)
+        1999 ('2021',)
         """
         versions = self.versions(name)
         chosen = versions[-1] if version is None else version
         if chosen not in versions:
-            raise UnknownNodeError(f"{name}@{chosen}", "standard version")
+            raise UnknownStandardError(name, chosen, known=versions)
         return self._loaded[(name, chosen)]
 
     def info(self, name: str, version: str | None = None) -> StandardInfo:
