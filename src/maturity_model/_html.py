@@ -1,10 +1,11 @@
 """Rich display in notebooks: the HTML behind ``_repr_html_``, and short plain reprs.
 
 Every string that comes from a model, an assessment or a target goes through :func:`esc`
-(:func:`maturity_model._escape.html_text`, the package's one escaper) before it meets markup; the markup itself comes from fixed templates. Styles are inline
-attributes, so the tables look alike in Jupyter, VS Code and the docs, and nothing needs
-JavaScript or the network. Trees are walked without recursion (models may be deep), and
-long tables stop after :data:`MAX_ROWS` rows with a note saying how many were left out.
+(:func:`maturity_model._escape.html_text`, the package's one escaper) before it meets
+markup; the markup itself comes from fixed templates. Styles are inline attributes, so the
+tables look alike in Jupyter, VS Code and the docs, and nothing needs JavaScript or the
+network. Trees are walked without recursion (models may be deep), and long tables stop
+after :data:`MAX_ROWS` rows with a note saying how many were left out.
 
 The report (:mod:`maturity_model.report`) reuses the helpers here.
 """

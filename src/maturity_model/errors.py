@@ -45,6 +45,7 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "empty-item": "warning",
     "unknown-practice": "error",
     "model-mismatch": "error",
+    "usage": "error",
 }
 
 
