@@ -272,6 +272,11 @@ def test_every_display_says_the_overall_result_the_same_way(
     assert f"**Overall: {md_cell(sentence)}**" in render_markdown(model, profile)
     assert f"Overall: {sentence}</p>" in render_html(model, profile)
     assert f"<b>{sentence}</b>" in profile._repr_html_()
+    explained = profile.explain().splitlines()
+    assert explained[2:4] == [
+        "  lowest child level 1 (Initial): cm, tm, drm, env, dm",
+        "  the level is that of the weakest of 49 assessed items; 9 are at level 1, "
+        "e.g. cm.vc.artifact"]
 
 
 # --------------------------------------------------------------------------- violations
