@@ -77,6 +77,17 @@ def test_warnings_start_with_maturity_too(capsys: pytest.CaptureFixture[str]) ->
 DATA_EMPTY_ITEM = Path(__file__).parent / "data" / "empty-item.yaml"
 
 
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_lenient_dropped_answers_are_warning_lines_naming_the_file(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text("model: pipes\nanswers: {build.ci.1: true, build.ci.9: true}\n")
+    code, _, err = run(capsys, "score", MODEL, team, "--lenient", "-q", "--format", fmt)
+    assert code == 0
+    assert err == (f"maturity: warning: {team}: $.answers['build.ci.9']: model 'pipes' has "
+                   "no practice 'build.ci.9'; the answer is dropped [unknown-practice]\n")
+
+
 # --------------------------------------------------------------------------- --json failures
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -46,9 +47,20 @@ def cmd_score(args: argparse.Namespace) -> int:
             failed.append((label, p))
             print(problem_line(label, p), file=sys.stderr)
 
+    def assessments() -> Iterator[tuple[str, Any]]:
+        """The inputs; with --lenient, each dropped answer is a warning line naming its file."""
+        from maturity_model.evidence import Assessment, check_assessment
+
+        for label, item in iter_assessments(args.assessments, model):
+            if args.lenient and isinstance(item, Assessment):
+                for p in check_assessment(model, item, strict=False)[1]:
+                    if p.severity == "warning":
+                        print(problem_line(label, p), file=sys.stderr)
+            yield label, item
+
     def profiles() -> Iterator[Any]:
         try:
-            for label, item in iter_assessments(args.assessments, model):
+            for label, item in assessments():
                 if isinstance(item, ValidationError):
                     fail(label, item.problems)
                     continue
@@ -67,7 +79,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
         compiled = batch.compile(model)
         try:
-            stream = batch.score_stream(compiled, iter_assessments(args.assessments, model),
+            stream = batch.score_stream(compiled, assessments(),
                                         strict=not args.lenient, counts=True)
             for label, outcome in stream:
                 if isinstance(outcome, batch.ScoredRow):
@@ -104,13 +116,16 @@ def cmd_score(args: argparse.Namespace) -> int:
             first = False
 
     try:
-        if args.output:
-            from maturity_model.serialization import write_atomic_stream
+        with warnings.catch_warnings():
+            if args.lenient:  # its dropped answers were shown as lines by assessments()
+                warnings.simplefilter("ignore", UserWarning)
+            if args.output:
+                from maturity_model.serialization import write_atomic_stream
 
-            with write_atomic_stream(args.output) as out:
-                emit(out)
-        else:
-            emit(sys.stdout)
+                with write_atomic_stream(args.output) as out:
+                    emit(out)
+            else:
+                emit(sys.stdout)
     finally:
         progress.close()
     if not failed:
