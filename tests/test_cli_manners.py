@@ -131,6 +131,7 @@ def test_json_score_with_one_broken_file_keeps_the_profiles_that_scored(
     assert [(p["code"], p["file"]) for p in doc["problems"]] == [
         ("unknown-field", str(BROKEN))]
     assert [p["subject"] for p in doc["profiles"]] == ["team-b"]
+    assert doc["profiles"][0]["results"][0]["level_name"] == "below level 1"
 
 
 def test_json_compare_of_two_models_is_a_model_mismatch(

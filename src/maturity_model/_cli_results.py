@@ -133,9 +133,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         document = failure_document(failed)
         if unprinted:
-            from maturity_model.serialization import profile_to_dict
+            from maturity_model._cli_output import profile_document
 
-            document["profiles"] = [profile_to_dict(p) for p in unprinted]
+            document["profiles"] = [profile_document(p) for p in unprinted]
         print_json(document)
     return EXIT_PROBLEMS
 
