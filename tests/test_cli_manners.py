@@ -314,3 +314,20 @@ def test_reports_without_violations_have_no_violation_section() -> None:
     assert "Dependency violations" not in render_html(model, clean)
     assert "Dependency violations" not in render_markdown(model, clean)
     assert profile.violations
+
+
+def test_unknown_fields_are_set_aside_by_their_paths() -> None:
+    from maturity_model._cli_validate import without_unknown_fields
+    from maturity_model.errors import Problem
+
+    doc = {"id": "m", "answer_sets": {"c'v": [{"label": "No", "value": 0, "x": 1}]},
+           "domains": [{"id": "d", "items": [{"id": "i"}, {"id": "j", "colour": "red"}]}]}
+    found = [Problem.error("unknown-field", path, "unknown field")
+             for path in ("$.answer_sets[\"c'v\"][0].x", "$.domains[0].items[1].colour")]
+    assert without_unknown_fields(doc, found) == {
+        "id": "m", "answer_sets": {"c'v": [{"label": "No", "value": 0}]},
+        "domains": [{"id": "d", "items": [{"id": "i"}, {"id": "j"}]}]}
+    assert doc["domains"][0]["items"][1]["colour"] == "red"  # the document is not changed
+    lost = [Problem.error("unknown-field", "$.domains[5].colour", "unknown field")]
+    assert without_unknown_fields(doc, lost) is None
+    assert without_unknown_fields(doc, []) is None

@@ -68,12 +68,12 @@ def without_unknown_fields(doc: Any, problems: Sequence[Problem]) -> Any | None:
     """
     import copy
 
-    paths = [_steps(p.path) for p in problems if p.code == "unknown-field"]
-    if not paths or any(not steps for steps in paths):
+    found = [_steps(p.path) for p in problems if p.code == "unknown-field"]
+    paths = [steps for steps in found if steps]
+    if not paths or len(paths) != len(found):
         return None
     cleaned = copy.deepcopy(doc)
     for steps in paths:
-        assert steps  # checked above
         node = cleaned
         for step in steps[:-1]:
             try:
