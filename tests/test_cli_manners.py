@@ -320,7 +320,7 @@ def test_unknown_fields_are_set_aside_by_their_paths() -> None:
     from maturity_model._cli_validate import without_unknown_fields
     from maturity_model.errors import Problem
 
-    doc = {"id": "m", "answer_sets": {"c'v": [{"label": "No", "value": 0, "x": 1}]},
+    doc: dict[str, Any] = {"id": "m", "answer_sets": {"c'v": [{"label": "No", "value": 0, "x": 1}]},
            "domains": [{"id": "d", "items": [{"id": "i"}, {"id": "j", "colour": "red"}]}]}
     found = [Problem.error("unknown-field", path, "unknown field")
              for path in ("$.answer_sets[\"c'v\"][0].x", "$.domains[0].items[1].colour")]
