@@ -331,3 +331,20 @@ def test_unknown_fields_are_set_aside_by_their_paths() -> None:
     lost = [Problem.error("unknown-field", "$.domains[5].colour", "unknown field")]
     assert without_unknown_fields(doc, lost) is None
     assert without_unknown_fields(doc, []) is None
+
+
+def test_reports_under_enforce_list_what_counts_as_not_met() -> None:
+    model, _ = three_items()
+    model = mm.MaturityModel(id=model.id, scale=model.scale, domains=model.domains,
+                             rules=model.rules, dependencies="enforce")
+    answers: dict[str, Any] = {f"i{n}.{lv}": True for n in range(3) for lv in (1, 2, 3)}
+    answers.update({"i0.2": 0.5, "i0.3": False})
+    profile = mm.score(model, mm.Assessment(model="m", answers=answers))
+    assert [(b.practice, b.by) for b in profile.blocked] == [("i2.1", ("i0.3",))]
+    page = render_html(model, profile)
+    assert ("Policy <code>enforce</code> counts 1 of them as not met:</p><table><thead><tr>"
+            "<th>Practice</th><th>Blocked by</th></tr></thead><tbody><tr><td><code>i2.1</code>"
+            "</td><td>i0.3</td></tr>") in page
+    text = render_markdown(model, profile)
+    assert "Policy `enforce` counts 1 of them as not met:\n\n| Practice | Blocked by |" in text
+    assert "| `i2.1` | i0.3 |" in text

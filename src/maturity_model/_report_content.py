@@ -107,3 +107,6 @@ COUNT_HEADERS: Final = ("Met", "Partial", "Not met", "N/A", "Unknown")
 
 #: The columns of the dependency-violation table.
 VIOLATION_HEADERS: Final = ("Practice", "Requires", "Not met")
+
+#: The columns of the table of practices ``enforce`` counts as not met.
+BLOCKED_HEADERS: Final = ("Practice", "Blocked by")

@@ -8,8 +8,13 @@ from typing import Final
 from maturity_model._escape import html_text as _e
 from maturity_model._phrases import level_text as _level_text
 from maturity_model._phrases import overall_sentence
+from maturity_model._report_content import (
+    BLOCKED_HEADERS,
+    VIOLATION_HEADERS,
+    Content,
+    content,
+)
 from maturity_model._report_content import COUNT_HEADERS as _COUNT_HEADERS
-from maturity_model._report_content import VIOLATION_HEADERS, Content, content
 from maturity_model._report_content import counts_cells as _counts_cells
 from maturity_model._report_content import depths as _depths
 from maturity_model._report_content import score_text as _score
@@ -169,9 +174,15 @@ def _html_violations(c: Content) -> str:
         return ""
     rows = [(f"<code>{_e(v.practice)}</code>", f"<code>{_e(v.requirement)}</code>",
              _e(", ".join(v.unmet))) for v in violations]
-    return (f"<h2>Dependency violations</h2><p>{len(violations)} practice"
-            f"{'s have' if len(violations) != 1 else ' has'} credit while a prerequisite "
-            "is not met.</p>" + _table(VIOLATION_HEADERS, rows))
+    out = (f"<h2>Dependency violations</h2><p>{len(violations)} practice"
+           f"{'s have' if len(violations) != 1 else ' has'} credit while a prerequisite "
+           "is not met.</p>" + _table(VIOLATION_HEADERS, rows))
+    blocked = c.profile.blocked
+    if blocked:
+        out += (f"<p>Policy <code>enforce</code> counts {len(blocked)} of them as not "
+                "met:</p>" + _table(BLOCKED_HEADERS, [
+                    (f"<code>{_e(b.practice)}</code>", _e(", ".join(b.by))) for b in blocked]))
+    return out
 
 
 def render_html(model: MaturityModel, profile: Profile, *, compare: Profile | None = None,

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from maturity_model._escape import md_cell, md_code
 from maturity_model._phrases import level_text as _level_text
 from maturity_model._phrases import overall_sentence
+from maturity_model._report_content import BLOCKED_HEADERS, VIOLATION_HEADERS, content
 from maturity_model._report_content import COUNT_HEADERS as _COUNT_HEADERS
-from maturity_model._report_content import VIOLATION_HEADERS, content
 from maturity_model._report_content import counts_cells as _counts_cells
 from maturity_model._report_content import depths as _depths
 from maturity_model._report_content import score_text as _score
@@ -81,6 +81,10 @@ def render_markdown(model: MaturityModel, profile: Profile, *,
         out += ["## Dependency violations", "",
                 f"{len(rows)} practice{'s have' if len(rows) != 1 else ' has'} credit while "
                 "a prerequisite is not met.", "", _md_table(VIOLATION_HEADERS, rows), ""]
+        if p.blocked:
+            out += [f"Policy `enforce` counts {len(p.blocked)} of them as not met:", "",
+                    _md_table(BLOCKED_HEADERS, [(md_code(b.practice), m(", ".join(b.by)))
+                                                for b in p.blocked]), ""]
     if c.gap is not None and c.roadmap is not None:
         g = c.gap
         out += [f"## Gap to the target ({m(str(g.target))})", "",
