@@ -39,7 +39,8 @@ def test_validate_json_lists_problems_with_code_and_path(
         "code": "duplicate-id", "severity": "error",
         "path": "$.domains[1].items[0].practices[0].id",
         "message": "practice id 'cm.vcs.1.1' is already used at "
-                   "$.domains[0].items[0].practices[0].id"}]
+                   "$.domains[0].items[0].practices[0].id",
+        "file": str(DATA / "duplicate-id.yaml")}]
 
 
 def test_validate_warnings_only_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,8 +90,11 @@ def test_score_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "payments-team — Mini continuous delivery 1.0, 2026-11-01"
-    assert lines[5].split() == ["cm.vcs", "Version", "control", "2", "2.50", "3/3"]
-    assert "overall: level 0 (below level 1), score 1.50" in out
+    assert lines[5].split() == ["cm.vcs", "Version", "control", "2", "(Foundation)", "2.50",
+                                "3/3"]
+    assert ("overall: Level 0 (below level 1), score 1.50 — the level is that of the weakest "
+            "of 2 assessed items; 1 is at level 0, e.g. build.ci; 4 of 5 practices answered "
+            "(0 unknown, 1 n/a)") in out
 
 
 def test_score_json_is_a_profile(capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,7 +113,8 @@ def test_score_csv_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.splitlines()[2] == "payments-team,cm,domain,Configuration management,2,2.5,2,1,0,0,0"
     _, out, _ = run(capsys, "score", DATA / "valid-model.yaml",
                     DATA / "valid-assessment.yaml", "--format", "markdown")
-    assert "| &nbsp;&nbsp;&nbsp;&nbsp;`cm.vcs` | Version control | 2 | 2.50 | 3/3 |" in out
+    assert ("| &nbsp;&nbsp;&nbsp;&nbsp;`cm.vcs` | Version control | Level 2 (Foundation) | 2.50 "
+            "| 3/3 |") in out
 
 
 def test_score_bad_assessment_exits_1_with_problems(capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,7 +147,7 @@ def test_score_streams_a_csv_table_to_a_file(capsys: pytest.CaptureFixture[str],
     code, stdout, err = run(capsys, "score", DATA / "valid-model.yaml", table, "-o", out)
     assert code == 1  # team-c answered 2
     assert stdout == ""
-    assert "teams.csv:4: error: $.answers['cm.vcs.1.1']: answer 2.0" in err
+    assert f"maturity: error: {table}:4: $.answers['cm.vcs.1.1']: answer 2.0" in err
     rows = out.read_text().splitlines()
     assert rows[0].startswith("subject,node_id,kind")
     assert rows[1] == "team-a,mini-cd,model,Mini continuous delivery,1,1.5,1,1,0,1,2"
@@ -162,7 +167,7 @@ def test_score_a_folder_and_json_lines(capsys: pytest.CaptureFixture[str],
     code, stdout, err = run(capsys, "score", DATA / "valid-model.yaml", folder, jsonl,
                             "--format", "jsonl")
     assert code == 1
-    assert "more.jsonl:3: error: $: not valid JSON" in err
+    assert f"maturity: error: {jsonl}:3: $: not valid JSON" in err
     docs = [json.loads(line) for line in stdout.splitlines()]
     assert [d["subject"] for d in docs] == ["t0", "t1", "t2", "j1"]
     assert [d["results"][0]["score"] for d in docs] == [0.0, 1.0, 1.0, 0.5]
@@ -278,7 +283,7 @@ def test_csv_output_is_the_object_engines_to_the_byte(capsys: pytest.CaptureFixt
     out = tmp_path / "levels.csv"
     code, _, err = run(capsys, "score", "caict-devops-cd", table, "-o", out)
     assert code == 1
-    assert err.count("teams.csv:9: error:") == 1
+    assert err.count(f"maturity: error: {table}:9: $.answers") == 1
     expected = io.StringIO()
     writer = StreamWriter(expected, "csv")
     for _, assessment in iter_assessments([str(table)], model):

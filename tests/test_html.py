@@ -131,7 +131,8 @@ def test_profile_html_shows_the_overall_level_and_every_node(
     _, profile, _ = caict
     page = profile._repr_html_()
     text = "".join(parse(page).text)
-    assert "Overall: level 1 (Initial), score 2.34" in text
+    assert ("Overall: Level 1 (Initial), score 2.34 — the level is that of the weakest of 49 "
+            "assessed items; 9 are at level 1, e.g. cm.vc.artifact") in text
     assert "260 of 335 practices answered (73 unknown, 2 n/a)" in text
     table = rows(page)
     assert len(table) == 1 + len(profile)

@@ -85,8 +85,9 @@ def test_markdown_content(caict: tuple[mm.MaturityModel, mm.Profile]) -> None:
     text = render_markdown(model, profile)
     o = profile.overall
     assert o.level is not None and o.score is not None
-    assert f"**Overall: Level {o.level} ({profile.scale.name(o.level)}), score {o.score:.2f}**" \
-        in text
+    assert (f"**Overall: Level {o.level} ({profile.scale.name(o.level)}), score "
+            f"{o.score:.2f} — the level is that of the weakest of 49 assessed items; 9 are at "
+            "level 1, e.g. cm.vc.artifact**") in text
     assert "| Configuration management | `cm` |" in text
     assert "## Coverage" in text
     # every table row has as many cells as its header

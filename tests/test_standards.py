@@ -66,7 +66,7 @@ def test_the_readme_main_job_runs(capsys: pytest.CaptureFixture[str]) -> None:
            "caict-devops-cd.example-assessment.yaml" in readme
     assert main(["score", "caict-devops-cd", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "overall: level 1 (Initial), score 2.34" in out
+    assert "overall: Level 1 (Initial), score 2.34 — the level is that of the weakest" in out
 
 
 def dora(**observed: float) -> mm.Profile:

@@ -38,10 +38,13 @@ from maturity_model.model import (
 from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
 from maturity_model.profile import Counts, PracticeResult, Profile, Result, Violation
 from maturity_model.rules import (
+    ChildOutcome,
+    ItemEvidence,
     LevelSum,
     Mean,
     MetricBands,
     Minimum,
+    Outcome,
     Quantile,
     RuleRegistry,
     Staircase,
@@ -59,15 +62,18 @@ __all__ = [
     "Assessment",
     "AssessmentValidationError",
     "CapabilityItem",
+    "ChildOutcome",
     "Cohort",
     "Counts",
     "DependencyCycleError",
     "Domain",
     "Gap",
     "IncompatibleProfilesError",
+    "ItemEvidence",
     "Level",
     "LevelScale",
     "LevelSum",
+    "Limits",
     "MaturityModel",
     "MaturityModelError",
     "Mean",
@@ -78,6 +84,7 @@ __all__ = [
     "ModelRules",
     "ModelValidationError",
     "NodeDiff",
+    "Outcome",
     "Practice",
     "PracticeResult",
     "Problem",
@@ -94,37 +101,50 @@ __all__ = [
     "ValidationError",
     "Violation",
     "Wave",
+    "assessment_json_schema",
     "check",
     "compare",
     "default_registry",
     "dump_assessment",
     "dump_model",
+    "dump_profile",
     "gap",
     "load_assessment",
     "load_model",
+    "load_profile",
+    "model_json_schema",
     "plan",
     "score",
 ]
 
 if TYPE_CHECKING:
+    from maturity_model.schema import assessment_json_schema, model_json_schema
     from maturity_model.serialization import (
+        Limits,
         dump_assessment,
         dump_model,
+        dump_profile,
         load_assessment,
         load_model,
+        load_profile,
     )
 
 # File reading pulls in cattrs and PyYAML: loaded on first use to keep the import fast.
 _LAZY = {
+    "Limits": "maturity_model.serialization",
+    "assessment_json_schema": "maturity_model.schema",
     "dump_assessment": "maturity_model.serialization",
     "dump_model": "maturity_model.serialization",
+    "dump_profile": "maturity_model.serialization",
     "load_assessment": "maturity_model.serialization",
     "load_model": "maturity_model.serialization",
+    "load_profile": "maturity_model.serialization",
+    "model_json_schema": "maturity_model.schema",
 }
 
 
 _SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
-                         "plots", "report", "standards", "target"})
+                         "plots", "report", "schema", "standards", "target"})
 
 
 def __getattr__(name: str) -> Any:

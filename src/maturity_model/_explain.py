@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from maturity_model._phrases import held_down
+
 if TYPE_CHECKING:
     from maturity_model.profile import Profile, Result
 
@@ -67,7 +69,13 @@ def _domain_lines(profile: Profile, result: Result) -> list[str]:
              f"{len(assessed)} of {len(children)} children assessed"]
     if result.limited_by and result.level is not None:
         lowest = profile[result.limited_by[0]].level
-        lines.append(f"lowest child level {lowest}: {_list(result.limited_by)}")
+        name = profile.level_name(lowest)
+        named = f"{lowest} ({name})" if name else str(lowest)
+        lines.append(f"lowest child level {named}: {_list(result.limited_by)}")
+    if result.kind == "model":
+        reason = held_down(profile)
+        if reason:
+            lines.append(reason)
     c = result.counts
     lines.append(f"evidence: {c.met} met, {c.partial} partial, {c.not_met} not met, "
                  f"{c.na} n/a, {c.unknown} unknown")

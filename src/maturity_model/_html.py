@@ -1,20 +1,23 @@
 """Rich display in notebooks: the HTML behind ``_repr_html_``, and short plain reprs.
 
 Every string that comes from a model, an assessment or a target goes through :func:`esc`
-before it meets markup; the markup itself comes from fixed templates. Styles are inline
-attributes, so the tables look alike in Jupyter, VS Code and the docs, and nothing needs
-JavaScript or the network. Trees are walked without recursion (models may be deep), and
-long tables stop after :data:`MAX_ROWS` rows with a note saying how many were left out.
+(:func:`maturity_model._escape.html_text`, the package's one escaper) before it meets
+markup; the markup itself comes from fixed templates. Styles are inline attributes, so the
+tables look alike in Jupyter, VS Code and the docs, and nothing needs JavaScript or the
+network. Trees are walked without recursion (models may be deep), and long tables stop
+after :data:`MAX_ROWS` rows with a note saying how many were left out.
 
 The report (:mod:`maturity_model.report`) reuses the helpers here.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
+
+from maturity_model._escape import html_text
+from maturity_model._phrases import level_text, overall_sentence
 
 if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
@@ -47,9 +50,8 @@ _TD: Final = '<td style="text-align:{align};padding:2px 8px;{extra}"{title}>{tex
 # --------------------------------------------------------------------------- small parts
 
 
-def esc(value: object) -> str:
-    """``value`` as text safe inside HTML elements and quoted attributes."""
-    return html.escape(str(value), quote=True)
+#: ``value`` as text safe inside HTML elements and quoted attributes.
+esc: Final = html_text
 
 
 def fmt_score(value: float | None) -> str:
@@ -237,24 +239,15 @@ def evidence_line(profile: Profile) -> str:
             f"({c.unknown} unknown, {c.na} n/a)")
 
 
-def level_phrase(profile: Profile, level: int | None) -> str:
-    """``"level 2 (Foundation)"``, ``"level 2"`` without a name, or ``"not assessed"``."""
-    if level is None:
-        return "not assessed"
-    name = profile.level_name(level)
-    return f"level {level} ({name})" if name else f"level {level}"
-
-
 def profile_html(profile: Profile) -> str:
     """The profile as a notebook shows it: overall level, then every node with coverage."""
     o = profile.results.get(profile.model_id)
     when = f", {profile.date.isoformat()}" if profile.date else ""
     version = f" {profile.model_version}" if profile.model_version else ""
-    level, score = (None, None) if o is None else (o.level, o.score)
+    overall = "no overall result" if o is None else overall_sentence(profile)
     head = (f"<p><b>{esc(profile.subject or 'Profile')}</b> — "
             f"<code>{esc(profile.model_id)}</code>{esc(version)}{esc(when)}<br>"
-            f"Overall: <b>{esc(level_phrase(profile, level))}</b>, score "
-            f"<b>{fmt_score(score)}</b>; {esc(evidence_line(profile))}</p>")
+            f"Overall: <b>{esc(overall)}</b>; {esc(evidence_line(profile))}</p>")
     levels = profile.scale.values
     top = profile.scale.top
     depth = depths({r.node_id: r.parent for r in profile})
@@ -267,7 +260,7 @@ def profile_html(profile: Profile) -> str:
         cells = [_cell(node_label(result.node_id, result.name),
                        style=weight + indent(depth.get(result.node_id, 0))),
                  _cell(fmt_level(result.level), align="center",
-                       title=level_phrase(profile, result.level)),
+                       title=level_text(profile, result.level)),
                  _cell(bar(result.score, top))]
         cells += [coverage_cell(v, result.coverage.get(v)) for v in levels]
         cells.append(_cell(f"{result.counts.evidenced}/{result.counts.total}", align="right"))

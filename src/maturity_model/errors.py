@@ -48,6 +48,7 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "unknown-practice": "error",
     "model-mismatch": "error",
     "confusable-id": "warning",
+    "usage": "error",
 }
 
 

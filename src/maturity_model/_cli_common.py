@@ -1,0 +1,203 @@
+"""What every ``maturity`` command shares: exit statuses, failures that name their file, inputs.
+
+An error line always has the shape ``maturity: <severity>: <file>: <what>``; under
+``--json`` the same failures are printed on standard output as
+``{"valid": false, "problems": [{code, severity, path, message, file}, ...]}``, so a tool
+never needs to read standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from maturity_model.errors import Problem, ValidationError
+
+EXIT_OK: Final = 0
+EXIT_PROBLEMS: Final = 1
+EXIT_USAGE: Final = 2
+
+#: The problem code of a command-line mistake or an unreadable file (exit status 2).
+USAGE: Final = "usage"
+
+
+class UsageError(Exception):
+    """A command-line mistake or an unreadable file: exit status 2.
+
+    :param message: what is wrong, without the file.
+    :param file: the file or argument it is about, when there is one.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None) -> None:
+        self.message = message
+        self.file = file
+        super().__init__(f"{file}: {message}" if file else message)
+
+    @property
+    def problem(self) -> Problem:
+        """The mistake as a problem with the code ``usage``."""
+        return Problem(code=USAGE, severity="error", path="$", message=self.message)
+
+
+class FileProblems(Exception):  # noqa: N818 - a signal, not a failure of the program
+    """Problems found in the user's files: exit status 1 once they were shown.
+
+    :param found: ``(file, problem)`` pairs; ``file`` is the argument as given.
+    """
+
+    def __init__(self, found: Iterable[tuple[str | None, Problem]]) -> None:
+        self.found = tuple(found)
+        super().__init__("\n".join(problem_line(f, p) for f, p in self.found))
+
+    @classmethod
+    def of(cls, file: str | None, problems: Iterable[Problem]) -> FileProblems:
+        """The problems of one file."""
+        return cls((file, p) for p in problems)
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON on standard output (never NaN or Infinity)."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def problem_record(problem: Problem, file: str | None) -> dict[str, str | None]:
+    """A problem as ``--json`` prints it: code, severity, path, message and file."""
+    return {"code": problem.code, "severity": problem.severity, "path": problem.path,
+            "message": problem.message, "file": file}
+
+
+def problem_line(file: str | None, problem: Problem) -> str:
+    """``maturity: error: team.yaml: $.answers['x']: ... [unknown-practice]``."""
+    where = f"{file}: " if file else ""
+    return f"maturity: {problem.severity}: {where}{problem}"
+
+
+def failure_document(found: Sequence[tuple[str | None, Problem]]) -> dict[str, Any]:
+    """``{"valid": false, "problems": [...]}``: what ``--json`` prints when a command fails."""
+    return {"valid": not any(p.severity == "error" for _, p in found),
+            "problems": [problem_record(p, f) for f, p in found]}
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def read_file(loader: Callable[[Path], Any], spec: str) -> Any:
+    """``loader(path)`` for a file argument; its problems and read errors name the file."""
+    path = Path(spec)
+    if not path.exists():
+        raise UsageError("no such file", file=spec)
+    if path.is_dir():
+        raise UsageError("is a folder, not a file", file=spec)
+    try:
+        return loader(path)
+    except OSError as exc:
+        raise UsageError(f"cannot be read ({exc.strerror or exc})", file=spec) from None
+    except ValidationError as exc:
+        raise FileProblems.of(spec, exc.problems) from None
+
+
+def import_model(kind: str, path: Path) -> Any:
+    """A model from another tool's files (``samm`` folder or ``dsomm`` file)."""
+    if kind == "samm":
+        from maturity_model.formats import samm
+
+        return samm.load_model(path)
+    from maturity_model.formats import dsomm
+
+    return dsomm.load_model(path)
+
+
+def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
+    """A model from a file path or a bundled/registered standard name."""
+    from maturity_model import standards
+    from maturity_model.formats import detect
+    from maturity_model.serialization import load_model
+
+    path = Path(spec)
+    if path.is_file():
+        if file_format in ("samm", "dsomm"):
+            return read_file(lambda p: import_model(file_format, p), spec)
+        try:
+            return read_file(load_model, spec)
+        except FileProblems:
+            # Not a native model: DSOMM's generated model.yaml is read by its importer.
+            if file_format is None and detect(path) == "dsomm-model":
+                return read_file(lambda p: import_model("dsomm", p), spec)
+            raise
+    if path.is_dir() and (file_format == "samm" or detect(path) == "samm-core"):
+        try:
+            return import_model("samm", path)
+        except ValidationError as exc:
+            raise FileProblems.of(spec, exc.problems) from None
+    name, _, version = spec.partition("@")
+    if name in standards.default_registry().names():
+        return standard(name, version, spec)
+    if path.exists():
+        raise UsageError("not a model file", file=spec)
+    known = ", ".join(standards.default_registry().names())
+    raise UsageError(f"no such file, and no standard of that name (known: {known})",
+                     file=spec)
+
+
+def standard(name: str, version: str, spec: str) -> Any:
+    """A registered standard; a version that is not there is a usage error."""
+    from maturity_model import standards
+    from maturity_model.errors import UnknownStandardError
+
+    try:
+        return standards.load(name, version or None)
+    except UnknownStandardError as exc:
+        raise UsageError(str(exc), file=spec) from None
+
+
+def detect_kind(path: Path) -> str:
+    """``"model"``, ``"assessment"`` or ``"profile"``, from the document's ``format``."""
+    from maturity_model.serialization import read_document
+
+    try:
+        doc = read_document(path)
+    except ValidationError:
+        return "model"
+    if isinstance(doc, dict):
+        fmt = doc.get("format")
+        if fmt == "maturity-assessment/1" or (fmt is None and "answers" in doc):
+            return "assessment"
+        if fmt == "maturity-profile/1":
+            return "profile"
+    return "model"
+
+
+def score_file(model: Any, spec: str) -> Any:
+    """The profile of the assessment file ``spec``; its problems name the file."""
+    from maturity_model.scoring import score
+    from maturity_model.serialization import load_assessment
+
+    assessment = read_file(load_assessment, spec)
+    try:
+        return score(model, assessment)
+    except ValidationError as exc:
+        raise FileProblems.of(spec, exc.problems) from None
+
+
+def load_profile_file(path: Path) -> Any:
+    """A profile file, also one written by ``maturity score --json`` (with level names)."""
+    from maturity_model._cli_output import profile_from_document
+    from maturity_model.serialization import read_document
+
+    return profile_from_document(read_document(path))
+
+
+def profile_from(spec: str, model_spec: str | None) -> Any:
+    """A profile file, or an assessment scored against ``--model``."""
+    path = Path(spec)
+    if not path.is_file():
+        raise UsageError("no such file", file=spec)
+    if detect_kind(path) == "profile":
+        return read_file(load_profile_file, spec)
+    if model_spec is None:
+        raise UsageError("an assessment; give --model MODEL to score it (or pass a "
+                         "profile written by 'maturity score --json')", file=spec)
+    return score_file(resolve_model(model_spec), spec)

@@ -1,0 +1,281 @@
+"""``maturity score``, ``compare``, ``plan``, ``graph``, ``report`` and ``standards``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from maturity_model._cli_common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    FileProblems,
+    UsageError,
+    failure_document,
+    print_json,
+    problem_line,
+    profile_from,
+    read_file,
+    resolve_model,
+    score_file,
+    standard,
+)
+from maturity_model.errors import IncompatibleProfilesError, Problem, ValidationError
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from maturity_model._cli_batch import Progress, StreamWriter, iter_assessments
+    from maturity_model._cli_output import render_profiles
+    from maturity_model.scoring import score
+
+    model = resolve_model(args.model)
+    if not args.assessments:
+        raise UsageError("score needs at least one assessment file, folder or table")
+    fmt = "json" if args.json else args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower() if args.output else ""
+        fmt = {".csv": "csv", ".jsonl": "jsonl", ".json": "json", ".md": "markdown"}.get(
+            suffix, "table")
+    progress = Progress(quiet=args.quiet)
+    failed: list[tuple[str | None, Problem]] = []
+    unprinted: list[Any] = []
+
+    def fail(label: str, problems: tuple[Problem, ...]) -> None:
+        progress.step(failed=True)
+        for p in problems:
+            failed.append((label, p))
+            print(problem_line(label, p), file=sys.stderr)
+
+    def assessments() -> Iterator[tuple[str, Any]]:
+        """The inputs; with --lenient, each dropped answer is a warning line naming its file."""
+        from maturity_model.evidence import Assessment, check_assessment
+
+        for label, item in iter_assessments(args.assessments, model):
+            if args.lenient and isinstance(item, Assessment):
+                for p in check_assessment(model, item, strict=False)[1]:
+                    if p.severity == "warning":
+                        print(problem_line(label, p), file=sys.stderr)
+            yield label, item
+
+    def profiles() -> Iterator[Any]:
+        try:
+            for label, item in assessments():
+                if isinstance(item, ValidationError):
+                    fail(label, item.problems)
+                    continue
+                try:
+                    yield score(model, item, strict=not args.lenient)
+                except ValidationError as exc:
+                    fail(label, exc.problems)
+                    continue
+                progress.step()
+        except FileNotFoundError as exc:
+            raise UsageError("no such file or folder", file=str(exc.args[0])) from None
+
+    def rows() -> Iterator[list[dict[str, Any]]]:
+        """CSV rows of every assessment, from the batch engine (equal to the bit)."""
+        from maturity_model import batch
+
+        compiled = batch.compile(model)
+        try:
+            stream = batch.score_stream(compiled, assessments(),
+                                        strict=not args.lenient, counts=True)
+            for label, outcome in stream:
+                if isinstance(outcome, batch.ScoredRow):
+                    yield outcome.records()
+                    progress.step()
+                    continue
+                fail(label, outcome.problems)
+        except FileNotFoundError as exc:
+            raise UsageError("no such file or folder", file=str(exc.args[0])) from None
+
+    def emit(out: IO[str]) -> None:
+        if fmt == "csv":
+            writer = StreamWriter(out, fmt)
+            for records in rows():
+                writer.write_records(records)
+            return
+        if fmt == "jsonl":
+            writer = StreamWriter(out, fmt)
+            for profile in profiles():
+                writer.write(profile)
+            return
+        if fmt == "json":
+            collected = list(profiles())
+            if failed and args.json and out is sys.stdout:
+                # Under --json a failure is a document too: the problems and what did score.
+                unprinted.extend(collected)
+            elif collected:
+                out.write(render_profiles(model, collected, "json"))
+            return
+        first = True
+        for profile in profiles():
+            out.write(("" if first else "\n") + render_profiles(
+                model, [profile], fmt, explain=args.explain))
+            first = False
+
+    try:
+        with warnings.catch_warnings():
+            if args.lenient:  # its dropped answers were shown as lines by assessments()
+                warnings.simplefilter("ignore", UserWarning)
+            if args.output:
+                from maturity_model.serialization import write_atomic_stream
+
+                with write_atomic_stream(args.output) as out:
+                    emit(out)
+            else:
+                emit(sys.stdout)
+    finally:
+        progress.close()
+    if not failed:
+        return EXIT_OK
+    if args.json:
+        document = failure_document(failed)
+        if unprinted:
+            from maturity_model._cli_output import profile_document
+
+            document["profiles"] = [profile_document(p) for p in unprinted]
+        print_json(document)
+    return EXIT_PROBLEMS
+
+
+def cmd_standards(args: argparse.Namespace) -> int:
+    from maturity_model import standards
+
+    registry = standards.default_registry()
+    if args.action == "list":
+        infos = registry.available()
+        if args.json:
+            print_json([{"name": i.name, "version": i.version, "title": i.title,
+                         "origin": i.origin, "metadata": dict(i.metadata)} for i in infos])
+        else:
+            width = max((len(i.name) for i in infos), default=4)
+            for i in infos:
+                print(f"{i.name:<{width}}  {i.version:<10}  {i.title}")
+        return EXIT_OK
+    if not args.name:
+        raise UsageError("standards show needs a NAME")
+    name, _, version = args.name.partition("@")
+    if name not in registry.names():
+        raise UsageError(f"no such standard (known: {', '.join(registry.names())})",
+                         file=name)
+    model = standard(name, version, args.name)
+    info = registry.info(name, model.version)
+    counts = {"domains": len(model.domains_preorder()), "items": len(model.items()),
+              "practices": sum(1 for _ in model.practices())}
+    if args.json:
+        print_json({"name": info.name, "version": info.version, "title": info.title,
+                    "origin": info.origin, "metadata": dict(info.metadata),
+                    "scale": [{"value": lv.value, "name": lv.name} for lv in model.scale],
+                    **counts})
+    else:
+        print(f"{info.title} ({info.name} {info.version}, {info.origin})")
+        print("scale: " + ", ".join(f"{lv.value} {lv.name}".strip() for lv in model.scale))
+        print(", ".join(f"{v} {k}" for k, v in counts.items()))
+        for key, value in info.metadata.items():
+            print(f"{key}: {value}")
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from maturity_model.comparison import compare
+
+    before = profile_from(args.before, args.model)
+    after = profile_from(args.after, args.model)
+    try:
+        diff = compare(before, after)
+    except IncompatibleProfilesError as exc:
+        raise FileProblems.of(f"{args.before}, {args.after}", [
+            Problem.error("model-mismatch", "$.model", str(exc))]) from None
+    if args.json:
+        print_json({"model": diff.model_id, "summary": dict(diff.summary),
+                    "nodes": diff.to_records()})
+    else:
+        print(diff.explain())
+    return EXIT_OK
+
+
+def _target(level: str | None, spec: str | None, profile: Any) -> Any:
+    """The target of ``--target LEVEL`` or ``--target-file FILE``, checked against ``profile``.
+
+    A bad ``--target`` is a usage error; a target file's problems are the file's problems.
+    """
+    from maturity_model.target import Target
+
+    if spec is not None:
+        target = read_file(Target.load, spec)
+        problems = list(target.problems(profile))
+        if problems:
+            raise FileProblems.of(spec, problems)
+        return target
+    assert level is not None
+    if not (level.isascii() and level.isdigit()):
+        raise UsageError("not a level (a whole number >= 0)", file=f"--target {level}")
+    target = Target.uniform(int(level))
+    for problem in target.problems(profile):
+        raise UsageError(problem.message, file=f"--target {level}")
+    return target
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from maturity_model.planning import plan
+
+    model = resolve_model(args.model)
+    profile = score_file(model, args.assessment)
+    if (args.target is None) == (args.target_file is None):
+        raise UsageError("plan needs --target LEVEL or --target-file FILE")
+    roadmap = plan(model, profile, _target(args.target, args.target_file, profile))
+    if args.json:
+        print_json({
+            "percent_to_target": roadmap.gap.percent_to_target,
+            "waves": [{"number": w.number, "practices": list(w.practices)}
+                      for w in roadmap.waves],
+            "pulled_in": list(roadmap.pulled_in),
+            "steps": roadmap.to_records(), "gap": roadmap.gap.to_records()})
+    else:
+        print(roadmap.gap.explain())
+        print()
+        print(roadmap.explain())
+    return EXIT_OK
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from maturity_model import graph
+
+    model = resolve_model(args.model)
+    render = {"dot": graph.to_dot, "mermaid": graph.to_mermaid, "graphml": graph.to_graphml}
+    text = render[args.format](model)
+    if args.json:
+        print_json({"format": args.format, "longest_chain": list(graph.longest_chain(model)),
+                    "text": text})
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from maturity_model.report import write_report
+
+    model = resolve_model(args.model)
+    profile = score_file(model, args.assessment)
+    compare = None
+    if args.compare:
+        compare = profile_from(args.compare, args.model)
+    target = _target(args.target, None, profile) if args.target is not None else None
+    if Path(args.output).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        raise UsageError("the report is written as .html or .md", file=args.output)
+    try:
+        write_report(args.output, model, profile, compare=compare, target=target)
+    except IncompatibleProfilesError as exc:
+        raise FileProblems.of(args.compare, [
+            Problem.error("model-mismatch", "$.model", str(exc))]) from None
+    if args.json:
+        print_json({"output": args.output, "overall_level": profile.overall.level,
+                    "overall_level_name": profile.level_name(profile.overall.level),
+                    "overall_score": profile.overall.score})
+    else:
+        print(f"wrote {args.output}")
+    return EXIT_OK

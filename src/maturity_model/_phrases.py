@@ -1,0 +1,100 @@
+"""Short texts every display shares: a level with its name, and the overall result.
+
+The CLI table and Markdown, the reports and the notebook view all say the overall result
+through :func:`overall_sentence`, so a level far below its score is explained the same
+way everywhere ("level 1, score 2.34" otherwise reads like a bug).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from maturity_model.profile import Profile, Result
+
+__all__ = ["held_down", "level_text", "overall_sentence"]
+
+# A score that is a whole number in real arithmetic must not look below it by rounding.
+_EPSILON: Final = 1e-9
+
+
+def level_text(profile: Profile, level: int | None) -> str:
+    """``"Level 2 (Foundation)"``, ``"Level 2"`` without a name, or ``"not assessed"``.
+
+    >>> import maturity_model as mm
+    >>> p = mm.Profile(model_id="m", scale=mm.LevelScale.of("Basic"), results={})
+    >>> level_text(p, 1), level_text(p, None)
+    ('Level 1 (Basic)', 'not assessed')
+    """
+    if level is None:
+        return "not assessed"
+    name = profile.level_name(level)
+    return f"Level {level} ({name})" if name else f"Level {level}"
+
+
+def _weakest_items(profile: Profile, level: int) -> list[Result]:
+    """The items at ``level`` that the root's level comes from, along ``limited_by``."""
+    found: list[Result] = []
+    stack = [profile.overall]
+    seen: set[str] = set()
+    while stack:
+        result = stack.pop()
+        for child_id in reversed(result.limited_by):
+            child = profile.results.get(child_id)
+            if child is None or child.level != level or child_id in seen:
+                continue
+            seen.add(child_id)
+            if child.kind == "item":
+                found.append(child)
+            else:
+                stack.append(child)
+    return found
+
+
+def held_down(profile: Profile) -> str:
+    """Why the overall level is far below the score, or ``""`` when it is not.
+
+    The level is far below when it is under the whole part of the score: a rule such as
+    ``minimum`` or ``mean`` (``level: min``) takes the weakest part's level, while the
+    score averages. The text names how many items are at that level and one of them.
+    """
+    overall = profile.overall
+    level, score = overall.level, overall.score
+    if level is None or score is None or level >= math.floor(score + _EPSILON):
+        return ""
+    weakest = _weakest_items(profile, level)
+    if weakest:
+        assessed = sum(1 for r in profile.items() if r.level is not None)
+        verb = "is" if len(weakest) == 1 else "are"
+        return (f"the level is that of the weakest of {assessed} assessed items; "
+                f"{len(weakest)} {verb} at level {level}, e.g. {weakest[0].node_id}")
+    if overall.limited_by and profile.results[overall.limited_by[0]].level == level:
+        parts = [r for r in profile.children(profile.model_id) if r.level is not None]
+        return (f"the level is that of the weakest of {len(parts)} assessed parts, "
+                f"e.g. {overall.limited_by[0]}")
+    return f"the {overall.rule or 'model'} rule sets the level apart from the score"
+
+
+def overall_sentence(profile: Profile) -> str:
+    r"""``"Level 1 (Initial), score 2.34 — the level is that of the weakest of ..."``.
+
+    >>> import maturity_model as mm
+    >>> model = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic", "Good", "Top"),
+    ...     domains=[mm.Domain(id="d", items=[
+    ...         mm.CapabilityItem(id="a", practices=[mm.Practice(id=f"a.{n}", level=n)
+    ...                                              for n in (1, 2, 3)]),
+    ...         mm.CapabilityItem(id="b", practices=[mm.Practice(id="b.1", level=1),
+    ...                                              mm.Practice(id="b.2", level=2)])])])
+    >>> profile = mm.score(model, mm.Assessment(model="m", answers={
+    ...     "a.1": True, "a.2": True, "a.3": True, "b.1": True, "b.2": 0.9}))
+    >>> print(overall_sentence(profile).replace("; ", ";\n"))
+    Level 1 (Basic), score 2.45 — the level is that of the weakest of 2 assessed items;
+    1 is at level 1, e.g. b
+    """
+    overall = profile.overall
+    if overall.score is None:
+        return "not assessed"
+    text = f"{level_text(profile, overall.level)}, score {overall.score:.2f}"
+    reason = held_down(profile)
+    return f"{text} — {reason}" if reason else text

@@ -1,0 +1,186 @@
+"""JSON Schemas of the native model and assessment files (draft 2020-12).
+
+The rule part of the model schema is generated from a rule registry: every registered
+``kind``, item and aggregation rules apart, with its fields read from the rule class. So a
+model that uses your own rule validates against ``model_json_schema(registry)``, and the
+schema can never name a kind the loader does not know.
+
+>>> import maturity_model as mm
+>>> sorted(mm.model_json_schema()["$defs"]["domain_rule"]["oneOf"][1]["properties"])
+['kind']
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+from maturity_model.evidence import ASSESSMENT_FORMAT
+from maturity_model.model import MODEL_FORMAT
+from maturity_model.rules import RuleRegistry, default_registry
+
+__all__ = ["assessment_json_schema", "model_json_schema", "rule_json_schema"]
+
+_DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
+_ID_BASE: Final = "https://maturity-model.readthedocs.io/schema/"
+
+
+def _obj(properties: dict[str, Any], required: list[str] | None = None,
+         **extra: Any) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": properties,
+                              "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    schema.update(extra)
+    return schema
+
+
+_STRING: Final = {"type": "string"}
+_ID: Final = {"type": "string", "minLength": 1}
+_WEIGHT: Final = {"type": "number", "exclusiveMinimum": 0}
+_UNIT: Final = {"type": "number", "minimum": 0, "maximum": 1}
+
+
+#: Ranges the field types do not say (the checks of :func:`maturity_model.check` agree).
+_REFINED: Final[Mapping[tuple[str, str], Mapping[str, Any]]] = {
+    ("staircase", "threshold"): {"exclusiveMinimum": 0, "maximum": 1},
+    ("quantile", "q"): {"minimum": 0, "maximum": 1},
+    ("metric-bands", "metric"): {"minLength": 1},
+    ("metric-bands", "bounds"): {"minProperties": 1},
+}
+
+
+def _type_schema(hint: Any) -> dict[str, Any]:
+    """The JSON Schema of one field type of a rule class (``{}`` when it has no plain form)."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is typing.Literal:
+        return {"enum": list(args)}
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [_type_schema(a) for a in args]}
+    if hint is type(None):
+        return {"type": "null"}
+    if hint is bool:
+        return {"type": "boolean"}
+    if hint is int:
+        return {"type": "integer"}
+    if hint is float:
+        return {"type": "number"}
+    if hint is str:
+        return {"type": "string"}
+    if origin is not None and isinstance(origin, type) and issubclass(origin, Mapping):
+        key, value = args or (str, Any)
+        schema: dict[str, Any] = {"type": "object",
+                                  "additionalProperties": _type_schema(value)}
+        if key is int:
+            schema["propertyNames"] = {"pattern": "^-?[0-9]+$"}
+        return schema
+    if origin in (tuple, list) and args:
+        return {"type": "array", "items": _type_schema(args[0])}
+    return {}
+
+
+def rule_json_schema(cls: type[Any]) -> dict[str, Any]:
+    """The JSON Schema of one rule class as it is written in a model file.
+
+    ``kind`` is the class's tag; every attrs field is a property, required when it has
+    no default.
+
+    >>> from maturity_model.rules import Quantile
+    >>> rule_json_schema(Quantile)["properties"]["q"]
+    {'type': 'number', 'minimum': 0, 'maximum': 1}
+    """
+    kind = cls.kind
+    hints = typing.get_type_hints(cls)
+    properties: dict[str, Any] = {"kind": {"const": kind}}
+    required = ["kind"]
+    for field in attrs.fields(cls):
+        if field.name.startswith("_") or not field.init:
+            continue
+        properties[field.name] = {**_type_schema(hints.get(field.name, Any)),
+                                  **_REFINED.get((kind, field.name), {})}
+        if field.default is attrs.NOTHING:
+            required.append(field.name)
+    return _obj(properties, required)
+
+
+def model_json_schema(registry: RuleRegistry | None = None) -> dict[str, Any]:
+    """The JSON Schema of a native model file (``format: maturity-model/1``).
+
+    :param registry: the rules a model may use (the built-in ones when omitted).
+
+    >>> schema = model_json_schema()
+    >>> schema["properties"]["format"]["const"]
+    'maturity-model/1'
+    """
+    rules = default_registry() if registry is None else registry
+    better = {"enum": ["higher", "lower"]}
+    item_rule = {"oneOf": [rule_json_schema(cls) for _, cls in sorted(
+        rules.item_kinds.items())]}
+    domain_rule = {"oneOf": [rule_json_schema(cls) for _, cls in sorted(
+        rules.aggregation_kinds.items())]}
+    practice = _obj({
+        "id": _ID, "level": {"type": "integer"}, "text": _STRING, "weight": _WEIGHT,
+        "mandatory": {"type": "boolean"}, "answer_set": _ID,
+        "requires": {"type": "array", "items": _ID},
+        "metric": _obj({"name": _ID, "threshold": {"type": "number"}, "better": better,
+                        "unit": _STRING}, ["name", "threshold"]),
+        "effort": {"type": "number", "minimum": 0},
+    }, ["id", "level"])
+    item = _obj({"id": _ID, "name": _STRING, "description": _STRING, "weight": _WEIGHT,
+                 "rule": {"$ref": "#/$defs/item_rule"},
+                 "practices": {"type": "array", "items": {"$ref": "#/$defs/practice"}}},
+                ["id"])
+    domain = _obj({"id": _ID, "name": _STRING, "description": _STRING, "weight": _WEIGHT,
+                   "rule": {"$ref": "#/$defs/domain_rule"},
+                   "domains": {"type": "array", "items": {"$ref": "#/$defs/domain"}},
+                   "items": {"type": "array", "items": {"$ref": "#/$defs/item"}}}, ["id"])
+    level = _obj({"value": {"type": "integer", "minimum": 0}, "name": _STRING,
+                  "description": _STRING}, ["value"])
+    answer_option = _obj({"label": _ID, "value": _UNIT}, ["label", "value"])
+    return {
+        "$schema": _DRAFT,
+        "$id": _ID_BASE + "maturity-model-1.json",
+        "title": "maturity_model model file",
+        **_obj({
+            "format": {"const": MODEL_FORMAT},
+            "id": _ID, "name": _STRING, "version": _STRING, "description": _STRING,
+            "scale": {"type": "array", "minItems": 1, "items": level},
+            "rules": _obj({"item": {"$ref": "#/$defs/item_rule"},
+                           "domain": {"$ref": "#/$defs/domain_rule"}}),
+            "dependencies": {"enum": ["ignore", "report", "enforce"]},
+            "answer_sets": {"type": "object", "additionalProperties": {
+                "type": "array", "minItems": 1, "items": answer_option}},
+            "domains": {"type": "array", "items": {"$ref": "#/$defs/domain"}},
+            "metadata": {"type": "object", "additionalProperties": _STRING},
+        }, ["id"]),
+        "$defs": {"item_rule": item_rule, "domain_rule": domain_rule, "practice": practice,
+                  "item": item, "domain": domain},
+    }
+
+
+def assessment_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a native assessment file (``format: maturity-assessment/1``).
+
+    >>> sorted(assessment_json_schema()["required"])
+    ['model']
+    """
+    answer = {"oneOf": [
+        {"type": "boolean"}, {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "minLength": 1}, {"type": "null"}]}
+    return {
+        "$schema": _DRAFT,
+        "$id": _ID_BASE + "maturity-assessment-1.json",
+        "title": "maturity_model assessment file",
+        **_obj({
+            "format": {"const": ASSESSMENT_FORMAT},
+            "model": _ID, "model_version": _STRING, "subject": _STRING,
+            "date": {"type": "string", "format": "date"},
+            "answers": {"type": "object", "additionalProperties": answer},
+            "observations": {"type": "object", "additionalProperties": {"type": "number"}},
+        }, ["model"]),
+    }
