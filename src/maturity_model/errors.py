@@ -26,9 +26,13 @@ __all__ = [
     "Severity",
     "UnknownNodeError",
     "ValidationError",
+    "shown",
 ]
 
 Severity = Literal["error", "warning"]
+
+#: The longest rendering of a user's value in a message (see :func:`shown`).
+SHOWN_LENGTH: Final = 80
 
 #: Where the documentation is published; problem pages live under ``/problems/``.
 DOCS_URL: Final = "https://maturity-model.readthedocs.io/en/latest"
@@ -178,3 +182,21 @@ class MissingExtraError(MaturityModelError, ImportError):
             f"this needs the optional dependency {module!r}: "
             f"pip install 'maturity_model[{extra}]'"
         )
+
+
+def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
+    """How a user's value appears in a message: its ``repr``, cut to ``limit`` characters.
+
+    Every message that quotes a value from a file renders it through this function, so a
+    2 MB string in a file never becomes a 2 MB message.
+
+    >>> shown("cm.vc")
+    "'cm.vc'"
+    >>> shown("x" * 200)[-6:], len(shown("x" * 200))
+    ('xxxxx…', 80)
+    """
+    # A long string is cut before repr() so that rendering it costs O(limit).
+    text = repr(value[:limit] if isinstance(value, str) and len(value) > limit else value)
+    if len(text) <= limit and not (isinstance(value, str) and len(value) > limit):
+        return text
+    return text[: limit - 1] + "…"
