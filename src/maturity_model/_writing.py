@@ -40,12 +40,19 @@ def _refuse(path: str, code: int, reason: str) -> OSError:
 
 
 def _target(path: str) -> tuple[str, os.stat_result | None]:
-    """Where the bytes go (the path with symbolic links followed) and what is there."""
-    real = os.path.realpath(path)
+    """Where the bytes go and what is there now.
+
+    A device or FIFO is opened by the given path (``/proc/self/fd/1`` names a pipe that
+    has no path of its own); a regular file or a new name by the path with symbolic links
+    followed, so a link keeps pointing at the file it named.
+    """
     try:
-        return real, os.stat(real)
+        found = os.stat(path)
     except FileNotFoundError:
-        return real, None
+        return os.path.realpath(path), None
+    if stat.S_ISCHR(found.st_mode) or stat.S_ISFIFO(found.st_mode):
+        return path, found
+    return os.path.realpath(path), found
 
 
 class _Output(io.TextIOWrapper):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from maturity_model._cli_files import is_stdin
 from maturity_model.errors import MaturityModelError, Problem, ValidationError
 
 __all__ = ["main"]
@@ -49,6 +50,8 @@ def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
     from maturity_model.serialization import load_model
 
     path = Path(spec)
+    if is_stdin(spec):
+        return _read(load_model, spec)
     if path.is_file():
         if file_format in ("samm", "dsomm"):
             return _import_model(file_format, path)
@@ -74,14 +77,14 @@ def _import_model(kind: str, path: Path) -> Any:
     return dsomm.load_model(path)
 
 
-def _read(loader: Callable[[Path], Any], spec: str) -> Any:
+def _read(loader: Callable[[str], Any], spec: str) -> Any:
     path = Path(spec)
-    if not path.exists():
+    if not is_stdin(spec) and not path.exists():
         raise UsageError(f"{spec}: no such file")
     if path.is_dir():
         raise UsageError(f"{spec}: is a folder, not a file")
     try:
-        return loader(path)
+        return loader(spec)  # the argument as given: "-" is standard input
     except OSError as exc:
         raise UsageError(f"{spec}: cannot be read ({exc.strerror or exc})") from None
 
@@ -89,45 +92,34 @@ def _read(loader: Callable[[Path], Any], spec: str) -> Any:
 # --------------------------------------------------------------------------- validate
 
 
-def _detect_kind(path: Path) -> str:
+def _read_document(spec: str) -> Any:
+    """The parsed document of a file argument (``-``: standard input), read once."""
     from maturity_model.serialization import read_document
 
-    try:
-        doc = read_document(path)
-    except ValidationError:
-        return "model"
-    if isinstance(doc, dict):
-        fmt = doc.get("format")
-        if fmt == "maturity-assessment/1" or (fmt is None and "answers" in doc):
-            return "assessment"
-        if fmt == "maturity-profile/1":
-            return "profile"
-    return "model"
+    return _read(read_document, spec)
 
 
 def _validate_problems(args: argparse.Namespace) -> list[Problem]:
+    from maturity_model._cli_files import document_kind
     from maturity_model.evidence import check_assessment
     from maturity_model.serialization import (
         assessment_from_dict,
-        load_profile,
         model_from_dict,
-        read_document,
+        profile_from_dict,
     )
     from maturity_model.validation import check
 
     path = Path(args.file)
-    if not path.exists():
+    if not is_stdin(args.file) and not path.exists():
         raise UsageError(f"{args.file}: no such file or folder")
     if args.format in ("samm", "dsomm"):
         return _validate_import(args.format, path)
-    if path.is_dir():
-        raise UsageError(f"{args.file}: is a folder, not a file")
     try:
-        kind = args.kind or _detect_kind(path)
+        doc = _read_document(args.file)  # read once: standard input cannot be read twice
+        kind = args.kind or document_kind(doc)
         if kind == "profile":
-            load_profile(path)
+            profile_from_dict(doc)
             return []
-        doc = read_document(path)
         if kind == "assessment":
             assessment = assessment_from_dict(doc)
             if args.model is None:
@@ -268,6 +260,13 @@ def cmd_score(args: argparse.Namespace) -> int:
 
             with write_atomic_stream(args.output) as out:
                 emit(out)
+                # A failed run leaves the previous output as it was; a streamed table
+                # keeps the rows that scored (the others are listed above).
+                partial = fmt in ("csv", "jsonl") and progress.count > failures
+                if failures and not partial:
+                    print(f"maturity: error: {args.output}: not written, {failures} "
+                          f"input(s) failed", file=sys.stderr)
+                    raise ProblemsFound
         else:
             emit(sys.stdout)
     finally:
@@ -320,18 +319,19 @@ def cmd_standards(args: argparse.Namespace) -> int:
 
 def _profile_from(spec: str, model_spec: str | None) -> Any:
     """A profile file, or an assessment scored against ``--model``."""
+    from maturity_model._cli_files import document_kind
     from maturity_model.scoring import score
-    from maturity_model.serialization import load_assessment, load_profile
+    from maturity_model.serialization import assessment_from_dict, profile_from_dict
 
-    path = Path(spec)
-    if not path.is_file():
+    if not is_stdin(spec) and not Path(spec).is_file():
         raise UsageError(f"{spec}: no such file")
-    if _detect_kind(path) == "profile":
-        return _read(load_profile, spec)
+    doc = _read_document(spec)  # read once: standard input cannot be read twice
+    if document_kind(doc) == "profile":
+        return profile_from_dict(doc)
     if model_spec is None:
         raise UsageError(f"{spec}: an assessment; give --model MODEL to score it "
                          f"(or pass a profile written by 'maturity score --json')")
-    return score(resolve_model(model_spec), _read(load_assessment, spec))
+    return score(resolve_model(model_spec), assessment_from_dict(doc))
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -555,12 +555,26 @@ def _fail(message: str) -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``maturity`` command; returns the exit status."""
+    from maturity_model._cli_files import (
+        EXIT_TERMINATED,
+        Terminated,
+        file_arguments_problem,
+        os_error_message,
+        terminated_as_exception,
+    )
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        with terminated_as_exception():
+            problem = file_arguments_problem(args)  # before anything is read or written
+            if problem is not None:
+                raise UsageError(problem)
+            return int(args.func(args))
     except UsageError as exc:
         _fail(str(exc))
+    except ProblemsFound:
+        return EXIT_PROBLEMS
     except ValidationError as exc:
         for p in exc.problems:
             print(f"{p.severity}: {p}", file=sys.stderr)
@@ -570,8 +584,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # an output that cannot be written, an input that vanished
+        _fail(os_error_message(exc))
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return EXIT_TERMINATED
 
 
 if __name__ == "__main__":  # pragma: no cover
