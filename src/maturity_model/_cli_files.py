@@ -130,7 +130,7 @@ def os_error_message(exc: OSError) -> str:
     return f"{exc.filename}: {reason}" if exc.filename is not None else reason
 
 
-class Terminated(BaseException):  # noqa: N818 - like KeyboardInterrupt, a signal
+class Terminated(BaseException):
     """SIGTERM arrived; raised where the program was so that cleanup runs."""
 
 
