@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import errno
 import json
 import os
 import signal
@@ -97,7 +98,7 @@ def test_an_output_that_cannot_be_written_is_one_error_line_and_exit_2(
         case: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "file.txt").write_text("x")
     out = BAD_OUTPUTS[case](tmp_path)
-    code, stdout, err = run(capsys, "score", MODEL, ASSESSMENT, "--json", "-o", out)
+    code, _, err = run(capsys, "score", MODEL, ASSESSMENT, "--json", "-o", out)
     assert code == 2
     assert err.splitlines() == [err.strip()]
     assert err.startswith(f"maturity: error: {out}: ")
@@ -108,7 +109,8 @@ def test_report_reports_a_missing_folder_the_same_way(capsys: pytest.CaptureFixt
                                                      tmp_path: Path) -> None:
     out = tmp_path / "missing" / "report.html"
     code, _, err = run(capsys, "report", MODEL, ASSESSMENT, "-o", out)
-    assert (code, err) == (2, f"maturity: error: {out}: No such file or directory\n")
+    assert code == 2
+    assert err.startswith(f"maturity: error: {out}: ") and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("dump", ["model", "assessment", "profile", "report"])
@@ -116,28 +118,26 @@ def test_library_writers_raise_oserror_naming_the_given_path(dump: str,
                                                             tmp_path: Path) -> None:
     model = mm.load_model(MODEL)
     assessment = mm.load_assessment(ASSESSMENT)
-    out = tmp_path / "missing" / "out.json"
+    profile = mm.score(model, assessment)
+    out = tmp_path / "missing" / "out.md"
+    write = {"model": lambda: mm.dump_model(model, out),
+             "assessment": lambda: mm.dump_assessment(assessment, out),
+             "profile": lambda: serialization.dump_profile(profile, out),
+             "report": lambda: report.write_report(out, model, profile)}[dump]
     with pytest.raises(FileNotFoundError) as info:
-        if dump == "model":
-            mm.dump_model(model, out)
-        elif dump == "assessment":
-            mm.dump_assessment(assessment, out)
-        elif dump == "profile":
-            serialization.dump_profile(mm.score(model, assessment), out)
-        else:
-            report.write_report(out.with_suffix(".md"), model, mm.score(model, assessment))
-    assert info.value.filename in (str(out), str(out.with_suffix(".md")))
+        write()
+    assert info.value.filename == str(out)
 
 
 def test_a_full_disk_leaves_dev_full_a_character_device(
         capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "score", MODEL, ASSESSMENT, "--json", "-o", "/dev/full")
     assert code == 2
-    assert err == "maturity: error: /dev/full: No space left on device\n"
+    assert err.startswith("maturity: error: /dev/full: ") and err.count("\n") == 1
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
-    with pytest.raises(OSError) as info:
+    with pytest.raises(OSError) as info:  # noqa: PT011 - the errno is checked below
         mm.dump_model(mm.load_model(MODEL), "/dev/full", file_format="yaml")
-    assert info.value.filename == "/dev/full"
+    assert (info.value.errno, info.value.filename) == (errno.ENOSPC, "/dev/full")
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
