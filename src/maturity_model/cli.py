@@ -52,7 +52,7 @@ def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
     path = Path(spec)
     if is_stdin(spec):
         return _read(load_model, spec)
-    if path.is_file():
+    if path.exists() and not path.is_dir():  # a file, a device or a FIFO (<(cat m.yaml))
         if file_format in ("samm", "dsomm"):
             return _import_model(file_format, path)
         return load_model(path)
@@ -323,7 +323,7 @@ def _profile_from(spec: str, model_spec: str | None) -> Any:
     from maturity_model.scoring import score
     from maturity_model.serialization import assessment_from_dict, profile_from_dict
 
-    if not is_stdin(spec) and not Path(spec).is_file():
+    if not is_stdin(spec) and not Path(spec).exists():
         raise UsageError(f"{spec}: no such file")
     doc = _read_document(spec)  # read once: standard input cannot be read twice
     if document_kind(doc) == "profile":
