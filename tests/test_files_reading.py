@@ -331,3 +331,11 @@ def test_a_bad_profile_through_the_cli_exits_1(tmp_path: Path,
     assert main(["validate", str(path), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["problems"][0]["code"] == "level-off-scale"
     assert read_document(path)["format"] == "maturity-profile/1"
+
+
+def test_a_lone_surrogate_in_a_dict_is_refused_like_one_in_a_file() -> None:
+    from maturity_model.serialization import assessment_from_dict
+
+    with pytest.raises(mm.AssessmentValidationError) as info:
+        assessment_from_dict({"model": "m", "subject": "\udfff", "answers": {}})
+    assert [(p.code, p.path) for p in info.value.problems] == [("invalid-value", "$.subject")]

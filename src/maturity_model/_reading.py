@@ -22,7 +22,7 @@ import attrs
 import yaml
 
 from maturity_model._yaml import LimitExceeded, load_yaml
-from maturity_model.errors import Problem, ValidationError, shown
+from maturity_model.errors import Problem, ValidationError, cut, shown
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -89,15 +89,17 @@ _CONTAINERS = (dict, list, tuple, set, frozenset)
 
 
 def check_limits(doc: Any, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Refuse a document that is too deep, too large or contains itself.
+    r"""Refuse a document that is too deep, too large, contains itself or is not Unicode.
 
     "Too large" counts values once YAML aliases are expanded; "contains itself" is a
-    recursive alias. Mappings, lists, tuples and sets all count.
+    recursive alias. Mappings, lists, tuples and sets all count. A string with a lone
+    surrogate (JSON's ``"\udfff"``) cannot be written as UTF-8: it is a problem at its
+    path, found here so that it never breaks an output half-way.
 
     Shared sub-documents (YAML aliases) are measured once and counted as often as they
     are used, so the check is linear in the parsed size.
 
-    :raises ValidationError: with one ``invalid-value`` problem at ``$``.
+    :raises ValidationError: with ``invalid-value`` problems.
 
     >>> check_limits({"a": [1, 2, {"b": 3}]})
     >>> check_limits([[[[1]]]], Limits(max_depth=3))
@@ -107,6 +109,7 @@ def check_limits(doc: Any, limits: Limits = DEFAULT_LIMITS) -> None:
       $: the document is nested deeper than 3 levels [invalid-value]
     """
     sizes: dict[int, tuple[int, int]] = {}  # id -> (expanded values, depth)
+    unicode_ok = True
     on_path: set[int] = set()
     stack: list[tuple[Any, bool]] = [(doc, False)]
     keep_alive: list[Any] = []
@@ -125,6 +128,8 @@ def check_limits(doc: Any, limits: Limits = DEFAULT_LIMITS) -> None:
                     depth = max(depth, d + 1)
                 else:
                     count += 1
+                    if isinstance(child, str) and not child.isascii():
+                        unicode_ok = unicode_ok and _encodable(child)
             if depth > limits.max_depth:
                 raise _too_deep(limits)
             if count > limits.max_values:
@@ -142,6 +147,19 @@ def check_limits(doc: Any, limits: Limits = DEFAULT_LIMITS) -> None:
         stack.append((node, True))
         stack.extend((child, False) for child in _members(node)
                      if isinstance(child, _CONTAINERS))
+    if not unicode_ok:
+        raise ValidationError([Problem.error(
+            "invalid-value", path,
+            f"the text holds a lone surrogate ({shown(value)}), which is not Unicode text")
+            for path, value in _unencodable(doc)])
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _members(node: Any) -> Iterator[Any]:
@@ -237,12 +255,11 @@ def _yaml_message(exc: yaml.YAMLError, limits: Limits) -> ValidationError:
         return _problem(_RECURSIVE)
     mark = getattr(exc, "problem_mark", None)
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    return _problem(f"not valid YAML{where}: {_cut(problem)}")
+    return _problem(f"not valid YAML{where}: {cut(problem, _MESSAGE_LENGTH)}")
 
 
-def _cut(text: str) -> str:
-    # A parser's message may quote the file (a tag, a key): keep it short.
-    return text if len(text) <= 200 else text[:199] + "…"
+# A parser's message may quote the file (a tag, a key): it is cut like a quoted value.
+_MESSAGE_LENGTH: Final = 200
 
 
 def parse_text(text: str, file_format: FileFormat, *,
@@ -277,15 +294,10 @@ def parse_text(text: str, file_format: FileFormat, *,
     except RecursionError:
         raise _too_deep(limits) from None
     except ValueError as exc:
-        raise _problem(f"not valid {file_format.upper()}: {_cut(str(exc))}") from None
+        reason = cut(str(exc), _MESSAGE_LENGTH)
+        raise _problem(f"not valid {file_format.upper()}: {reason}") from None
     if _MAY_HOLD_SURROGATES.search(text):
-        check_limits(doc, limits)  # the walk below expands aliases: bound it first
-        problems = [Problem.error(
-            "invalid-value", path,
-            f"the text holds a lone surrogate ({shown(value)}), which is not Unicode text")
-            for path, value in _unencodable(doc)]
-        if problems:
-            raise ValidationError(problems)
+        check_limits(doc, limits)  # refuses strings that are not Unicode text
     return doc
 
 
@@ -301,11 +313,8 @@ def _unencodable(doc: Any) -> list[tuple[str, str]]:
     while stack and len(found) < _MAX_REPORTED:
         path, value = stack.pop()
         if isinstance(value, str):
-            if not value.isascii():
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError:
-                    found.append((path, value))
+            if not value.isascii() and not _encodable(value):
+                found.append((path, value))
         elif isinstance(value, dict):
             for key, item in reversed(value.items()):
                 inner = _key_path(path, key)

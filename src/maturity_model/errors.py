@@ -26,6 +26,7 @@ __all__ = [
     "Severity",
     "UnknownNodeError",
     "ValidationError",
+    "cut",
     "shown",
 ]
 
@@ -187,8 +188,9 @@ class MissingExtraError(MaturityModelError, ImportError):
 def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
     """How a user's value appears in a message: its ``repr``, cut to ``limit`` characters.
 
-    Every message that quotes a value from a file renders it through this function, so a
-    2 MB string in a file never becomes a 2 MB message.
+    Every message that quotes a value from a file renders it through this function (or
+    :func:`cut` for text that is already a message), so a 2 MB string in a file never
+    becomes a 2 MB message.
 
     >>> shown("cm.vc")
     "'cm.vc'"
@@ -196,7 +198,15 @@ def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
     ('xxxxx…', 80)
     """
     # A long string is cut before repr() so that rendering it costs O(limit).
-    text = repr(value[:limit] if isinstance(value, str) and len(value) > limit else value)
-    if len(text) <= limit and not (isinstance(value, str) and len(value) > limit):
-        return text
-    return text[: limit - 1] + "…"
+    long = isinstance(value, str) and len(value) > limit
+    text = repr(value[:limit] if long else value)  # type: ignore[index]
+    return text[: limit - 1] + "…" if long else cut(text, limit)
+
+
+def cut(text: str, limit: int = SHOWN_LENGTH) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis when it was longer.
+
+    >>> cut("abcdef", 4), cut("abc", 4)
+    ('abc…', 'abc')
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
