@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,7 @@ def test_only_the_writer_module_renames_temporary_files_into_place() -> None:
 # --------------------------------------------------------------------------- bad outputs
 
 
-BAD_OUTPUTS = {
+BAD_OUTPUTS: dict[str, Callable[[Path], Path]] = {
     "missing-folder": lambda tmp: tmp / "missing" / "out.json",
     "a-folder": lambda tmp: tmp,
     "under-a-file": lambda tmp: tmp / "file.txt" / "out.json",
@@ -120,7 +121,7 @@ def test_library_writers_raise_oserror_naming_the_given_path(dump: str,
     assessment = mm.load_assessment(ASSESSMENT)
     profile = mm.score(model, assessment)
     out = tmp_path / "missing" / "out.md"
-    write = {"model": lambda: mm.dump_model(model, out),
+    write: Callable[[], object] = {"model": lambda: mm.dump_model(model, out),
              "assessment": lambda: mm.dump_assessment(assessment, out),
              "profile": lambda: serialization.dump_profile(profile, out),
              "report": lambda: report.write_report(out, model, profile)}[dump]

@@ -81,19 +81,15 @@ def test_dash_reads_standard_input_bounded(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def _bomb(kind: str) -> str:
-    if kind == "omap":
-        entries = lambda n: "[" + ", ".join(f"k{i}: *l{n - 1}" for i in range(9)) + "]"  # noqa: E731
-        head = "l0: &l0 !!omap [" + ", ".join(f"k{i}: lol" for i in range(9)) + "]"
-        tag = "!!omap"
-    elif kind == "pairs":
-        entries = lambda n: "[" + ", ".join(f"k: *l{n - 1}" for _ in range(9)) + "]"  # noqa: E731
-        head = "l0: &l0 !!pairs [" + ", ".join("k: lol" for _ in range(9)) + "]"
-        tag = "!!pairs"
-    else:
-        entries = lambda n: "{" + ", ".join(f"k{i}: *l{n - 1}" for i in range(9)) + "}"  # noqa: E731
-        head = "l0: &l0 {" + ", ".join(f"k{i}: lol" for i in range(9)) + "}"
-        tag = ""
-    return "\n".join([head] + [f"l{n}: &l{n} {tag} {entries(n)}" for n in range(1, 10)])
+    """Ten levels, each holding the one below nine times: 9**10 values once expanded."""
+    def level(n: int, inner: str) -> str:
+        keys = [f"k{i}" if kind != "pairs" else "k" for i in range(9)]
+        if kind == "map":
+            return "{" + ", ".join(f"{k}: {inner}" for k in keys) + "}"
+        return f"!!{kind} [" + ", ".join(f"{k}: {inner}" for k in keys) + "]"
+
+    return "\n".join([f"l0: &l0 {level(0, 'lol')}"]
+                     + [f"l{n}: &l{n} {level(n, f'*l{n - 1}')}" for n in range(1, 10)])
 
 
 @pytest.mark.parametrize("kind", ["map", "omap", "pairs"])

@@ -58,7 +58,7 @@ from maturity_model._reading import (
     read_document,
 )
 from maturity_model._writing import same_file, write_atomic, write_atomic_stream
-from maturity_model._yaml import SafeLoader as _SafeLoader  # noqa: F401 - formats._sources
+from maturity_model._yaml import SafeLoader
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -96,3 +96,6 @@ __all__ = [
     "write_atomic",
     "write_atomic_stream",
 ]
+
+# The importers build their loader on the library's (formats._sources).
+_SafeLoader = SafeLoader
