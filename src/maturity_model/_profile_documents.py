@@ -110,25 +110,25 @@ def _result_problems(profile: Profile, index: int, result: Result) -> list[Probl
 def _cycle_problems(profile: Profile) -> list[Problem]:
     index = {node_id: n for n, node_id in enumerate(profile.results)}
     found = []
-    reaches_root: set[str] = {profile.model_id}
+    settled: set[str] = {profile.model_id}  # nodes known to reach the root or reported
     for node_id in profile.results:
         path: list[str] = []
         on_path: set[str] = set()
         current: str | None = node_id
-        while current is not None and current not in reaches_root:
+        while current is not None and current not in settled:
             if current in on_path:
                 cycle = [*path[path.index(current):], current]
                 found.append(Problem.error(
                     "invalid-value", f"$.results[{index[current]}].parent",
                     "the results' parents form a cycle: " + " → ".join(cycle)))
-                reaches_root.update(on_path)  # reported once
+                settled.update(on_path)  # reported once
                 break
             if current not in profile.results:
                 break  # an unresolved parent, reported on its own
             on_path.add(current)
             path.append(current)
             current = profile.results[current].parent
-        reaches_root.update(on_path)
+        settled.update(on_path)
     return found
 
 

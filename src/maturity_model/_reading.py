@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Final, Literal
 
-import attrs
 import yaml
 
+from maturity_model._limits import DEFAULT_LIMITS, MAX_FILE_SIZE, Limits
 from maturity_model._yaml import LimitExceeded, load_yaml
 from maturity_model.errors import Problem, ValidationError, cut, shown
 
@@ -40,35 +40,8 @@ __all__ = [
 
 FileFormat = Literal["yaml", "json", "toml"]
 
-#: Files larger than this are refused before parsing (bytes).
-MAX_FILE_SIZE: Final = 64 * 1024 * 1024
-
 #: The path that names standard input.
 STDIN: Final = "-"
-
-
-@attrs.frozen(kw_only=True)
-class Limits:
-    """How much a document may hold before it is refused (with an ``invalid-value`` problem).
-
-    The defaults take real models with room to spare; raise them for unusual files.
-
-    :param max_bytes: the file's size; at most this many bytes are ever read.
-    :param max_depth: nesting of mappings and lists (a domain level costs two).
-    :param max_values: values in the document once YAML aliases and merge keys are
-        expanded, counted while the document is built; this is what stops an alias
-        "bomb" within a second and with bounded memory.
-
-    >>> Limits().max_depth
-    64
-    """
-
-    max_bytes: int = MAX_FILE_SIZE
-    max_depth: int = 64
-    max_values: int = 5_000_000
-
-
-DEFAULT_LIMITS: Final = Limits()
 
 
 def _problem(message: str, path: str = "$") -> ValidationError:

@@ -2,7 +2,7 @@
 
 The loader counts values while it builds the document, aliases counted as often as they
 are used, and refuses a document as soon as it holds more values or is nested deeper than
-its :class:`~maturity_model._reading.Limits` allow, for every kind of YAML collection
+its :class:`~maturity_model._limits.Limits` allow, for every kind of YAML collection
 (mappings, sequences, ``!!set``, ``!!omap``, ``!!pairs``) and for merge keys (``<<``).
 So an alias "bomb" stops within a second, and a large flat file costs one pass.
 """
@@ -10,14 +10,12 @@ So an alias "bomb" stops within a second, and a large flat file costs one pass.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
+from maturity_model._limits import DEFAULT_LIMITS, Limits
 from maturity_model.errors import shown
-
-if TYPE_CHECKING:
-    from maturity_model._reading import Limits
 
 __all__ = ["LimitExceeded", "SafeLoader"]
 
@@ -44,7 +42,7 @@ class SafeLoader(_BaseLoader):  # type: ignore[valid-type, misc]
     limits: Limits | None = None
 
     def construct_document(self, node: yaml.Node) -> Any:
-        self._limits = self.limits or _default_limits()
+        self._limits = self.limits or DEFAULT_LIMITS
         self._values = 0
         self._depth = 0
         # collection node -> (values it stands for, height); a scalar is (1, 0)
@@ -97,12 +95,6 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     return list(node.value)
-
-
-def _default_limits() -> Limits:
-    from maturity_model._reading import DEFAULT_LIMITS
-
-    return DEFAULT_LIMITS
 
 
 SafeLoader.yaml_implicit_resolvers = {
