@@ -335,3 +335,11 @@ def test_a_lone_surrogate_in_a_dict_is_refused_like_one_in_a_file() -> None:
     with pytest.raises(mm.AssessmentValidationError) as info:
         assessment_from_dict({"model": "m", "subject": "\udfff", "answers": {}})
     assert [(p.code, p.path) for p in info.value.problems] == [("invalid-value", "$.subject")]
+
+
+def test_a_raised_depth_limit_the_parser_cannot_reach_says_so() -> None:
+    text = '{"a": ' + "[" * 5000 + "]" * 5000 + "}"
+    with pytest.raises(mm.ValidationError) as info:
+        parse_text(text, "json", limits=Limits(max_depth=10_000))
+    assert problem(info) == ("invalid-value", "$", "the document is nested too deeply to "
+                             "read (a depth limit of 10000 is more than the parser takes)")

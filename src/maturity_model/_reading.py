@@ -48,7 +48,15 @@ def _problem(message: str, path: str = "$") -> ValidationError:
     return ValidationError([Problem.error("invalid-value", path, message)])
 
 
-def _too_deep(limits: Limits) -> ValidationError:
+# A parser gives up (libyaml at 1000 levels, Python's recursion well above 100) only
+# deeper than this; below it, the library's own depth limit has already spoken.
+_PARSER_DEPTH: Final = 100
+
+
+def _too_deep(limits: Limits, *, by_parser: bool = False) -> ValidationError:
+    if by_parser and limits.max_depth >= _PARSER_DEPTH:
+        return _problem(f"the document is nested too deeply to read (a depth limit of "
+                        f"{limits.max_depth} is more than the parser takes)")
     return _problem(f"the document is nested deeper than {limits.max_depth} levels")
 
 
@@ -223,7 +231,7 @@ def _json_constant(name: str) -> Any:
 def _yaml_message(exc: yaml.YAMLError, limits: Limits) -> ValidationError:
     problem = str(getattr(exc, "problem", None) or exc)
     if "nesting depth" in problem:  # libyaml's own guard, far above ours
-        return _too_deep(limits)
+        return _too_deep(limits, by_parser=True)
     if "recursive" in problem:
         return _problem(_RECURSIVE)
     mark = getattr(exc, "problem_mark", None)
@@ -265,7 +273,7 @@ def parse_text(text: str, file_format: FileFormat, *,
     except LimitExceeded as exc:
         raise (_too_deep(limits) if exc.what == "depth" else _too_many(limits)) from None
     except RecursionError:
-        raise _too_deep(limits) from None
+        raise _too_deep(limits, by_parser=True) from None
     except ValueError as exc:
         reason = cut(str(exc), _MESSAGE_LENGTH)
         raise _problem(f"not valid {file_format.upper()}: {reason}") from None
