@@ -335,3 +335,17 @@ def test_a_signal_leaves_the_old_output_and_no_temporary_file(
     assert b"Traceback" not in err
     assert out.read_bytes() == b"old output\n"
     assert leftovers(tmp_path) == []
+
+
+def test_a_file_the_caller_may_not_write_is_not_replaced(monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    out = tmp_path / "kept.json"
+    out.write_text("old")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: (
+        False if str(path) == str(out) else real_access(path, mode)))
+    with pytest.raises(PermissionError) as info:
+        serialization.write_atomic(out, "new")
+    assert (info.value.errno, info.value.filename) == (errno.EACCES, str(out))
+    assert out.read_text() == "old"
+    assert leftovers(tmp_path) == []

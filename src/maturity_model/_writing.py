@@ -4,7 +4,8 @@ What a path names decides how it is written:
 
 * a regular file, or a name not yet taken: a temporary file in the same folder is written,
   flushed to disk and renamed over the target, so an error, an exception or a signal
-  leaves the old file byte for byte and no temporary file behind;
+  leaves the old file byte for byte and no temporary file behind; a file the caller may
+  not write is refused, as a shell's ``>`` would refuse it;
 * a symbolic link: followed; its target is written that way and the link stays a link;
 * a character device (``/dev/null``, ``/dev/full``) or a FIFO: opened for writing and
   written in place, never replaced by a regular file;
@@ -118,6 +119,9 @@ def write_atomic_stream(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     if found is not None and not stat.S_ISREG(found.st_mode):
         raise _refuse(given, errno.EINVAL,
                       "is not a regular file, a character device or a FIFO")
+    if found is not None and not os.access(real, os.W_OK):
+        # Renaming over it would succeed in a writable folder; a shell's ">" would not.
+        raise _refuse(given, errno.EACCES, "Permission denied (the file is read-only)")
     folder = os.path.dirname(real) or "."
     name = os.path.basename(real)
     try:
