@@ -46,8 +46,9 @@ def test_very_deep_domain_tree_is_refused_cleanly(fmt: str) -> None:
         text = "id: m\ndomains: " + "[{id: x, domains: " * depth + "[]" + "}]" * depth
     with pytest.raises(mm.ModelValidationError) as info:
         loads_model(text, fmt)  # type: ignore[arg-type]
-    assert info.value.problems[0].path == "$"
-    assert "nested" in info.value.problems[0].message
+    # The library's own problem, whichever guard (libyaml's, json's recursion) stopped it.
+    assert [(p.code, p.path, p.message) for p in info.value.problems] == [
+        ("invalid-value", "$", "the document is nested deeper than 64 levels")]
 
 
 def test_depth_limit_is_configurable() -> None:

@@ -115,6 +115,12 @@ def iter_assessments(specs: list[str], model: MaturityModel) -> Iterator[
 
     for spec in specs:
         path = Path(spec)
+        if spec == "-":  # standard input: one assessment document
+            try:
+                yield spec, load_assessment(spec)
+            except ValidationError as exc:
+                yield spec, exc
+            continue
         if not path.exists():
             raise FileNotFoundError(spec)
         if path.is_dir():

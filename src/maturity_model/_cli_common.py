@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from maturity_model._cli_files import document_kind, is_stdin
 from maturity_model.errors import Problem, ValidationError
 
 EXIT_OK: Final = 0
@@ -84,15 +85,18 @@ def failure_document(found: Sequence[tuple[str | None, Problem]]) -> dict[str, A
 # --------------------------------------------------------------------------- inputs
 
 
-def read_file(loader: Callable[[Path], Any], spec: str) -> Any:
-    """``loader(path)`` for a file argument; its problems and read errors name the file."""
+def read_file(loader: Callable[[str], Any], spec: str) -> Any:
+    """``loader(spec)`` for a file argument; its problems and read errors name the file.
+
+    ``-`` is standard input.
+    """
     path = Path(spec)
-    if not path.exists():
+    if not is_stdin(spec) and not path.exists():
         raise UsageError("no such file", file=spec)
     if path.is_dir():
         raise UsageError("is a folder, not a file", file=spec)
     try:
-        return loader(path)
+        return loader(spec)  # the argument as given: "-" is standard input
     except OSError as exc:
         raise UsageError(f"cannot be read ({exc.strerror or exc})", file=spec) from None
     except ValidationError as exc:
@@ -117,7 +121,9 @@ def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
     from maturity_model.serialization import load_model
 
     path = Path(spec)
-    if path.is_file():
+    if is_stdin(spec):
+        return read_file(load_model, spec)
+    if path.exists() and not path.is_dir():  # a file, a device or a FIFO (<(cat m.yaml))
         if file_format in ("samm", "dsomm"):
             return read_file(lambda p: import_model(file_format, p), spec)
         try:
@@ -153,21 +159,11 @@ def standard(name: str, version: str, spec: str) -> Any:
         raise UsageError(str(exc), file=spec) from None
 
 
-def detect_kind(path: Path) -> str:
-    """``"model"``, ``"assessment"`` or ``"profile"``, from the document's ``format``."""
+def read_document_once(spec: str) -> Any:
+    """The parsed document of a file argument, read once (``-``: standard input)."""
     from maturity_model.serialization import read_document
 
-    try:
-        doc = read_document(path)
-    except ValidationError:
-        return "model"
-    if isinstance(doc, dict):
-        fmt = doc.get("format")
-        if fmt == "maturity-assessment/1" or (fmt is None and "answers" in doc):
-            return "assessment"
-        if fmt == "maturity-profile/1":
-            return "profile"
-    return "model"
+    return read_file(read_document, spec)
 
 
 def score_file(model: Any, spec: str) -> Any:
@@ -182,22 +178,20 @@ def score_file(model: Any, spec: str) -> Any:
         raise FileProblems.of(spec, exc.problems) from None
 
 
-def load_profile_file(path: Path) -> Any:
-    """A profile file, also one written by ``maturity score --json`` (with level names)."""
-    from maturity_model._cli_output import profile_from_document
-    from maturity_model.serialization import read_document
-
-    return profile_from_document(read_document(path))
-
-
 def profile_from(spec: str, model_spec: str | None) -> Any:
-    """A profile file, or an assessment scored against ``--model``."""
-    path = Path(spec)
-    if not path.is_file():
-        raise UsageError("no such file", file=spec)
-    if detect_kind(path) == "profile":
-        return read_file(load_profile_file, spec)
-    if model_spec is None:
-        raise UsageError("an assessment; give --model MODEL to score it (or pass a "
-                         "profile written by 'maturity score --json')", file=spec)
-    return score_file(resolve_model(model_spec), spec)
+    """A profile file, or an assessment scored against ``--model``; read once."""
+    from maturity_model._cli_output import profile_from_document
+    from maturity_model.scoring import score
+    from maturity_model.serialization import assessment_from_dict
+
+    doc = read_document_once(spec)
+    try:
+        if document_kind(doc) == "profile":
+            return profile_from_document(doc)
+        if model_spec is None:
+            raise UsageError("an assessment; give --model MODEL to score it (or pass a "
+                             "profile written by 'maturity score --json')", file=spec)
+        model = resolve_model(model_spec)
+        return score(model, assessment_from_dict(doc))
+    except ValidationError as exc:
+        raise FileProblems.of(spec, exc.problems) from None

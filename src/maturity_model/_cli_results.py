@@ -26,6 +26,10 @@ from maturity_model._cli_common import (
 from maturity_model.errors import IncompatibleProfilesError, Problem, ValidationError
 
 
+class _NotWritten(Exception):  # noqa: N818 - a signal inside cmd_score
+    """Some inputs failed: the output file is left as it was."""
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from maturity_model._cli_batch import Progress, StreamWriter, iter_assessments
     from maturity_model._cli_output import render_profiles
@@ -124,8 +128,17 @@ def cmd_score(args: argparse.Namespace) -> int:
             if args.output:
                 from maturity_model.serialization import write_atomic_stream
 
-                with write_atomic_stream(args.output) as out:
-                    emit(out)
+                try:
+                    with write_atomic_stream(args.output) as out:
+                        emit(out)
+                        # A failed run leaves the previous output as it was; a streamed
+                        # table keeps the rows that scored (the others are listed).
+                        partial = fmt in ("csv", "jsonl") and progress.count > len(failed)
+                        if failed and not partial:
+                            raise _NotWritten
+                except _NotWritten:
+                    print(f"maturity: error: {args.output}: not written, {len(failed)} "
+                          f"input(s) failed", file=sys.stderr)
             else:
                 emit(sys.stdout)
     finally:

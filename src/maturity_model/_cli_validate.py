@@ -22,13 +22,14 @@ from maturity_model._cli_common import (
     EXIT_PROBLEMS,
     FileProblems,
     UsageError,
-    detect_kind,
     failure_document,
     import_model,
     print_json,
     problem_line,
+    read_document_once,
     resolve_model,
 )
+from maturity_model._cli_files import document_kind, is_stdin
 from maturity_model.errors import Problem, ValidationError
 
 # ``.name``, ``[3]`` or ``['key']``: the steps of a problem's JSON path.
@@ -142,27 +143,27 @@ def assessment_problems(doc: Any, model_spec: str | None) -> list[Problem]:
 
 
 def _validate_problems(args: argparse.Namespace) -> list[Problem]:
-    from maturity_model._cli_common import load_profile_file
-    from maturity_model.serialization import read_document
+    from maturity_model._cli_output import profile_from_document
 
     path = Path(args.file)
-    if not path.exists():
+    if not is_stdin(args.file) and not path.exists():
         raise UsageError("no such file or folder", file=args.file)
     if args.format in ("samm", "dsomm"):
         return _validate_import(args.format, path)
     if path.is_dir():
         raise UsageError("is a folder, not a file", file=args.file)
     try:
-        kind = args.kind or detect_kind(path)
+        doc = read_document_once(args.file)  # read once: standard input cannot be read twice
+    except FileProblems as exc:
+        return [p for _, p in exc.found]
+    try:
+        kind = args.kind or document_kind(doc)
         if kind == "profile":
-            load_profile_file(path)
+            profile_from_document(doc)
             return []
-        doc = read_document(path)
         if kind == "assessment":
             return assessment_problems(doc, args.model)
         return model_problems(doc)
-    except OSError as exc:
-        raise UsageError(f"cannot be read ({exc.strerror or exc})", file=args.file) from None
     except ValidationError as exc:
         return list(exc.problems)
 

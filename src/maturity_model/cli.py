@@ -30,6 +30,13 @@ from maturity_model._cli_common import (
     problem_line,
     resolve_model,
 )
+from maturity_model._cli_files import (
+    EXIT_TERMINATED,
+    Terminated,
+    file_arguments_problem,
+    os_error_message,
+    terminated_as_exception,
+)
 from maturity_model._cli_results import (
     cmd_compare,
     cmd_graph,
@@ -189,7 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(arguments)
         except SystemExit as exc:  # --help and --version
             return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
-        return int(args.func(args))
+        with terminated_as_exception():
+            problem = file_arguments_problem(args)  # before anything is read or written
+            if problem is not None:
+                raise UsageError(problem)
+            return int(args.func(args))
     except UsageError as exc:
         print(f"maturity: error: {exc}", file=sys.stderr)
         if as_json:
@@ -206,8 +217,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # an output that cannot be written, an input that vanished
+        message = os_error_message(exc)
+        print(f"maturity: error: {message}", file=sys.stderr)
+        if as_json:
+            print_json(failure_document([(None, UsageError(message).problem)]))
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return EXIT_TERMINATED
 
 
 if __name__ == "__main__":  # pragma: no cover

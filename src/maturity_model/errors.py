@@ -8,6 +8,7 @@ with its data (a worker process can send it back to its parent).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any, Final, Literal
 
@@ -28,9 +29,14 @@ __all__ = [
     "UnknownNodeError",
     "UnknownStandardError",
     "ValidationError",
+    "cut",
+    "shown",
 ]
 
 Severity = Literal["error", "warning"]
+
+#: The longest rendering of a user's value in a message (see :func:`shown`).
+SHOWN_LENGTH: Final = 80
 
 #: Where the documentation is published; problem pages live under ``/problems/``.
 DOCS_URL: Final = "https://maturity-model.readthedocs.io/en/latest"
@@ -234,3 +240,37 @@ class MissingExtraError(MaturityModelError, ImportError):
 
     def _reduce_args(self) -> tuple[Any, ...]:
         return (self.module, self.extra)
+
+
+def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
+    """How a user's value appears in a message: its ``repr``, cut to ``limit`` characters.
+
+    Every message that quotes a value from a file renders it through this function (or
+    :func:`cut` for text that is already a message), so a 2 MB string in a file never
+    becomes a 2 MB message, and a number too long for ``str()`` is described instead.
+
+    >>> shown("cm.vc")
+    "'cm.vc'"
+    >>> shown("x" * 200)[-6:], len(shown("x" * 200))
+    ('xxxxx…', 80)
+    >>> shown(10**5000)
+    '<a number of about 5000 digits>'
+    """
+    # A long string is cut before repr() so that rendering it costs O(limit).
+    long = isinstance(value, str) and len(value) > limit
+    try:
+        text = repr(value[:limit] if long else value)  # type: ignore[index]
+    except ValueError:  # an int past the digit limit of str()
+        if not isinstance(value, int):
+            return f"<{type(value).__name__}>"
+        return f"<a number of about {round(value.bit_length() * math.log10(2))} digits>"
+    return text[: limit - 1] + "…" if long else cut(text, limit)
+
+
+def cut(text: str, limit: int = SHOWN_LENGTH) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis when it was longer.
+
+    >>> cut("abcdef", 4), cut("abc", 4)
+    ('abc…', 'abc')
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"

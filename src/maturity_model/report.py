@@ -60,7 +60,7 @@ def write_report(path: str | os.PathLike[str], model: MaturityModel, profile: Pr
     ...     ).startswith("# Maturity report")
     True
     """
-    from maturity_model.serialization import write_atomic
+    from maturity_model._writing import write_atomic
 
     target_path = Path(path)
     if target_path.suffix.lower() in MARKDOWN_SUFFIXES:

@@ -13,7 +13,6 @@ the source file and the place in it (``model/activities/G-SM-1-A.yml:$.level``).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,14 +21,22 @@ from typing import Any
 import attrs
 import yaml
 
+from maturity_model._reading import limit_error
+from maturity_model._reading import read_bounded as _read_bounded
+from maturity_model._yaml import LimitExceeded
 from maturity_model.errors import (
-    DependencyCycleError,
     ModelValidationError,
     Problem,
     ValidationError,
+    shown,
 )
 from maturity_model.model import MaturityModel
-from maturity_model.serialization import DEFAULT_LIMITS, _SafeLoader, check_limits
+from maturity_model.serialization import (
+    DEFAULT_LIMITS,
+    Limits,
+    _SafeLoader,
+    check_limits,
+)
 
 __all__ = [
     "PathMap",
@@ -90,22 +97,6 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> SourceMapping
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-def shown(value: object, limit: int = 80) -> str:
-    """How a value from a file reads in a message: its ``repr``, cut to ``limit`` characters.
-
-    >>> shown("No"), len(shown("x" * 100)), shown("x" * 100)[-3:]
-    ("'No'", 80, 'xx…')
-    >>> shown(10**5000)
-    '<a number of about 5000 digits>'
-    """
-    try:
-        text = repr(value)
-    except ValueError:  # an int past the digit limit of str()
-        text = f"<a number of about {round(value.bit_length() * math.log10(2))} digits>" \
-            if isinstance(value, int) else f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
-
-
 def _guard(tag: str, what: str) -> None:
     """Make a scalar of ``tag`` that cannot be built a YAML error at its place.
 
@@ -143,6 +134,8 @@ def parse_yaml(text: str, display: str) -> tuple[list[Any], list[Problem]]:
     except RecursionError:
         return [], [Problem.error("invalid-value", where,
                                   "the document is nested too deeply to read")]
+    except LimitExceeded as exc:
+        return [], [attrs.evolve(p, path=where) for p in limit_error(exc).problems]
     except (ValueError, OverflowError, TypeError) as exc:  # a constructor not guarded above
         return [], [Problem.error("invalid-value", where,
                                   f"holds a value that cannot be read ({type(exc).__name__})")]
@@ -157,7 +150,7 @@ def parse_yaml(text: str, display: str) -> tuple[list[Any], list[Problem]]:
 def read_bounded(path: Path, max_bytes: int) -> bytes | None:
     """The bytes of a file, or ``None`` when it holds more than ``max_bytes``.
 
-    At most ``max_bytes + 1`` bytes are read, whatever size the file reports, so
+    The library's one bounded reader (:func:`maturity_model.serialization.read_bounded`):
     ``/dev/zero`` and a pipe that never ends are refused as well as a file too large.
 
     :raises OSError: the file cannot be read.
@@ -165,10 +158,10 @@ def read_bounded(path: Path, max_bytes: int) -> bytes | None:
     >>> read_bounded(Path("/dev/zero"), 4) is None
     True
     """
-    with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
-    return data if len(data) <= max_bytes else None
-
+    try:
+        return _read_bounded(path, Limits(max_bytes=max_bytes))
+    except ValidationError:
+        return None
 
 def read_yaml(path: Path, display: str) -> tuple[list[Any], list[Problem]]:
     """Read a YAML file: its documents, or the problems that stop it being read.
@@ -284,12 +277,10 @@ def raise_for_errors(model: MaturityModel | None, problems: tuple[Problem, ...])
     """
     if not any(p.severity == "error" for p in problems):
         return
-    if model is not None and any(p.code == "dependency-cycle" for p in problems):
-        from maturity_model.graph import dependency_cycles
+    if model is not None:
+        from maturity_model.graph import cycle_error
 
-        cycles = dependency_cycles(model)
-        if cycles:
-            raise DependencyCycleError(cycles[0], problems)
+        raise cycle_error(model, problems)
     raise ModelValidationError(problems)
 
 

@@ -1,0 +1,152 @@
+"""The command line's files: which arguments are inputs, ``-`` for standard input, ``-o``.
+
+Checked before anything is read or written: standard input is read at most once, and an
+output (``-o``) never names one of the command's inputs, whatever the spelling (another
+path, a symbolic link, a hard link): the two are compared by device and inode. A SIGTERM
+becomes an exception while a command runs, so the output writer's cleanup runs and the
+previous output stays as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import Any, Final
+
+from maturity_model._reading import STDIN
+from maturity_model._writing import same_file
+
+__all__ = [
+    "EXIT_TERMINATED",
+    "Terminated",
+    "document_kind",
+    "file_arguments_problem",
+    "input_arguments",
+    "is_stdin",
+    "os_error_message",
+    "terminated_as_exception",
+]
+
+#: The exit status after SIGTERM (128 + 15), as shells report it.
+EXIT_TERMINATED: Final = 128 + signal.SIGTERM
+
+# Arguments of the commands that name files the command reads.
+_INPUTS: Final = ("file", "model", "assessments", "assessment", "before", "after", "compare",
+                  "target_file", "source")
+# Suffixes of the files a folder given to ``score`` is read for.
+_FOLDER_SUFFIXES: Final = frozenset(
+    {".yaml", ".yml", ".json", ".toml", ".csv", ".jsonl", ".ndjson", ".xlsx"})
+
+
+def is_stdin(spec: str | os.PathLike[str] | None) -> bool:
+    """Whether a file argument means standard input (``-``).
+
+    >>> is_stdin("-"), is_stdin("./-"), is_stdin(None)
+    (True, False, False)
+    """
+    return spec is not None and os.fspath(spec) == STDIN
+
+
+def input_arguments(args: argparse.Namespace) -> list[str]:
+    """The file arguments a command reads, in the order given.
+
+    >>> input_arguments(argparse.Namespace(model="m.yaml", assessments=["a", "b"],
+    ...                                    output="out.json"))
+    ['m.yaml', 'a', 'b']
+    """
+    found: list[str] = []
+    for name in _INPUTS:
+        value: Any = getattr(args, name, None)
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, list):
+            found.extend(v for v in value if isinstance(v, str))
+    return found
+
+
+def _inside(output: str, folder: str) -> bool:
+    try:
+        return Path(folder).is_dir() and os.path.samefile(
+            Path(output).resolve().parent, folder)
+    except OSError:
+        return False
+
+
+def file_arguments_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with a command's file arguments as a whole, or ``None``.
+
+    ``-`` may be given once (standard input can be read once), and ``-o`` may not name
+    an input, nor an existing file that a folder input would read.
+
+    >>> file_arguments_problem(argparse.Namespace(before="-", after="-"))
+    '-: standard input can be read once; give - for one input only'
+    """
+    inputs = input_arguments(args)
+    if sum(is_stdin(spec) for spec in inputs) > 1:
+        return f"{STDIN}: standard input can be read once; give - for one input only"
+    output = getattr(args, "output", None)
+    if not isinstance(output, str) or not os.path.lexists(output):
+        return None
+    files = [spec for spec in inputs if not is_stdin(spec)]
+    clash = same_file(output, files)
+    if clash is not None:
+        return (f"{output}: is also an input ({clash}); write the output to another file "
+                f"(the input would be replaced)")
+    if Path(output).suffix.lower() in _FOLDER_SUFFIXES:
+        for folder in files:
+            if _inside(output, folder):
+                return (f"{output}: is in the input folder {folder}, which would read it; "
+                        f"write the output elsewhere")
+    return None
+
+
+def document_kind(doc: Any) -> str:
+    """``"model"``, ``"assessment"`` or ``"profile"``, from a parsed document's ``format``.
+
+    >>> document_kind({"format": "maturity-profile/1"}), document_kind({"answers": {}})
+    ('profile', 'assessment')
+    """
+    if isinstance(doc, dict):
+        fmt = doc.get("format")
+        if fmt == "maturity-assessment/1" or (fmt is None and "answers" in doc):
+            return "assessment"
+        if fmt == "maturity-profile/1":
+            return "profile"
+    return "model"
+
+
+def os_error_message(exc: OSError) -> str:
+    """``<file>: <reason>`` for an error reading or writing a file.
+
+    >>> os_error_message(FileNotFoundError(2, "No such file or directory", "out/x.json"))
+    'out/x.json: No such file or directory'
+    """
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename is not None else reason
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived; raised where the program was so that cleanup runs."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def terminated_as_exception() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` (only in the main thread)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    except ValueError:  # not the main thread: signals stay as they are
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
