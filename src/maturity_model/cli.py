@@ -183,7 +183,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from maturity_model._cli_batch import Progress, StreamWriter, iter_assessments
+    from maturity_model._cli_batch import EmptyFolderError, Progress, iter_assessments
     from maturity_model._cli_output import render_profiles
     from maturity_model.scoring import score
 
@@ -198,10 +198,17 @@ def cmd_score(args: argparse.Namespace) -> int:
     progress = Progress(quiet=args.quiet)
     failures = 0
 
-    def profiles() -> Iterator[Any]:
+    def report(label: str, problems: Sequence[Problem]) -> None:
         nonlocal failures
+        failures += 1
+        progress.step(failed=True)
+        for p in problems:
+            print(f"maturity: {label}: {p.severity}: {p}", file=sys.stderr)
+
+    def profiles() -> Iterator[Any]:
         try:
-            for label, item in iter_assessments(args.assessments, model):
+            for label, item in iter_assessments(args.assessments, model,
+                                                strict=not args.lenient):
                 error: ValidationError
                 if isinstance(item, ValidationError):
                     error = item
@@ -212,41 +219,41 @@ def cmd_score(args: argparse.Namespace) -> int:
                         continue
                     except ValidationError as exc:
                         error = exc
-                failures += 1
-                progress.step(failed=True)
-                for p in error.problems:
-                    print(f"{label}: {p.severity}: {p}", file=sys.stderr)
+                report(label, error.problems)
         except FileNotFoundError as exc:
             raise UsageError(f"{exc.args[0]}: no such file or folder") from None
+        except EmptyFolderError as exc:
+            raise UsageError(f"{exc.args[0]}: no assessment files in the folder") from None
 
-    def rows() -> Iterator[list[dict[str, Any]]]:
-        """CSV rows of every assessment, from the batch engine (equal to the bit)."""
+    def scored() -> Iterator[Any]:
+        """Every assessment scored by the batch engine (equal to the bit), by chunks."""
         from maturity_model import batch
+        from maturity_model._cli_tables import Failure, score_inputs
 
-        nonlocal failures
-        compiled = batch.compile(model)
         try:
-            stream = batch.score_stream(compiled, iter_assessments(args.assessments, model),
-                                        strict=not args.lenient, counts=True)
-            for label, outcome in stream:
-                if isinstance(outcome, batch.ScoredRow):
-                    yield outcome.records()
-                    progress.step()
-                    continue
-                failures += 1
-                progress.step(failed=True)
-                for p in outcome.problems:
-                    print(f"{label}: {p.severity}: {p}", file=sys.stderr)
+            for outcome in score_inputs(args.assessments, batch.compile(model),
+                                        strict=not args.lenient):
+                if isinstance(outcome, Failure):
+                    report(outcome.label, outcome.problems)
+                else:
+                    yield outcome
+                    for _ in outcome.rows:
+                        progress.step()
         except FileNotFoundError as exc:
             raise UsageError(f"{exc.args[0]}: no such file or folder") from None
+        except EmptyFolderError as exc:
+            raise UsageError(f"{exc.args[0]}: no assessment files in the folder") from None
 
     def emit(out: IO[str]) -> None:
+        from maturity_model._cli_batch import StreamWriter
+
         if fmt == "csv":
-            writer = StreamWriter(out, fmt)
-            for records in rows():
-                writer.write_records(records)
+            writer = StreamWriter(out, fmt, csv_safe=not args.no_formula_escape)
+            for chunk in scored():
+                for row, subject in zip(chunk.rows, chunk.subjects, strict=True):
+                    writer.write_records(chunk.result.records(row, subject=subject))
             return
-        if fmt in ("csv", "jsonl"):
+        if fmt == "jsonl":
             writer = StreamWriter(out, fmt)
             for profile in profiles():
                 writer.write(profile)
@@ -494,6 +501,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="add an explanation per node")
     p.add_argument("--lenient", action="store_true",
                    help="drop answers to practices the model lacks, with a warning")
+    p.add_argument("--no-formula-escape", action="store_true",
+                   help="write CSV text cells that start with = + - @ tab or CR as they are "
+                        "(by default they get a leading ' so spreadsheets show them as text)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("compare", help="what changed between two profiles")

@@ -45,6 +45,12 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "empty-item": "warning",
     "unknown-practice": "error",
     "model-mismatch": "error",
+    # tables (CSV, JSON lines, frames)
+    "ragged-row": "error",
+    "blank-header": "error",
+    "bad-encoding": "error",
+    "too-large": "error",
+    "no-assessments": "error",
 }
 
 
