@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import attrs
 
-from maturity_model._answer_cells import text_answer
+from maturity_model._answer_cells import plain_cell, text_answer
 from maturity_model._csv_cells import csv_row
 from maturity_model._table_read import RowProblem, TableError, csv_chunks, json_lines
 from maturity_model.errors import AssessmentValidationError, Problem, ValidationError
@@ -26,7 +26,7 @@ from maturity_model.model import MaturityModel
 from maturity_model.profile import Profile
 
 ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv", ".jsonl", ".ndjson",
-                       ".xlsx")
+                       ".xlsx", ".parquet")
 #: Rows of a CSV table resolved and scored at once.
 CHUNK_ROWS = 4096
 
@@ -130,6 +130,50 @@ def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
         yield str(path), _no_assessments()
 
 
+def _parquet_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
+        tuple[str, Assessment | ValidationError]]:
+    """One assessment per row of a Parquet table, cells read as a CSV table's are."""
+    from maturity_model._table_arrow import parquet_chunks
+    from maturity_model.serialization import assessment_from_dict
+
+    header: Header | None = None
+    seen = 0
+    try:
+        for item in parquet_chunks(path, CHUNK_ROWS):
+            if isinstance(item, list):
+                header = classify_header(item, model, _metric_names(model))
+                refused = _unknown_columns(path, header, model, strict=strict)
+                if refused is not None:
+                    yield f"{path}:1", refused
+                    return
+                continue
+            assert header is not None
+            numbers, columns = item
+            texts = [[plain_cell(u) for u in uniques] + [None] for uniques, _ in columns]
+            codes = [c.tolist() for _, c in columns]
+            for r, number in enumerate(numbers):
+                seen += 1
+                row = tuple("" if (v := texts[k][codes[k][r]]) is None else str(v)
+                            for k in range(len(columns)))
+                cells = {k: texts[k][codes[k][r]] for k in range(len(columns))}
+                doc: dict[str, Any] = {
+                    "model": model.id, "subject": _subject(row, header, seen),
+                    "answers": {pid: cells[k] for k, pid in header.practices},
+                    "observations": {name: cells[k] for k, name in header.metrics
+                                     if cells[k] is not None}}
+                if header.date is not None and row[header.date].strip():
+                    doc["date"] = row[header.date].strip()
+                try:
+                    yield f"{path}:{number}", assessment_from_dict(doc)
+                except ValidationError as exc:
+                    yield f"{path}:{number}", exc
+    except TableError as exc:
+        yield f"{path}:{exc.line}", AssessmentValidationError(exc.problems)
+        return
+    if seen == 0:
+        yield str(path), _no_assessments()
+
+
 def _subject(row: tuple[str, ...], header: Header, ordinal: int) -> str:
     text = row[header.subject].strip() if header.subject is not None else ""
     return text or f"row {ordinal}"
@@ -211,6 +255,8 @@ def iter_assessments(specs: list[str], model: MaturityModel, *, strict: bool = T
             yield from _jsonl_rows(file, model)
         elif suffix == ".xlsx":
             yield str(file), _toolbox(file, model)
+        elif suffix == ".parquet":
+            yield from _parquet_rows(file, model, strict=strict)
         else:
             try:
                 yield str(file), load_assessment(file)

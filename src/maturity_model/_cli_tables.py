@@ -13,12 +13,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from maturity_model._answer_cells import factorize_text, resolve_cells, resolve_observations
+from maturity_model._answer_cells import (
+    IntArray,
+    factorize_text,
+    resolve_cells,
+    resolve_observations,
+)
 from maturity_model._batch_kernel import judge_metrics
 from maturity_model._cli_batch import (
     CHUNK_ROWS,
@@ -53,12 +59,29 @@ class Scored:
     dates: Sequence[datetime.date | None]
 
 
-def _chunk_input(compiled: CompiledModel, header: Header, chunk: CsvChunk, path: Path,
+@attrs.frozen
+class Columns:
+    """Rows of a table, column by column, each column factorised.
+
+    :param lines: the line (or row) number each row is named by.
+    :param columns: per header position, the distinct cells and each row's code into
+        them (-1: a missing cell).
+    """
+
+    lines: Sequence[int]
+    columns: Sequence[tuple[Sequence[Any], IntArray]]
+
+
+def text_columns(chunk: CsvChunk) -> Columns:
+    """A chunk of the stdlib reader, factorised column by column."""
+    return Columns(chunk.lines, [factorize_text(c) for c in zip(*chunk.rows, strict=True)])
+
+
+def _chunk_input(compiled: CompiledModel, header: Header, chunk: Columns, path: Path,
                  first: int) -> tuple[Scored | None, list[Failure]]:
     plan = compiled._plan
     model = plan.model
-    n = len(chunk.rows)
-    columns = list(zip(*chunk.rows, strict=True))
+    n = len(chunk.lines)
     values = np.full((n, plan.n_practices), np.nan)
     na = np.zeros(values.shape, dtype=np.bool_)
     empty = np.ones(values.shape, dtype=np.bool_)
@@ -66,7 +89,7 @@ def _chunk_input(compiled: CompiledModel, header: Header, chunk: CsvChunk, path:
     bad: dict[int, list[Problem]] = {}
     index = {pid: j for j, pid in enumerate(plan.practice_ids)}
     for k, pid in header.practices:
-        uniques, codes = factorize_text(columns[k])
+        uniques, codes = chunk.columns[k]
         cells = resolve_cells(model, model.practice(pid), uniques, codes, answer_path(pid))
         j = index[pid]
         values[:, j] = cells.values
@@ -75,18 +98,21 @@ def _chunk_input(compiled: CompiledModel, header: Header, chunk: CsvChunk, path:
         for row in np.flatnonzero(cells.invalid).tolist():
             bad.setdefault(row, []).append(cells.row_problem(row))
     for k, name in header.metrics:
-        uniques, codes = factorize_text(columns[k])
+        uniques, codes = chunk.columns[k]
         observed, invalid, problems = resolve_observations(
             uniques, codes, f"$.observations[{name!r}]")
         observations[:, plan.metric_names.index(name)] = observed
         for row in np.flatnonzero(invalid).tolist():
             bad.setdefault(row, []).append(problems[int(codes[row])])
-    dates = _dates(columns[header.date] if header.date is not None else None, n, bad)
+    dates = _dates(chunk.columns[header.date] if header.date is not None else None, n, bad)
     judge_metrics(plan, values, observations, empty & ~na)
-    subjects = ([c.strip() for c in columns[header.subject]] if header.subject is not None
-                else [""] * n)
+    subjects = _texts(chunk.columns[header.subject], n) if header.subject is not None else (
+        [""] * n)
     subjects = [s or f"row {first + r}" for r, s in enumerate(subjects)]
     failures = [Failure(f"{path}:{chunk.lines[r]}", tuple(bad[r])) for r in sorted(bad)]
+    if not bad:
+        result = compiled.score(values, na, observations, coverage=False, counts=True)
+        return Scored(result, range(n), subjects, dates), failures
     keep: NDArray[np.intp] = np.setdiff1d(np.arange(n), np.fromiter(bad, np.intp, len(bad)))
     if not len(keep):
         return None, failures
@@ -97,21 +123,29 @@ def _chunk_input(compiled: CompiledModel, header: Header, chunk: CsvChunk, path:
                   [dates[r] for r in kept]), failures
 
 
-def _dates(cells: Sequence[str] | None, n: int,
+def _texts(column: tuple[Sequence[Any], IntArray], n: int) -> list[str]:
+    uniques, codes = column
+    table = [("" if u is None else str(u)).strip() for u in uniques] + [""]
+    return [table[c] for c in codes.tolist()] if n else []
+
+
+def _dates(column: tuple[Sequence[Any], IntArray] | None, n: int,
            bad: dict[int, list[Problem]]) -> list[datetime.date | None]:
-    if cells is None:
+    if column is None:
         return [None] * n
-    parsed: dict[str, datetime.date | Problem | None] = {}
+    uniques, codes = column
+    parsed: list[datetime.date | Problem | None] = []
+    for cell in uniques:
+        text = "" if cell is None else str(cell).strip()
+        try:
+            parsed.append(datetime.date.fromisoformat(text) if text else None)
+        except ValueError:
+            parsed.append(Problem.error("invalid-value", "$.date",
+                                        f"{text!r} is not a date (YYYY-MM-DD)"))
+    parsed.append(None)
     out: list[datetime.date | None] = []
-    for row, cell in enumerate(cells):
-        if cell not in parsed:
-            text = cell.strip()
-            try:
-                parsed[cell] = datetime.date.fromisoformat(text) if text else None
-            except ValueError:
-                parsed[cell] = Problem.error("invalid-value", "$.date",
-                                             f"{text!r} is not a date (YYYY-MM-DD)")
-        value = parsed[cell]
+    for row, code in enumerate(codes.tolist()):
+        value = parsed[code]
         if isinstance(value, Problem):
             bad.setdefault(row, []).append(value)
             out.append(None)
@@ -120,12 +154,27 @@ def _dates(cells: Sequence[str] | None, n: int,
     return out
 
 
-def _csv_table(compiled: CompiledModel, path: Path, *, strict: bool,
-               ) -> Iterator[Scored | Failure]:
+def _chunks(path: Path, reader: str) -> Iterator[list[str] | Columns | RowProblem]:
+    """The header, then factorised chunks and refused rows, from the reader for ``path``."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet" or reader == "arrow":
+        from maturity_model._table_arrow import arrow_csv_chunks, parquet_chunks
+
+        items = (parquet_chunks(path, CHUNK_ROWS) if suffix == ".parquet"
+                 else arrow_csv_chunks(path, CHUNK_ROWS))
+        for item in items:
+            yield Columns(*item) if isinstance(item, tuple) else item
+        return
+    for text in csv_chunks(path, CHUNK_ROWS):
+        yield text_columns(text) if isinstance(text, CsvChunk) else text
+
+
+def _table(compiled: CompiledModel, path: Path, *, strict: bool, reader: str,
+           ) -> Iterator[Scored | Failure]:
     header: Header | None = None
     ordinal = 0
     try:
-        for item in csv_chunks(path, CHUNK_ROWS):
+        for item in _chunks(path, reader):
             if isinstance(item, list):
                 header = classify_header(item, compiled.model, compiled.metric_names)
                 refused = _unknown_columns(path, header, compiled.model, strict=strict)
@@ -138,7 +187,7 @@ def _csv_table(compiled: CompiledModel, path: Path, *, strict: bool,
             else:
                 assert header is not None
                 scored, failures = _chunk_input(compiled, header, item, path, ordinal + 1)
-                ordinal += len(item.rows)
+                ordinal += len(item.lines)
                 yield from failures
                 if scored is not None:
                     yield scored
@@ -150,15 +199,18 @@ def _csv_table(compiled: CompiledModel, path: Path, *, strict: bool,
 
 
 def score_inputs(specs: list[str], compiled: CompiledModel, *, strict: bool,
-                 ) -> Iterator[Scored | Failure]:
+                 reader: str = "stdlib") -> Iterator[Scored | Failure]:
     """Score every assessment named on the command line, in order.
+
+    :param reader: ``"stdlib"`` reads CSV tables with the csv module, ``"arrow"`` with
+        pyarrow (the same results, several times faster); Parquet always needs pyarrow.
 
     :raises FileNotFoundError: a path that does not exist.
     :raises EmptyFolderError: a folder without an assessment file.
     """
     for file in input_files(specs):
-        if file.suffix.lower() == ".csv":
-            yield from _csv_table(compiled, file, strict=strict)
+        if file.suffix.lower() in (".csv", ".parquet"):
+            yield from _table(compiled, file, strict=strict, reader=reader)
             continue
         stream = score_stream(compiled, iter_assessments([str(file)], compiled.model,
                                                          strict=strict),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
@@ -94,7 +94,7 @@ def check_header(header: list[str]) -> list[Problem]:
     return problems
 
 
-def csv_chunks(path: Path, chunk_rows: int) -> Iterator[list[str] | CsvChunk | RowProblem]:
+def csv_chunks(path: Path, chunk_rows: int) -> Generator[list[str] | CsvChunk | RowProblem]:
     """The header (first), then chunks of rows and refused rows, in file order.
 
     :raises TableError: the header is missing or bad, or the file cannot be read on.

@@ -193,8 +193,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     fmt = "json" if args.json else args.format
     if fmt is None:
         suffix = Path(args.output).suffix.lower() if args.output else ""
-        fmt = {".csv": "csv", ".jsonl": "jsonl", ".json": "json", ".md": "markdown"}.get(
-            suffix, "table")
+        fmt = {".csv": "csv", ".jsonl": "jsonl", ".json": "json", ".md": "markdown",
+               ".parquet": "parquet"}.get(suffix, "table")
+    if fmt == "parquet" and not args.output:
+        raise UsageError("--format parquet writes a file: give -o FILE.parquet")
+    if args.wide and fmt not in ("csv", "parquet"):
+        raise UsageError(f"--wide is a form of csv or parquet output, not of {fmt}")
     progress = Progress(quiet=args.quiet)
     failures = 0
 
@@ -232,7 +236,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
         try:
             for outcome in score_inputs(args.assessments, batch.compile(model),
-                                        strict=not args.lenient):
+                                        strict=not args.lenient, reader=args.reader):
                 if isinstance(outcome, Failure):
                     report(outcome.label, outcome.problems)
                 else:
@@ -247,6 +251,16 @@ def cmd_score(args: argparse.Namespace) -> int:
     def emit(out: IO[str]) -> None:
         from maturity_model._cli_batch import StreamWriter
 
+        if args.wide or fmt == "parquet":
+            from maturity_model import batch
+            from maturity_model._cli_wide import WideWriter
+
+            wide = WideWriter(out, fmt, batch.compile(model).node_ids,
+                              csv_safe=not args.no_formula_escape)
+            for chunk in scored():
+                wide.write(chunk)
+            wide.close()
+            return
         if fmt == "csv":
             writer = StreamWriter(out, fmt, csv_safe=not args.no_formula_escape)
             for chunk in scored():
@@ -492,8 +506,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", metavar="MODEL", help="model file or standard name")
     p.add_argument("assessments", metavar="ASSESSMENT", nargs="*",
                    help="assessment files, folders of them, or CSV / JSON-lines tables")
-    p.add_argument("--format", choices=["table", "markdown", "csv", "json", "jsonl"],
+    p.add_argument("--format", choices=["table", "markdown", "csv", "json", "jsonl", "parquet"],
                    help="output format (default: from -o's suffix, else table)")
+    p.add_argument("--wide", action="store_true",
+                   help="csv/parquet: one row per assessment, NODE.score and NODE.level "
+                        "columns (parquet is always wide)")
+    p.add_argument("--reader", choices=["stdlib", "arrow"], default="stdlib",
+                   help="read CSV tables with the csv module or with pyarrow (extra "
+                        "'arrow': the same results, faster)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE (atomically) instead of standard output")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress counter")
