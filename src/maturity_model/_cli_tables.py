@@ -78,7 +78,7 @@ def text_columns(chunk: CsvChunk) -> Columns:
 
 
 def _chunk_input(compiled: CompiledModel, header: Header, chunk: Columns, path: Path,
-                 first: int) -> tuple[Scored | None, list[Failure]]:
+                 first: int, *, counts: bool) -> tuple[Scored | None, list[Failure]]:
     plan = compiled._plan
     model = plan.model
     n = len(chunk.lines)
@@ -111,13 +111,13 @@ def _chunk_input(compiled: CompiledModel, header: Header, chunk: Columns, path: 
     subjects = [s or f"row {first + r}" for r, s in enumerate(subjects)]
     failures = [Failure(f"{path}:{chunk.lines[r]}", tuple(bad[r])) for r in sorted(bad)]
     if not bad:
-        result = compiled.score(values, na, observations, coverage=False, counts=True)
+        result = compiled.score(values, na, observations, coverage=False, counts=counts)
         return Scored(result, range(n), subjects, dates), failures
     keep: NDArray[np.intp] = np.setdiff1d(np.arange(n), np.fromiter(bad, np.intp, len(bad)))
     if not len(keep):
         return None, failures
     result = compiled.score(values[keep], na[keep], observations[keep], coverage=False,
-                            counts=True)
+                            counts=counts)
     kept = keep.tolist()
     return Scored(result, range(len(kept)), [subjects[r] for r in kept],
                   [dates[r] for r in kept]), failures
@@ -169,7 +169,7 @@ def _chunks(path: Path, reader: str) -> Iterator[list[str] | Columns | RowProble
         yield text_columns(text) if isinstance(text, CsvChunk) else text
 
 
-def _table(compiled: CompiledModel, path: Path, *, strict: bool, reader: str,
+def _table(compiled: CompiledModel, path: Path, *, strict: bool, reader: str, counts: bool,
            ) -> Iterator[Scored | Failure]:
     header: Header | None = None
     ordinal = 0
@@ -186,7 +186,8 @@ def _table(compiled: CompiledModel, path: Path, *, strict: bool, reader: str,
                 yield Failure(f"{path}:{item.line}", (item.problem,))
             else:
                 assert header is not None
-                scored, failures = _chunk_input(compiled, header, item, path, ordinal + 1)
+                scored, failures = _chunk_input(compiled, header, item, path, ordinal + 1,
+                                                counts=counts)
                 ordinal += len(item.lines)
                 yield from failures
                 if scored is not None:
@@ -199,22 +200,23 @@ def _table(compiled: CompiledModel, path: Path, *, strict: bool, reader: str,
 
 
 def score_inputs(specs: list[str], compiled: CompiledModel, *, strict: bool,
-                 reader: str = "stdlib") -> Iterator[Scored | Failure]:
+                 reader: str = "stdlib", counts: bool = True) -> Iterator[Scored | Failure]:
     """Score every assessment named on the command line, in order.
 
     :param reader: ``"stdlib"`` reads CSV tables with the csv module, ``"arrow"`` with
         pyarrow (the same results, several times faster); Parquet always needs pyarrow.
+    :param counts: compute the answer counts of every node (the long CSV shows them).
 
     :raises FileNotFoundError: a path that does not exist.
     :raises EmptyFolderError: a folder without an assessment file.
     """
     for file in input_files(specs):
         if file.suffix.lower() in (".csv", ".parquet"):
-            yield from _table(compiled, file, strict=strict, reader=reader)
+            yield from _table(compiled, file, strict=strict, reader=reader, counts=counts)
             continue
         stream = score_stream(compiled, iter_assessments([str(file)], compiled.model,
                                                          strict=strict),
-                              strict=strict, counts=True)
+                              strict=strict, counts=counts)
         for label, outcome in stream:
             if isinstance(outcome, ScoredRow):
                 a = outcome.assessment

@@ -28,7 +28,8 @@ from maturity_model._table_read import (
 )
 from maturity_model.errors import MissingExtraError, Problem
 
-#: The bytes pyarrow parses at a time.
+#: The bytes pyarrow parses at a time (in one thread: with threads it cannot number the
+#: rows it refuses).
 BLOCK_BYTES = 4 << 20
 
 Column = tuple[Sequence[Any], IntArray]
@@ -59,7 +60,10 @@ def _header(path: Path) -> list[str]:
 def _encoded(pa: Any, array: Any) -> tuple[list[Any], IntArray]:
     if not pa.types.is_dictionary(array.type):
         array = array.dictionary_encode()
-    indices = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    indices = array.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    indices = indices.to_numpy(zero_copy_only=False)
     return array.dictionary.to_pylist(), np.asarray(indices, dtype=np.intp)
 
 
@@ -121,16 +125,18 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
     number = 2  # the record number of the next row (the header is 1)
     for batch in reader:
         n = batch.num_rows
-        taken = sorted(r for r, _ in refused)
-        while taken and taken[0] < number:
-            taken.pop(0)
-        numbers: list[int] = []
-        while len(numbers) < n:
-            if taken and taken[0] == number:
-                taken.pop(0)
-            else:
-                numbers.append(number)
-            number += 1
+        taken = sorted(r for r, _ in refused if r >= number)
+        if not taken:
+            numbers = list(range(number, number + n))
+            number += n
+        else:  # the record numbers of the kept rows step over the refused ones
+            numbers = []
+            while len(numbers) < n:
+                if taken and taken[0] == number:
+                    taken.pop(0)
+                else:
+                    numbers.append(number)
+                number += 1
         for line, width in sorted(refused):
             yield RowProblem(line, Problem.error(
                 "ragged-row", "$", f"the row has {width} cells, the header {len(header)}"))

@@ -236,7 +236,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
         try:
             for outcome in score_inputs(args.assessments, batch.compile(model),
-                                        strict=not args.lenient, reader=args.reader):
+                                        strict=not args.lenient, reader=args.reader,
+                                        counts=not (args.wide or fmt == "parquet")):
                 if isinstance(outcome, Failure):
                     report(outcome.label, outcome.problems)
                 else:
