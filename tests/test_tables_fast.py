@@ -162,3 +162,17 @@ def test_a_file_that_is_not_parquet_is_a_problem(capsys: pytest.CaptureFixture[s
         code, _, err = run(capsys, "score", MODEL_FILE, bogus, "--format", fmt)
         assert code == 1
         assert err.startswith(f"maturity: {bogus}:1: error: $: not a Parquet file")
+
+
+def test_parquet_subjects_are_text_in_both_engines(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    source = tmp_path / "teams.parquet"
+    pq.write_table(pa.table({"subject": ["yes", "0.5", "=x"],
+                             "cm.vcs.1.1": ["yes", "0.5", "n/a"]}), source)
+    code, jsonl, _ = run(capsys, "score", MODEL_FILE, source, "--format", "jsonl")
+    assert code == 0
+    assert [line.split('"subject":"')[1].split('"')[0] for line in jsonl.splitlines()] == [
+        "yes", "0.5", "=x"]
+    code, wide, _ = run(capsys, "score", MODEL_FILE, source, "--wide", "--format", "csv")
+    assert code == 0
+    assert [row[0] for row in csv.reader(wide.splitlines())][1:] == ["yes", "0.5", "'=x"]

@@ -149,13 +149,13 @@ def _parquet_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator
                 continue
             assert header is not None
             numbers, columns = item
-            texts = [[plain_cell(u) for u in uniques] + [None] for uniques, _ in columns]
+            raw = [[*uniques, None] for uniques, _ in columns]
             codes = [c.tolist() for _, c in columns]
             for r, number in enumerate(numbers):
                 seen += 1
-                row = tuple("" if (v := texts[k][codes[k][r]]) is None else str(v)
+                row = tuple("" if (v := raw[k][codes[k][r]]) is None else str(v)
                             for k in range(len(columns)))
-                cells = {k: texts[k][codes[k][r]] for k in range(len(columns))}
+                cells = {k: plain_cell(raw[k][codes[k][r]]) for k in range(len(columns))}
                 doc: dict[str, Any] = {
                     "model": model.id, "subject": _subject(row, header, seen),
                     "answers": {pid: cells[k] for k, pid in header.practices},
