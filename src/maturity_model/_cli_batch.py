@@ -306,6 +306,7 @@ class StreamWriter:
         self.safe = csv_safe
         self._csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
         self._header = self._csv is not None  # written before the first row
+        self._nodes: list[list[object]] = []  # node id, kind, name: CSV cells, per node
 
     def _start(self) -> None:
         if self._header and self._csv is not None:
@@ -326,9 +327,25 @@ class StreamWriter:
                                         r.score, c.met, c.partial, c.not_met, c.na,
                                         c.unknown], safe=self.safe))
 
-    def write_records(self, records: list[dict[str, Any]]) -> None:
-        """CSV rows from the batch engine's records, the same as :meth:`write` gives."""
+    def write_scored(self, scored: Any) -> None:
+        """CSV rows of a scored chunk, as :meth:`write` gives for each profile.
+
+        The rows are read straight from the result's arrays (no profile, no record dicts).
+        """
         assert self._csv is not None
         self._start()
-        safe = self.safe
-        self._csv.writerows(csv_row([r[c] for c in CSV_COLUMNS], safe=safe) for r in records)
+        result = scored.result
+        if not self._nodes:
+            info = result.compiled._info
+            self._nodes = [csv_row([node, info[k][0], info[k][1]], safe=self.safe)
+                           for k, node in enumerate(result.node_ids)]
+        rows = list(scored.rows)
+        scores = result.scores[rows].tolist()
+        levels = result.levels[rows].tolist()
+        counts = result.counts[rows].tolist()
+        nodes = self._nodes
+        for subject, s_row, l_row, c_row in zip(csv_row(scored.subjects, safe=self.safe),
+                                                scores, levels, counts, strict=True):
+            self._csv.writerows(
+                [subject, *node, "" if lv < 0 else lv, "" if lv < 0 else score, *c]
+                for node, score, lv, c in zip(nodes, s_row, l_row, c_row, strict=True))

@@ -265,8 +265,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         if fmt == "csv":
             writer = StreamWriter(out, fmt, csv_safe=not args.no_formula_escape)
             for chunk in scored():
-                for row, subject in zip(chunk.rows, chunk.subjects, strict=True):
-                    writer.write_records(chunk.result.records(row, subject=subject))
+                writer.write_scored(chunk)
             return
         if fmt == "jsonl":
             writer = StreamWriter(out, fmt)
