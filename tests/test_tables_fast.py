@@ -145,7 +145,7 @@ def test_parquet_output_with_every_row_refused_is_still_parquet(
 
 
 @pytest.mark.parametrize("args", [
-    ["--wide"], ["--wide", "--format", "jsonl"], ["--format", "parquet"]])
+    ["--wide", "--format", "jsonl"], ["--wide", "-o", "out.md"], ["--format", "parquet"]])
 def test_wide_and_parquet_misuse_is_a_usage_error(capsys: pytest.CaptureFixture[str],
                                                   args: list[str]) -> None:
     code, out, err = run(capsys, "score", MODEL_FILE, DATA / "valid-assessment.yaml", *args)

@@ -194,7 +194,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = Path(args.output).suffix.lower() if args.output else ""
         fmt = {".csv": "csv", ".jsonl": "jsonl", ".json": "json", ".md": "markdown",
-               ".parquet": "parquet"}.get(suffix, "table")
+               ".parquet": "parquet"}.get(suffix, "csv" if args.wide else "table")
     if fmt == "parquet" and not args.output:
         raise UsageError("--format parquet writes a file: give -o FILE.parquet")
     if args.wide and fmt not in ("csv", "parquet"):
@@ -509,8 +509,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "markdown", "csv", "json", "jsonl", "parquet"],
                    help="output format (default: from -o's suffix, else table)")
     p.add_argument("--wide", action="store_true",
-                   help="csv/parquet: one row per assessment, NODE.score and NODE.level "
-                        "columns (parquet is always wide)")
+                   help="one row per assessment, NODE.score and NODE.level columns "
+                        "(csv, the default with it, or parquet, which is always wide)")
     p.add_argument("--reader", choices=["stdlib", "arrow"], default="stdlib",
                    help="read CSV tables with the csv module or with pyarrow (extra "
                         "'arrow': the same results, faster)")
