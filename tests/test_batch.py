@@ -96,7 +96,7 @@ def test_score_frame_equals_the_object_engine(data: st.DataObject) -> None:
     metrics = batch.compile(model).metric_names
     frame = pd.DataFrame(rows, columns=[*(p.id for p in model.practices()),
                                         *(m for m in ("m_a", "m_b") if m in metrics)])
-    out = batch.compile(model).score_frame(frame)
+    out = batch.compile(model).score_frame(frame, na=False)  # None is meant as unknown
     for number, a in enumerate(cases):
         expected = mm.score(model, a)
         for result in expected:

@@ -94,6 +94,15 @@ def test_every_exception_class_is_covered_here() -> None:
                and issubclass(getattr(errors, name), BaseException)}
     assert classes == {"AssessmentValidationError", "DependencyCycleError",
                        "IncompatibleProfilesError", "MaturityModelError",
-                       "MissingExtraError", "ModelValidationError",
+                       "MissingExtraError", "ModelValidationError", "NaNAnswerWarning",
                        "ProfileValidationError", "UnknownNodeError", "UnknownStandardError",
                        "ValidationError"}
+
+
+def test_nan_answer_warning_keeps_its_columns() -> None:
+    from maturity_model.errors import NaNAnswerWarning
+
+    copy = _round_trip(NaNAnswerWarning(("a", "b")))
+    assert isinstance(copy, NaNAnswerWarning)
+    assert copy.columns == ("a", "b")
+    assert str(copy) == str(NaNAnswerWarning(("a", "b")))

@@ -1,23 +1,29 @@
 """pandas frames in and out of the batch engine (private; pandas is imported lazily).
 
-A frame row is one assessment. Numeric columns are taken as answer values; other columns
-are resolved value by value (each distinct value once) with the rules the object API
-uses for one answer, so ``"n/a"``, ``"yes"`` and answer-set labels mean what they mean in
-an assessment file. An empty cell is "no answer": a practice with a metric criterion is
+A frame row is one assessment. Every column is factorised by pandas and resolved once per
+distinct cell by the function the CSV reader uses, so numbers, numeric strings,
+``"n/a"`` in any case, ``"yes"``/``"no"`` and answer-set labels mean what they mean in a
+CSV table or an assessment file. An empty cell is "no answer": a practice with a metric criterion is
 then judged from the observation columns, as :func:`~maturity_model.score` does.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from maturity_model._answer_cells import IntArray, resolve_cells, resolve_observations
 from maturity_model._batch_kernel import judge_metrics
 from maturity_model._batch_plan import BoolArray, FloatArray, Plan
-from maturity_model.errors import AssessmentValidationError, MissingExtraError, Problem
-from maturity_model.evidence import Answer, _resolve_one
+from maturity_model.errors import (
+    AssessmentValidationError,
+    MissingExtraError,
+    NaNAnswerWarning,
+    Problem,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,50 +37,61 @@ def _pandas() -> Any:
     return pd
 
 
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python value the object API resolves."""
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
-
-
-def _resolve_column(plan: Plan, name: str, j: int, column: Any, values: FloatArray,
-                    na: BoolArray, problems: list[Problem]) -> BoolArray:
-    """Fill practice column ``j``; returns where the cell was empty."""
+def _na_mask(frame: pd.DataFrame, na: Any) -> BoolArray | None:
+    """``na`` as a boolean array shaped like ``frame`` (None: no mask given)."""
     pd = _pandas()
-    dtype = column.dtype
-    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
-        numbers = column.to_numpy(dtype=np.float64, na_value=np.nan)
-        values[:, j] = numbers
-        empty: BoolArray = np.isnan(numbers)
-        return empty
+    if na is None:
+        return None
+    shape = frame.shape
+    if na is False:
+        return np.zeros(shape, dtype=np.bool_)
+    mask: BoolArray
+    if isinstance(na, pd.DataFrame):
+        na = na.reindex(index=frame.index, columns=frame.columns, fill_value=False)
+        mask = np.asarray(na.fillna(False).to_numpy(dtype=np.bool_), dtype=np.bool_)
+    else:
+        mask = np.asarray(na, dtype=np.bool_)
+    if mask.shape != shape:
+        raise ValueError(f"na has shape {mask.shape}; the frame {shape}")
+    return mask
+
+
+def _column_cells(pd: Any, column: Any) -> tuple[list[Any], IntArray]:
+    """The distinct cells of a column and each row's code (-1: missing), by pandas."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    practice = plan.model.practice(name)
-    table = np.full(len(uniques) + 1, np.nan)
-    is_na = np.zeros(len(uniques) + 1, dtype=np.bool_)
-    for k, raw in enumerate(uniques):
-        answer = _resolve_one(plan.model, practice, _plain(raw), f"$[{name!r}]")
-        if not isinstance(answer, Answer):
-            problems.append(answer)
-        elif answer.status == "n/a":
-            is_na[k] = True
-        elif answer.status != "unknown":
-            table[k] = answer.value
-    values[:, j] = table[codes]  # code -1 (an empty cell) picks the trailing NaN
-    na[:, j] = is_na[codes]
-    return np.asarray(codes < 0)
+    return list(uniques), np.asarray(codes, dtype=np.intp)
 
 
-def frame_input(plan: Plan, frame: pd.DataFrame, *, strict: bool,
+def _nan_not_none(pd: Any, column: Any, missing: BoolArray) -> bool:
+    """Whether the column's missing text cells are NaN (what read_csv makes of ``n/a``).
+
+    ``None`` written into an object column says "no answer" on purpose; a NaN may be an
+    ``n/a`` that pandas' default ``na_values`` ate. A string dtype that marks missing
+    with NaN (pandas 3's ``str``) cannot tell them apart, so it counts as NaN; so does a
+    float column of nothing but NaN (a column of ``n/a`` after read_csv).
+    """
+    dtype = column.dtype
+    if dtype.kind == "f":
+        return bool(len(missing)) and bool(missing.all())
+    if isinstance(dtype, pd.StringDtype):
+        return bool(missing.any()) and dtype.na_value is not pd.NA
+    if dtype.kind == "O":
+        cells = column.to_numpy(dtype=object)[missing]
+        return any(isinstance(c, float) for c in cells)
+    return False
+
+
+def frame_input(plan: Plan, frame: pd.DataFrame, *, strict: bool, na: Any = None,
                 ) -> tuple[FloatArray, BoolArray, FloatArray]:
-    """``(values, na, observations)`` for the rows of ``frame``."""
+    """``(values, na, observations)`` for the rows of ``frame``.
+
+    Every column is resolved by :func:`~maturity_model._answer_cells.resolve_cells`, the
+    function the CSV reader uses, so a frame accepts what a CSV table accepts.
+    """
+    pd = _pandas()
     rows = len(frame)
     values = np.full((rows, plan.n_practices), np.nan)
-    na = np.zeros(values.shape, dtype=np.bool_)
+    na_out = np.zeros(values.shape, dtype=np.bool_)
     observations = np.full((rows, len(plan.metric_names)), np.nan)
     empty = np.ones(values.shape, dtype=np.bool_)
     practices = {pid: j for j, pid in enumerate(plan.practice_ids)}
@@ -85,22 +102,43 @@ def frame_input(plan: Plan, frame: pd.DataFrame, *, strict: bool,
         for name in dict.fromkeys(frame.columns[frame.columns.duplicated()])]
     if problems:  # frame[name] would be a frame, not a column
         raise AssessmentValidationError(problems)
+    mask = _na_mask(frame, na)
     unknown = [str(c) for c in frame.columns if c not in practices and c not in metrics]
     if unknown and strict:
         problems.extend(Problem.error("unknown-practice", f"$[{c!r}]",
                                       f"model {plan.model.id!r} has no practice or metric "
                                       f"{c!r}") for c in unknown)
-    for name in frame.columns:
+    suspicious: list[str] = []
+    for position, name in enumerate(frame.columns):
+        column = frame.iloc[:, position]
         if name in practices:
             j = practices[name]
-            empty[:, j] = _resolve_column(plan, name, j, frame[name], values, na, problems)
+            uniques, codes = _column_cells(pd, column)
+            cells = resolve_cells(plan.model, plan.model.practice(name), uniques, codes,
+                                  f"$[{name!r}]")
+            problems.extend(cells.problems.values())
+            values[:, j] = cells.values
+            na_out[:, j] = cells.na
+            empty[:, j] = cells.empty
+            missing = codes < 0
+            if mask is not None:
+                na_out[:, j] |= mask[:, position]
+                values[mask[:, position], j] = np.nan
+            elif _nan_not_none(pd, column, missing):
+                suspicious.append(str(name))
         elif name in metrics:
-            observations[:, metrics[name]] = frame[name].to_numpy(dtype=np.float64,
-                                                                  na_value=np.nan)
+            uniques, codes = _column_cells(pd, column)
+            observed, _, bad = resolve_observations(uniques, codes,
+                                                    f"$.observations[{name!r}]")
+            problems.extend(bad.values())
+            observations[:, metrics[name]] = observed
     if problems:
         raise AssessmentValidationError(problems)
-    judge_metrics(plan, values, observations, empty & ~na)
-    return values, na, observations
+    # an "n/a" that survived anywhere shows that read_csv's defaults did not eat them
+    if suspicious and not na_out.any():
+        warnings.warn(NaNAnswerWarning(tuple(suspicious)), stacklevel=3)
+    judge_metrics(plan, values, observations, empty & ~na_out)
+    return values, na_out, observations
 
 
 def result_frame(node_ids: Sequence[str], scores: FloatArray, levels: Any,

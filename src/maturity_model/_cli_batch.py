@@ -15,68 +15,199 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
+
+from maturity_model._answer_cells import plain_cell, text_answer
+from maturity_model._csv_cells import csv_row
+from maturity_model._reading import STDIN
+from maturity_model._table_read import RowProblem, TableError, csv_chunks, json_lines
 from maturity_model.errors import AssessmentValidationError, Problem, ValidationError
-from maturity_model.evidence import Assessment, RawAnswer
+from maturity_model.evidence import Assessment
 from maturity_model.model import MaturityModel
 from maturity_model.profile import Profile
 
-ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv", ".jsonl", ".xlsx")
-_WORDS = {"true": True, "false": False}
+ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv", ".jsonl", ".ndjson",
+                       ".xlsx", ".parquet")
+#: Rows of a CSV table resolved and scored at once.
+CHUNK_ROWS = 4096
 
 
-def _cell(text: str) -> RawAnswer:
-    value = text.strip()
-    if not value:
+class EmptyFolderError(Exception):
+    """A folder on the command line holds no assessment file: a usage error (exit 2)."""
+
+
+@attrs.frozen(kw_only=True)
+class Header:
+    """What each column of a table holds: the subject, the date, answers or observations."""
+
+    subject: int | None
+    date: int | None
+    practices: tuple[tuple[int, str], ...]
+    metrics: tuple[tuple[int, str], ...]
+    unknown: tuple[tuple[int, str], ...]
+
+
+def classify_header(header: list[str], model: MaturityModel,
+                    metric_names: tuple[str, ...]) -> Header:
+    """Sort a table's columns by what they hold; names match exactly, as in a file."""
+    practices = {p.id for p in model.practices()}
+    subject = date = None
+    answers, metrics, unknown = [], [], []
+    for k, name in enumerate(header):
+        if name == "subject":
+            subject = k
+        elif name == "date":
+            date = k
+        elif name in practices:
+            answers.append((k, name))
+        elif name in metric_names:
+            metrics.append((k, name))
+        else:
+            unknown.append((k, name))
+    return Header(subject=subject, date=date, practices=tuple(answers),
+                  metrics=tuple(metrics), unknown=tuple(unknown))
+
+
+def _unknown_columns(path: Path, header: Header, model: MaturityModel, *,
+                     strict: bool) -> AssessmentValidationError | None:
+    """Columns that name no practice: an error for the table, or a warning and dropped."""
+    problems = [Problem.error("unknown-practice", f"$.columns[{k}]",
+                              f"model {model.id!r} has no practice or metric {name!r}")
+                for k, name in header.unknown]
+    if not problems:
         return None
-    folded = value.casefold()
-    if folded in _WORDS:
-        return _WORDS[folded]
-    try:
-        return float(value)
-    except ValueError:
-        return value
+    if strict:
+        return AssessmentValidationError(problems)
+    for p in problems:
+        print(f"maturity: warning: {path}:1: {p} (column ignored)", file=sys.stderr)
+    return None
 
 
-def _csv_rows(path: Path, model: MaturityModel) -> Iterator[
+def _metric_names(model: MaturityModel) -> tuple[str, ...]:
+    from maturity_model import batch
+
+    return batch.compile(model).metric_names
+
+
+def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
         tuple[str, Assessment | ValidationError]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        for number, row in enumerate(reader, start=2):
-            label = f"{path}:{number}"
-            subject = (row.pop("subject", None) or "").strip() or f"row {number - 1}"
-            date = (row.pop("date", None) or "").strip() or None
-            answers = {key: _cell(value or "") for key, value in row.items() if key}
-            doc: dict[str, Any] = {"model": model.id, "subject": subject, "answers": answers}
-            if date:
-                doc["date"] = date
-            yield label, _assessment(doc)
+    """One assessment per row, built from the cells with :func:`text_answer`."""
+    from maturity_model.serialization import assessment_from_dict
+
+    header: Header | None = None
+    ordinal = 0
+    try:
+        for item in csv_chunks(path, CHUNK_ROWS):
+            if isinstance(item, list):
+                header = classify_header(item, model, _metric_names(model))
+                refused = _unknown_columns(path, header, model, strict=strict)
+                if refused is not None:
+                    yield f"{path}:1", refused
+                    return
+                continue
+            if isinstance(item, RowProblem):
+                ordinal += 1
+                yield f"{path}:{item.line}", AssessmentValidationError([item.problem])
+                continue
+            assert header is not None
+            for line, row in zip(item.lines, item.rows, strict=True):
+                ordinal += 1
+                doc: dict[str, Any] = {
+                    "model": model.id,
+                    "subject": _subject(row, header, ordinal),
+                    "answers": {pid: text_answer(row[k]) for k, pid in header.practices},
+                    "observations": {name: text_answer(row[k]) for k, name in header.metrics
+                                     if row[k].strip()}}
+                if header.date is not None and row[header.date].strip():
+                    doc["date"] = row[header.date].strip()
+                try:
+                    yield f"{path}:{line}", assessment_from_dict(doc)
+                except ValidationError as exc:
+                    yield f"{path}:{line}", exc
+    except TableError as exc:
+        yield f"{path}:{exc.line}", AssessmentValidationError(exc.problems)
+        return
+    if ordinal == 0:
+        yield str(path), _no_assessments()
+
+
+def _parquet_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
+        tuple[str, Assessment | ValidationError]]:
+    """One assessment per row of a Parquet table, cells read as a CSV table's are."""
+    from maturity_model._table_arrow import parquet_chunks
+    from maturity_model.serialization import assessment_from_dict
+
+    header: Header | None = None
+    seen = 0
+    try:
+        for item in parquet_chunks(path, CHUNK_ROWS):
+            if isinstance(item, list):
+                header = classify_header(item, model, _metric_names(model))
+                refused = _unknown_columns(path, header, model, strict=strict)
+                if refused is not None:
+                    yield f"{path}:1", refused
+                    return
+                continue
+            assert header is not None
+            numbers, columns = item
+            raw = [[*uniques, None] for uniques, _ in columns]
+            codes = [c.tolist() for _, c in columns]
+            for r, number in enumerate(numbers):
+                seen += 1
+                row = tuple("" if (v := raw[k][codes[k][r]]) is None else str(v)
+                            for k in range(len(columns)))
+                cells = {k: plain_cell(raw[k][codes[k][r]]) for k in range(len(columns))}
+                doc: dict[str, Any] = {
+                    "model": model.id, "subject": _subject(row, header, seen),
+                    "answers": {pid: cells[k] for k, pid in header.practices},
+                    "observations": {name: cells[k] for k, name in header.metrics
+                                     if cells[k] is not None}}
+                if header.date is not None and row[header.date].strip():
+                    doc["date"] = row[header.date].strip()
+                try:
+                    yield f"{path}:{number}", assessment_from_dict(doc)
+                except ValidationError as exc:
+                    yield f"{path}:{number}", exc
+    except TableError as exc:
+        yield f"{path}:{exc.line}", AssessmentValidationError(exc.problems)
+        return
+    if seen == 0:
+        yield str(path), _no_assessments()
+
+
+def _subject(row: tuple[str, ...], header: Header, ordinal: int) -> str:
+    text = row[header.subject].strip() if header.subject is not None else ""
+    return text or f"row {ordinal}"
+
+
+def _no_assessments() -> AssessmentValidationError:
+    return AssessmentValidationError([Problem.error(
+        "no-assessments", "$", "the table has a header but no rows")])
 
 
 def _jsonl_rows(path: Path, model: MaturityModel) -> Iterator[
         tuple[str, Assessment | ValidationError]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            label = f"{path}:{number}"
-            try:
-                doc = json.loads(line)
-            except ValueError as exc:
-                yield label, AssessmentValidationError([Problem.error(
-                    "invalid-value", "$", f"not valid JSON: {exc}")])
-                continue
-            if isinstance(doc, dict):
-                doc.setdefault("model", model.id)
-            yield label, _assessment(doc)
-
-
-def _assessment(doc: Any) -> Assessment | ValidationError:
     from maturity_model.serialization import assessment_from_dict
 
+    seen = 0
     try:
-        return assessment_from_dict(doc)
-    except ValidationError as exc:
-        return exc
+        for number, doc in json_lines(path):
+            seen += 1
+            label = f"{path}:{number}"
+            if isinstance(doc, Problem):
+                yield label, AssessmentValidationError([doc])
+                continue
+            doc.setdefault("model", model.id)
+            try:
+                yield label, assessment_from_dict(doc)
+            except ValidationError as exc:
+                yield label, exc
+    except TableError as exc:
+        yield f"{path}:{exc.line}", AssessmentValidationError(exc.problems)
+        return
+    if seen == 0:
+        yield str(path), AssessmentValidationError([Problem.error(
+            "no-assessments", "$", "the file has no JSON lines")])
 
 
 def _toolbox(path: Path, model: MaturityModel) -> Assessment | ValidationError:
@@ -108,41 +239,55 @@ def _dsomm_progress(path: Path, model: MaturityModel) -> Iterator[
         yield f"{path}[{team}]", assessment
 
 
-def iter_assessments(specs: list[str], model: MaturityModel) -> Iterator[
-        tuple[str, Assessment | ValidationError]]:
-    """Every assessment named on the command line, with a label saying where it came from."""
-    from maturity_model.serialization import load_assessment
+def input_files(specs: list[str]) -> Iterator[Path]:
+    """The files named on the command line, a folder's assessment files in name order.
 
+    :raises FileNotFoundError: a path that does not exist.
+    :raises EmptyFolderError: a folder without an assessment file.
+    """
     for spec in specs:
         path = Path(spec)
-        if spec == "-":  # standard input: one assessment document
-            try:
-                yield spec, load_assessment(spec)
-            except ValidationError as exc:
-                yield spec, exc
+        if spec == STDIN:  # standard input: one assessment document
+            yield path
             continue
         if not path.exists():
             raise FileNotFoundError(spec)
         if path.is_dir():
             files = sorted(p for p in path.iterdir()
                            if p.is_file() and p.suffix.lower() in ASSESSMENT_SUFFIXES)
+            if not files:
+                raise EmptyFolderError(spec)
+            yield from files
         else:
-            files = [path]
-        for file in files:
-            suffix = file.suffix.lower()
-            if suffix == ".csv":
-                yield from _csv_rows(file, model)
-            elif suffix in (".jsonl", ".ndjson"):
-                yield from _jsonl_rows(file, model)
-            elif suffix == ".xlsx":
-                yield str(file), _toolbox(file, model)
-            elif _is_dsomm_progress(file, model):
-                yield from _dsomm_progress(file, model)
-            else:
-                try:
-                    yield str(file), load_assessment(file)
-                except ValidationError as exc:
-                    yield str(file), exc
+            yield path
+
+
+def iter_assessments(specs: list[str], model: MaturityModel, *, strict: bool = True,
+                     ) -> Iterator[tuple[str, Assessment | ValidationError]]:
+    """Every assessment named on the command line, with a label saying where it came from.
+
+    :raises FileNotFoundError: a path that does not exist.
+    :raises EmptyFolderError: a folder without an assessment file.
+    """
+    from maturity_model.serialization import load_assessment
+
+    for file in input_files(specs):
+        suffix = file.suffix.lower()
+        if suffix == ".csv":
+            yield from _csv_rows(file, model, strict=strict)
+        elif suffix in (".jsonl", ".ndjson"):
+            yield from _jsonl_rows(file, model)
+        elif suffix == ".xlsx":
+            yield str(file), _toolbox(file, model)
+        elif suffix == ".parquet":
+            yield from _parquet_rows(file, model, strict=strict)
+        elif str(file) != STDIN and _is_dsomm_progress(file, model):
+            yield from _dsomm_progress(file, model)
+        else:
+            try:
+                yield str(file), load_assessment(file)
+            except ValidationError as exc:
+                yield str(file), exc
 
 
 class Progress:
@@ -170,16 +315,29 @@ class Progress:
             sys.stderr.write("\n")
 
 
-class StreamWriter:
-    """Writes profiles in a streaming format: ``csv`` (one row per node) or ``jsonl``."""
+CSV_COLUMNS = ("subject", "node_id", "kind", "name", "level", "score", "met", "partial",
+               "not_met", "na", "unknown")
 
-    def __init__(self, out: IO[str], fmt: str) -> None:
+
+class StreamWriter:
+    """Writes profiles in a streaming format: ``csv`` (one row per node) or ``jsonl``.
+
+    :param csv_safe: give CSV text cells that a spreadsheet would run as a formula a
+        leading ``'`` (see :mod:`maturity_model._csv_cells`).
+    """
+
+    def __init__(self, out: IO[str], fmt: str, *, csv_safe: bool = True) -> None:
         self.fmt = fmt
         self.out = out
+        self.safe = csv_safe
         self._csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
-        if self._csv is not None:
-            self._csv.writerow(["subject", "node_id", "kind", "name", "level", "score", "met",
-                                "partial", "not_met", "na", "unknown"])
+        self._header = self._csv is not None  # written before the first row
+        self._nodes: list[list[object]] = []  # node id, kind, name: CSV cells, per node
+
+    def _start(self) -> None:
+        if self._header and self._csv is not None:
+            self._csv.writerow(CSV_COLUMNS)
+            self._header = False
 
     def write(self, profile: Profile) -> None:
         if self._csv is None:
@@ -188,19 +346,32 @@ class StreamWriter:
             self.out.write(json.dumps(profile_to_dict(profile), ensure_ascii=False,
                                       allow_nan=False, separators=(",", ":")) + "\n")
             return
+        self._start()
         for r in profile:
             c = r.counts
-            self._csv.writerow([profile.subject, r.node_id, r.kind, r.name,
-                                "" if r.level is None else r.level,
-                                "" if r.score is None else repr(r.score),
-                                c.met, c.partial, c.not_met, c.na, c.unknown])
+            self._csv.writerow(csv_row([profile.subject, r.node_id, r.kind, r.name, r.level,
+                                        r.score, c.met, c.partial, c.not_met, c.na,
+                                        c.unknown], safe=self.safe))
 
-    def write_records(self, records: list[dict[str, Any]]) -> None:
-        """CSV rows from the batch engine's records, the same as :meth:`write` gives."""
+    def write_scored(self, scored: Any) -> None:
+        """CSV rows of a scored chunk, as :meth:`write` gives for each profile.
+
+        The rows are read straight from the result's arrays (no profile, no record dicts).
+        """
         assert self._csv is not None
-        for r in records:
-            self._csv.writerow([r["subject"], r["node_id"], r["kind"], r["name"],
-                                "" if r["level"] is None else r["level"],
-                                "" if r["score"] is None else repr(r["score"]),
-                                r["met"], r["partial"], r["not_met"], r["na"],
-                                r["unknown"]])
+        self._start()
+        result = scored.result
+        if not self._nodes:
+            info = result.compiled._info
+            self._nodes = [csv_row([node, info[k][0], info[k][1]], safe=self.safe)
+                           for k, node in enumerate(result.node_ids)]
+        rows = list(scored.rows)
+        scores = result.scores[rows].tolist()
+        levels = result.levels[rows].tolist()
+        counts = result.counts[rows].tolist()
+        nodes = self._nodes
+        for subject, s_row, l_row, c_row in zip(csv_row(scored.subjects, safe=self.safe),
+                                                scores, levels, counts, strict=True):
+            self._csv.writerows(
+                [subject, *node, "" if lv < 0 else lv, "" if lv < 0 else score, *c]
+                for node, score, lv, c in zip(nodes, s_row, l_row, c_row, strict=True))

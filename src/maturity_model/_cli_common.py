@@ -125,13 +125,13 @@ def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
         return read_file(load_model, spec)
     if path.exists() and not path.is_dir():  # a file, a device or a FIFO (<(cat m.yaml))
         if file_format in ("samm", "dsomm"):
-            return read_file(lambda p: import_model(file_format, p), spec)
+            return read_file(lambda p: import_model(file_format, Path(p)), spec)
         try:
             return read_file(load_model, spec)
         except FileProblems:
             # Not a native model: DSOMM's generated model.yaml is read by its importer.
             if file_format is None and detect(path) == "dsomm-model":
-                return read_file(lambda p: import_model("dsomm", p), spec)
+                return read_file(lambda p: import_model("dsomm", Path(p)), spec)
             raise
     if path.is_dir() and (file_format == "samm" or detect(path) == "samm-core"):
         try:

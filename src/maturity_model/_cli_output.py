@@ -7,7 +7,6 @@ of :func:`maturity_model._phrases.overall_sentence`; Markdown is escaped by
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -100,18 +99,13 @@ def _markdown(model: MaturityModel, profile: Profile, *, explain: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv(profiles: Sequence[Profile]) -> str:
+def _csv(profiles: Sequence[Profile], *, safe: bool) -> str:
+    from maturity_model._cli_batch import StreamWriter
+
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["subject", "node_id", "kind", "name", "level", "score", "met", "partial",
-                     "not_met", "na", "unknown"])
+    writer = StreamWriter(buffer, "csv", csv_safe=safe)
     for profile in profiles:
-        for r in profile:
-            c = r.counts
-            writer.writerow([profile.subject, r.node_id, r.kind, r.name,
-                             "" if r.level is None else r.level,
-                             "" if r.score is None else repr(r.score),
-                             c.met, c.partial, c.not_met, c.na, c.unknown])
+        writer.write(profile)
     return buffer.getvalue()
 
 
@@ -144,13 +138,17 @@ def profile_from_document(doc: Any) -> Profile:
 
 
 def render_profiles(model: MaturityModel, profiles: Sequence[Profile], fmt: str, *,
-                    explain: bool = False) -> str:
-    """Render profiles in one of the command line's formats."""
+                    explain: bool = False, csv_safe: bool = True) -> str:
+    """Render profiles in one of the command line's formats.
+
+    :param csv_safe: CSV text cells that a spreadsheet would run as a formula get a
+        leading ``'``.
+    """
     if fmt == "json":
         docs = [profile_document(p) for p in profiles]
         data = docs[0] if len(docs) == 1 else docs
         return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "csv":
-        return _csv(profiles)
+        return _csv(profiles, safe=csv_safe)
     render = _markdown if fmt == "markdown" else _table
     return "\n".join(render(model, p, explain=explain) for p in profiles)

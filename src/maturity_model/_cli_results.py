@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,7 +31,7 @@ class _NotWritten(Exception):  # noqa: N818 - a signal inside cmd_score
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from maturity_model._cli_batch import Progress, StreamWriter, iter_assessments
+    from maturity_model._cli_batch import EmptyFolderError, Progress, iter_assessments
     from maturity_model._cli_output import render_profiles
     from maturity_model.scoring import score
 
@@ -41,27 +41,35 @@ def cmd_score(args: argparse.Namespace) -> int:
     fmt = "json" if args.json else args.format
     if fmt is None:
         suffix = Path(args.output).suffix.lower() if args.output else ""
-        fmt = {".csv": "csv", ".jsonl": "jsonl", ".json": "json", ".md": "markdown"}.get(
-            suffix, "table")
+        fmt = {".csv": "csv", ".jsonl": "jsonl", ".json": "json", ".md": "markdown",
+               ".parquet": "parquet"}.get(suffix, "csv" if args.wide else "table")
+    if fmt == "parquet" and not args.output:
+        raise UsageError("--format parquet writes a file: give -o FILE.parquet")
+    if args.wide and fmt not in ("csv", "parquet"):
+        raise UsageError(f"--wide is a form of csv or parquet output, not of {fmt}")
     progress = Progress(quiet=args.quiet)
     failed: list[tuple[str | None, Problem]] = []
     unprinted: list[Any] = []
 
-    def fail(label: str, problems: tuple[Problem, ...]) -> None:
+    def fail(label: str, problems: Sequence[Problem]) -> None:
         progress.step(failed=True)
         for p in problems:
             failed.append((label, p))
             print(problem_line(label, p), file=sys.stderr)
 
-    def assessments() -> Iterator[tuple[str, Any]]:
-        """The inputs; with --lenient, each dropped answer is a warning line naming its file."""
+    def dropped(label: str, item: Any) -> None:
+        """With --lenient, each dropped answer is a warning line naming its file."""
         from maturity_model.evidence import Assessment, check_assessment
 
-        for label, item in iter_assessments(args.assessments, model):
-            if args.lenient and isinstance(item, Assessment):
-                for p in check_assessment(model, item, strict=False)[1]:
-                    if p.severity == "warning":
-                        print(problem_line(label, p), file=sys.stderr)
+        if args.lenient and isinstance(item, Assessment):
+            for p in check_assessment(model, item, strict=False)[1]:
+                if p.severity == "warning":
+                    print(problem_line(label, p), file=sys.stderr)
+
+    def assessments() -> Iterator[tuple[str, Any]]:
+        for label, item in iter_assessments(args.assessments, model,
+                                            strict=not args.lenient):
+            dropped(label, item)
             yield label, item
 
     def profiles() -> Iterator[Any]:
@@ -78,29 +86,49 @@ def cmd_score(args: argparse.Namespace) -> int:
                 progress.step()
         except FileNotFoundError as exc:
             raise UsageError("no such file or folder", file=str(exc.args[0])) from None
+        except EmptyFolderError as exc:
+            raise UsageError("no assessment files in the folder",
+                             file=str(exc.args[0])) from None
 
-    def rows() -> Iterator[list[dict[str, Any]]]:
-        """CSV rows of every assessment, from the batch engine (equal to the bit)."""
+    def scored() -> Iterator[Any]:
+        """Every assessment scored by the batch engine (equal to the bit), by chunks."""
         from maturity_model import batch
+        from maturity_model._cli_tables import Failure, score_inputs
 
-        compiled = batch.compile(model)
         try:
-            stream = batch.score_stream(compiled, assessments(),
-                                        strict=not args.lenient, counts=True)
-            for label, outcome in stream:
-                if isinstance(outcome, batch.ScoredRow):
-                    yield outcome.records()
-                    progress.step()
-                    continue
-                fail(label, outcome.problems)
+            for outcome in score_inputs(args.assessments, batch.compile(model),
+                                        strict=not args.lenient, reader=args.reader,
+                                        counts=not (args.wide or fmt == "parquet"),
+                                        inspect=dropped):
+                if isinstance(outcome, Failure):
+                    fail(outcome.label, outcome.problems)
+                else:
+                    yield outcome
+                    for _ in outcome.rows:
+                        progress.step()
         except FileNotFoundError as exc:
             raise UsageError("no such file or folder", file=str(exc.args[0])) from None
+        except EmptyFolderError as exc:
+            raise UsageError("no assessment files in the folder",
+                             file=str(exc.args[0])) from None
 
     def emit(out: IO[str]) -> None:
+        from maturity_model._cli_batch import StreamWriter
+
+        if args.wide or fmt == "parquet":
+            from maturity_model import batch
+            from maturity_model._cli_wide import WideWriter
+
+            wide = WideWriter(out, fmt, batch.compile(model).node_ids,
+                              csv_safe=not args.no_formula_escape)
+            for chunk in scored():
+                wide.write(chunk)
+            wide.close()
+            return
         if fmt == "csv":
-            writer = StreamWriter(out, fmt)
-            for records in rows():
-                writer.write_records(records)
+            writer = StreamWriter(out, fmt, csv_safe=not args.no_formula_escape)
+            for chunk in scored():
+                writer.write_scored(chunk)
             return
         if fmt == "jsonl":
             writer = StreamWriter(out, fmt)
@@ -133,7 +161,8 @@ def cmd_score(args: argparse.Namespace) -> int:
                         emit(out)
                         # A failed run leaves the previous output as it was; a streamed
                         # table keeps the rows that scored (the others are listed).
-                        partial = fmt in ("csv", "jsonl") and progress.count > len(failed)
+                        streamed = fmt in ("csv", "jsonl", "parquet")
+                        partial = streamed and progress.count > progress.failed
                         if failed and not partial:
                             raise _NotWritten
                 except _NotWritten:

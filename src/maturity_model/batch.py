@@ -280,11 +280,14 @@ class CompiledModel:
         judge_metrics(self._plan, out, obs, missing)
         return out
 
-    def score_frame(self, frame: pd.DataFrame, *, strict: bool = True) -> pd.DataFrame:
+    def score_frame(self, frame: pd.DataFrame, *, strict: bool = True,
+                    na: Any = None) -> pd.DataFrame:
         """Score a pandas DataFrame: one row an assessment, one column a practice.
 
-        Cells are numbers in [0, 1], booleans, NaN/None (unknown), or the strings the
-        object API accepts (``"n/a"``, ``"yes"``, labels of the practice's answer set).
+        Cells are what a CSV table accepts: numbers in [0, 1], booleans, numeric strings,
+        ``"n/a"`` (any case), ``"yes"``/``"no"``, labels of the practice's answer set, or
+        None/NaN/NA (unknown); any pandas dtype (object, categorical, nullable, ``str``,
+        pyarrow strings).
         Columns named like :attr:`metric_names` are observations; a practice judged from
         a metric takes its value from them where its own cell is empty. Returns a frame
         with the input's index and columns ``score:<node id>`` (float, NaN not assessed)
@@ -294,6 +297,11 @@ class CompiledModel:
 
         :param strict: reject columns that are neither practices nor metrics (a typo
             would otherwise silently make a practice unknown); false ignores them.
+        :param na: a boolean frame (aligned by index and columns) or array shaped like
+            ``frame``, true where the answer is N/A, whatever the cell holds; ``False``
+            says there is no N/A beyond what the cells say. Without it, NaN in a text
+            column warns :class:`~maturity_model.errors.NaNAnswerWarning`: pandas'
+            ``read_csv`` reads ``n/a`` as NaN unless given ``keep_default_na=False``.
         :raises AssessmentValidationError: bad answers, listed by column and value.
         :raises MissingExtraError: pandas is not installed.
 
@@ -312,8 +320,8 @@ class CompiledModel:
         """
         from maturity_model._batch_frame import frame_input
 
-        values, na, observations = frame_input(self._plan, frame, strict=strict)
-        return self.score(values, na, observations, coverage=False).to_frame(
+        values, na_mask, observations = frame_input(self._plan, frame, strict=strict, na=na)
+        return self.score(values, na_mask, observations, coverage=False).to_frame(
             index=frame.index)
 
     def frame_meta(self) -> pd.DataFrame:

@@ -108,8 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model", metavar="MODEL", help="model file or standard name")
     p.add_argument("assessments", metavar="ASSESSMENT", nargs="*",
                    help="assessment files, folders of them, or CSV / JSON-lines tables")
-    p.add_argument("--format", choices=["table", "markdown", "csv", "json", "jsonl"],
+    p.add_argument("--format", choices=["table", "markdown", "csv", "json", "jsonl", "parquet"],
                    help="output format (default: from -o's suffix, else table)")
+    p.add_argument("--wide", action="store_true",
+                   help="one row per assessment, NODE.score and NODE.level columns "
+                        "(csv, the default with it, or parquet, which is always wide)")
+    p.add_argument("--reader", choices=["stdlib", "arrow"], default="stdlib",
+                   help="read CSV tables with the csv module or with pyarrow (extra "
+                        "'arrow': the same results, faster)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE (atomically) instead of standard output")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress counter")
@@ -117,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="add an explanation per node")
     p.add_argument("--lenient", action="store_true",
                    help="drop answers to practices the model lacks, with a warning")
+    p.add_argument("--no-formula-escape", action="store_true",
+                   help="write CSV text cells that start with = + - @ tab or CR as they are "
+                        "(by default they get a leading ' so spreadsheets show them as text)")
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("compare", help="what changed between two profiles")

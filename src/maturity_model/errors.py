@@ -23,6 +23,7 @@ __all__ = [
     "MaturityModelError",
     "MissingExtraError",
     "ModelValidationError",
+    "NaNAnswerWarning",
     "Problem",
     "ProfileValidationError",
     "Severity",
@@ -55,6 +56,13 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "model-mismatch": "error",
     "confusable-id": "warning",
     "usage": "error",
+
+    # tables (CSV, JSON lines, frames)
+    "ragged-row": "error",
+    "blank-header": "error",
+    "bad-encoding": "error",
+    "too-large": "error",
+    "no-assessments": "error",
 }
 
 
@@ -274,3 +282,27 @@ def cut(text: str, limit: int = SHOWN_LENGTH) -> str:
     ('abc…', 'abc')
     """
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class NaNAnswerWarning(UserWarning):
+    """A frame has NaN in text columns where its author may have written ``n/a``.
+
+    pandas' ``read_csv`` turns ``n/a``, ``NA`` and ``N/A`` into NaN unless it is told
+    ``keep_default_na=False``; the batch engine would then count those cells as unknown
+    (not met) instead of leaving them out. :attr:`columns` names the columns.
+
+    >>> print(NaNAnswerWarning(("cm.vc.vcs.1.1",)))
+    column 'cm.vc.vcs.1.1' holds NaN in text cells: if they were 'n/a', read the file with \
+keep_default_na=False (or pass na=...); NaN counts as unknown
+    """
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.columns = columns
+        names = ", ".join(repr(c) for c in columns)
+        super().__init__(f"column{'s' if len(columns) > 1 else ''} {names} "
+                         f"hold{'' if len(columns) > 1 else 's'} NaN in text cells: if they "
+                         "were 'n/a', read the file with keep_default_na=False (or pass "
+                         "na=...); NaN counts as unknown")
+
+    def __reduce__(self) -> tuple[type[NaNAnswerWarning], tuple[tuple[str, ...]]]:
+        return (type(self), (self.columns,))

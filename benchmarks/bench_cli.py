@@ -1,0 +1,130 @@
+"""``maturity score MODEL answers.csv`` end to end: rows per second, by path.
+
+Run: ``python benchmarks/bench_cli.py [ROWS]`` (default 50,000). Prints a table; every
+path is measured in this one run on the same table, so compare ratios across machines.
+
+The workload: ROWS assessments of the bundled CAICT DevOps CD model (335 practices, 71
+nodes), one column per practice, cells drawn from ``yes``, ``no``, ``0.5``, ``n/a`` and
+empty, a ``subject`` column. Each path runs the real command in this process (``main``),
+reading the file and writing its output to a temporary folder:
+
+- stdlib / long CSV: the csv module's reader, one output row per node (the default);
+- stdlib / wide CSV: the csv module's reader, ``--wide`` (one row per assessment);
+- arrow / Parquet: ``--reader arrow -o out.parquet`` (extra ``arrow``);
+- arrow / wide CSV: ``--reader arrow --wide``;
+- per cell (baseline): what ``maturity score`` did before tables were resolved by column,
+  an Assessment per row scored by ``mm.score``, on a sample of rows.
+
+The kernel line is ``compiled.score`` alone on the resolved arrays (with the per-node
+answer counts the long CSV needs, and without), the floor every path pays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import maturity_model as mm
+from maturity_model import batch
+from maturity_model._answer_cells import text_answer
+from maturity_model.cli import main
+
+MODEL = "caict-devops-cd"
+CELLS = ["yes", "no", "0.5", "n/a", ""]
+BASELINE_ROWS = 300
+
+
+def write_table(path: Path, rows: int, ids: list[str]) -> None:
+    rng = np.random.default_rng(7)
+    picks = rng.choice(len(CELLS), size=(rows, len(ids)), p=[0.4, 0.25, 0.15, 0.1, 0.1])
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["subject", *ids])
+        for r in range(rows):
+            writer.writerow([f"team-{r}", *(CELLS[k] for k in picks[r])])
+
+
+def timed(*args: str) -> float:
+    sink = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        code = main(["score", MODEL, *args, "--quiet"])
+    elapsed = time.perf_counter() - start
+    if code != 0:
+        raise SystemExit(f"maturity score {' '.join(args)} exited {code}: {sink.getvalue()}")
+    return elapsed
+
+
+def baseline(table: Path, model: mm.MaturityModel) -> float:
+    """Seconds per row of the per-cell path: an Assessment per row, mm.score each."""
+    with table.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        sample = [next(reader) for _ in range(BASELINE_ROWS)]
+    start = time.perf_counter()
+    for row in sample:
+        subject = row.pop("subject")
+        answers = {k: text_answer(v) for k, v in row.items() if v}
+        mm.score(model, mm.Assessment(model=model.id, subject=subject, answers=answers))
+    return (time.perf_counter() - start) / len(sample)
+
+
+def main_bench() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    model = mm.standards.load(MODEL)
+    compiled = batch.compile(model)
+    ids = list(compiled.practice_ids)
+    print(f"# maturity score {MODEL} answers.csv: {rows:,} rows x {len(ids)} practices, "
+          f"{len(compiled.node_ids)} nodes; Python {platform.python_version()}, "
+          f"numpy {np.__version__}")
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        table = tmp / "answers.csv"
+        write_table(table, rows, ids)
+        mib = table.stat().st_size / 2**20
+        print(f"# table: {mib:.1f} MiB")
+        results = [
+            ("stdlib / long CSV", timed(str(table), "-o", str(tmp / "long.csv"))),
+            ("stdlib / wide CSV", timed(str(table), "--wide", "-o", str(tmp / "wide.csv"))),
+        ]
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            print("# pyarrow is not installed: the arrow paths are skipped")
+        else:
+            results += [
+                ("arrow / Parquet", timed(str(table), "--reader", "arrow", "-o",
+                                          str(tmp / "out.parquet"))),
+                ("arrow / wide CSV", timed(str(table), "--reader", "arrow", "--wide", "-o",
+                                           str(tmp / "wide2.csv"))),
+            ]
+            if (tmp / "wide.csv").read_bytes() != (tmp / "wide2.csv").read_bytes():
+                raise SystemExit("the arrow reader's output differs from the csv module's")
+        per_row = baseline(table, model)
+        values = np.random.default_rng(1).choice([0.0, 0.5, 1.0, np.nan],
+                                                 size=(rows, len(ids)))
+        start = time.perf_counter()
+        compiled.score(values, coverage=False, counts=True)
+        kernel_counts = time.perf_counter() - start
+        start = time.perf_counter()
+        compiled.score(values, coverage=False)
+        kernel = time.perf_counter() - start
+    print(f"{'path':<28}{'seconds':>10}{'rows/s':>12}{'x baseline':>12}")
+    for name, seconds in [*results, ("per cell (baseline)", per_row * rows),
+                          ("kernel alone, counts", kernel_counts),
+                          ("kernel alone", kernel)]:
+        rate = rows / seconds
+        print(f"{name:<28}{seconds:>10.2f}{rate:>12,.0f}{rate * per_row:>12.1f}")
+
+
+if __name__ == "__main__":
+    main_bench()

@@ -1,0 +1,97 @@
+"""Wide output of ``maturity score``: one row per assessment, two columns per node.
+
+The columns are ``subject``, ``date``, then ``<node>.score`` and ``<node>.level`` for every
+node in :attr:`~maturity_model.batch.CompiledModel.node_ids` order (the model root first).
+A node that is not assessed has empty cells (nulls in Parquet). CSV goes through the one
+CSV row function; Parquet (extra ``arrow``) is written a chunk at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from typing import IO, Any
+
+import numpy as np
+
+from maturity_model._csv_cells import csv_row
+from maturity_model._table_arrow import arrow
+
+
+def wide_columns(node_ids: Sequence[str]) -> list[str]:
+    """The header of the wide form.
+
+    >>> wide_columns(["m", "cm"])
+    ['subject', 'date', 'm.score', 'm.level', 'cm.score', 'cm.level']
+    """
+    out = ["subject", "date"]
+    for node in node_ids:
+        out += [f"{node}.score", f"{node}.level"]
+    return out
+
+
+class WideWriter:
+    """Writes scored chunks (:class:`~maturity_model._cli_tables.Scored`) in wide form.
+
+    :param fmt: ``"csv"`` or ``"parquet"``.
+    :param csv_safe: CSV text cells that a spreadsheet would run as a formula get a
+        leading ``'``.
+    """
+
+    def __init__(self, out: IO[str], fmt: str, node_ids: Sequence[str], *,
+                 csv_safe: bool = True) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.safe = csv_safe
+        self.columns = wide_columns(node_ids)
+        self._csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        self._parquet: Any = None
+        self._started = False
+
+    def write(self, scored: Any) -> None:
+        rows = np.asarray(scored.rows, dtype=np.intp)
+        scores = scored.result.scores[rows]
+        levels = scored.result.levels[rows]
+        dates = [None if d is None else d.isoformat() for d in scored.dates]
+        if self._csv is not None:
+            self._write_csv(scored.subjects, dates, scores, levels)
+        else:
+            self._write_parquet(scored.subjects, dates, scores, levels)
+
+    def _write_csv(self, subjects: Sequence[str], dates: Sequence[str | None],
+                   scores: Any, levels: Any) -> None:
+        assert self._csv is not None
+        if not self._started:
+            self._csv.writerow(self.columns)
+            self._started = True
+        width = scores.shape[1]
+        cells: list[Any] = [None] * (2 * width)
+        for subject, date, s_row, l_row in zip(subjects, dates, scores.tolist(),
+                                               levels.tolist(), strict=True):
+            cells[0::2] = [None if math.isnan(s) else s for s in s_row]
+            cells[1::2] = [None if lv < 0 else lv for lv in l_row]
+            self._csv.writerow(csv_row([subject, date, *cells], safe=self.safe))
+
+    def _write_parquet(self, subjects: Sequence[str], dates: Sequence[str | None],
+                       scores: Any, levels: Any) -> None:
+        pa = arrow()
+        arrays = [pa.array(subjects, pa.string()), pa.array(dates, pa.string())]
+        for k in range(scores.shape[1]):
+            arrays.append(pa.array(scores[:, k], mask=np.isnan(scores[:, k])))
+            arrays.append(pa.array(levels[:, k], type=pa.int16(), mask=levels[:, k] < 0))
+        batch = pa.RecordBatch.from_arrays(arrays, names=self.columns)
+        if self._parquet is None:
+            # the text stream of the atomic writer is empty: write the bytes beneath it
+            self._parquet = pa.parquet.ParquetWriter(self.out.buffer,  # type: ignore[attr-defined]
+                                                     batch.schema)
+        self._parquet.write_batch(batch)
+
+    def close(self) -> None:
+        """Finish the file (Parquet writes its footer here, and its schema when empty)."""
+        if self.fmt == "parquet" and self._parquet is None:
+            width = (len(self.columns) - 2) // 2
+            self._write_parquet([], [], np.empty((0, width)), np.empty((0, width), np.int16))
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None

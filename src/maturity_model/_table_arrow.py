@@ -1,0 +1,188 @@
+"""The fast table readers, through pyarrow (extra ``arrow``): CSV and Parquet.
+
+pyarrow parses a CSV block in C and dictionary-encodes every column on the way, so a
+column arrives as its few distinct cells and an index per row: exactly what
+:func:`~maturity_model._answer_cells.resolve_cells` takes. The readers yield what the
+stdlib reader yields (a header, then factorised chunks and refused rows) and refuse what
+it refuses: a bad header, ragged rows, bytes that are not UTF-8, a field over the csv
+module's limit. Rows are named by their record number (the header is 1), which is the
+line number unless the table has blank lines or cells spanning lines.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Generator, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from maturity_model._answer_cells import IntArray
+from maturity_model._table_read import (
+    CsvChunk,
+    RowProblem,
+    TableError,
+    check_header,
+    csv_chunks,
+)
+from maturity_model.errors import MissingExtraError, Problem
+
+#: The bytes pyarrow parses at a time (in one thread: with threads it cannot number the
+#: rows it refuses).
+BLOCK_BYTES = 4 << 20
+
+Column = tuple[Sequence[Any], IntArray]
+
+
+def arrow() -> Any:
+    """The pyarrow module, or :class:`MissingExtraError` naming the extra."""
+    try:
+        import pyarrow  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.csv  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        raise MissingExtraError("pyarrow", "arrow") from None
+    return pyarrow
+
+
+def _header(path: Path) -> list[str]:
+    """The header, checked by the stdlib reader (one line, so cheap)."""
+    chunks: Generator[list[str] | CsvChunk | RowProblem] = csv_chunks(path, 1)
+    try:
+        header = next(chunks)
+    finally:
+        chunks.close()
+    assert isinstance(header, list)
+    return header
+
+
+def _encoded(pa: Any, array: Any) -> tuple[list[Any], IntArray]:
+    if not pa.types.is_dictionary(array.type):
+        array = array.dictionary_encode()
+    indices = array.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    indices = indices.to_numpy(zero_copy_only=False)
+    return array.dictionary.to_pylist(), np.asarray(indices, dtype=np.intp)
+
+
+def _decoded(uniques: list[Any], codes: IntArray, numbers: list[int],
+             ) -> tuple[list[Any], int | None, Problem | None]:
+    """Bytes cells as text; the first row with a cell that is not UTF-8 or too large."""
+    limit = csv.field_size_limit()
+    out: list[Any] = []
+    worst: tuple[int, Problem] | None = None
+    for k, raw in enumerate(uniques):
+        problem = None
+        cell = raw
+        if isinstance(raw, bytes):
+            if len(raw) > limit:
+                problem = ("too-large", f"field larger than field limit ({limit})")
+            else:
+                try:
+                    cell = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    problem = ("bad-encoding", f"not UTF-8 (byte {exc.start + 1} of a cell)")
+        out.append(cell)
+        if problem is not None:
+            row = int(np.argmax(codes == k))
+            if worst is None or row < worst[0]:
+                worst = (row, Problem.error(problem[0], "$",
+                                            f"line {numbers[row]}: {problem[1]}"))
+    if worst is None:
+        return out, None, None
+    return out, worst[0], worst[1]
+
+
+def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
+        list[str] | tuple[list[int], list[Column]] | RowProblem]:
+    """The header, then ``(row numbers, columns)`` chunks and refused rows, in order.
+
+    :raises TableError: a bad header, or a row that cannot be read on from.
+    :raises MissingExtraError: pyarrow is not installed.
+    """
+    pa = arrow()
+    header = _header(path)
+    yield header
+    names = [f"c{k}" for k in range(len(header))]
+    refused: list[tuple[int, int]] = []
+
+    def ragged(row: Any) -> str:
+        refused.append((int(row.number), int(row.actual_columns)))
+        return "skip"
+
+    cell_type = pa.dictionary(pa.int32(), pa.binary())
+    reader = pa.csv.open_csv(
+        path,
+        read_options=pa.csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
+                                        block_size=BLOCK_BYTES),
+        parse_options=pa.csv.ParseOptions(newlines_in_values=True,
+                                          invalid_row_handler=ragged),
+        convert_options=pa.csv.ConvertOptions(
+            column_types=dict.fromkeys(names, cell_type), null_values=[],
+            strings_can_be_null=False, quoted_strings_can_be_null=False))
+    number = 2  # the record number of the next row (the header is 1)
+    for batch in reader:
+        n = batch.num_rows
+        taken = sorted(r for r, _ in refused if r >= number)
+        if not taken:
+            numbers = list(range(number, number + n))
+            number += n
+        else:  # the record numbers of the kept rows step over the refused ones
+            numbers = []
+            while len(numbers) < n:
+                if taken and taken[0] == number:
+                    taken.pop(0)
+                else:
+                    numbers.append(number)
+                number += 1
+        for line, width in sorted(refused):
+            yield RowProblem(line, Problem.error(
+                "ragged-row", "$", f"the row has {width} cells, the header {len(header)}"))
+        refused.clear()
+        columns: list[Column] = []
+        stop: int | None = None
+        problem: Problem | None = None
+        for k in range(len(names)):
+            uniques, codes = _encoded(pa, batch.column(k))
+            texts, bad_row, bad = _decoded(uniques, codes, numbers)
+            columns.append((texts, codes))
+            if bad_row is not None and (stop is None or bad_row < stop):
+                stop, problem = bad_row, bad
+        if stop is not None:
+            assert problem is not None
+            if stop:
+                yield numbers[:stop], [(u, c[:stop]) for u, c in columns]
+            raise TableError(numbers[stop], (problem,))
+        if n:
+            yield numbers, columns
+    for line, width in sorted(refused):
+        yield RowProblem(line, Problem.error(
+            "ragged-row", "$", f"the row has {width} cells, the header {len(header)}"))
+
+
+def parquet_chunks(path: Path, chunk_rows: int) -> Iterator[
+        list[str] | tuple[list[int], list[Column]]]:
+    """The column names, then ``(row numbers, columns)`` chunks (rows count from 1).
+
+    :raises TableError: a blank or duplicated column name, or a file that is not Parquet.
+    :raises MissingExtraError: pyarrow is not installed.
+    """
+    pa = arrow()
+    try:
+        source = pa.parquet.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise TableError(1, (Problem.error("invalid-value", "$",
+                                           f"not a Parquet file ({exc})"),)) from None
+    header = [str(name) for name in source.schema_arrow.names]
+    problems = check_header(header)
+    if problems:
+        raise TableError(1, tuple(problems))
+    yield header
+    number = 1
+    for batch in source.iter_batches(batch_size=chunk_rows):
+        n = batch.num_rows
+        columns: list[Column] = [_encoded(pa, batch.column(k)) for k in range(len(header))]
+        yield list(range(number, number + n)), columns
+        number += n
