@@ -109,31 +109,17 @@ def _csv(profiles: Sequence[Profile], *, safe: bool) -> str:
     return buffer.getvalue()
 
 
-#: Keys the command line adds to a profile document for people and tools to read; they are
-#: derived from the rest (the scale names the levels) and set aside when a profile is read.
-DERIVED_RESULT_KEYS = ("level_name",)
-
-
 def profile_document(profile: Profile) -> dict[str, Any]:
-    """The profile's document, each result with a ``level_name`` beside its ``level``."""
+    """The profile's document (each result with a ``level_name`` beside its ``level``)."""
     from maturity_model.serialization import profile_to_dict
 
-    doc = profile_to_dict(profile)
-    for result in doc.get("results", []):
-        if isinstance(result, dict) and "level" in result:
-            level = result["level"]
-            result["level_name"] = None if level is None else profile.level_name(level)
-    return doc
+    return profile_to_dict(profile)
 
 
 def profile_from_document(doc: Any) -> Profile:
     """A profile from its document, also one written by ``maturity score --json``."""
     from maturity_model.serialization import profile_from_dict
 
-    if isinstance(doc, dict) and isinstance(doc.get("results"), list):
-        doc = {**doc, "results": [
-            {k: v for k, v in r.items() if k not in DERIVED_RESULT_KEYS}
-            if isinstance(r, dict) else r for r in doc["results"]]}
     return profile_from_dict(doc)
 
 

@@ -36,10 +36,28 @@ __all__ = [
 PROFILE_FORMAT: Final = "maturity-profile/1"
 
 
+#: Keys a profile document carries for people and tools to read; they are derived from the
+#: rest (the scale names the levels), written by :func:`profile_to_dict` and set aside by
+#: :func:`profile_from_dict`.
+DERIVED_RESULT_KEYS: Final = ("level_name",)
+
+
 def profile_to_dict(profile: Profile) -> dict[str, Any]:
-    """The document form of a profile (JSON-ready)."""
+    """The document form of a profile (JSON-ready); each result names its level.
+
+    >>> import maturity_model as mm
+    >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"), domains=[mm.Domain(
+    ...     id="d", items=[mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
+    >>> doc = profile_to_dict(mm.score(m, mm.Assessment(model="m", answers={"p": True})))
+    >>> [(r["node_id"], r["level"], r["level_name"]) for r in doc["results"]][-1]
+    ('i', 1, 'Basic')
+    """
     body = converter_for(None).unstructure(profile)
     body["scale"] = converter_for(None).unstructure(profile.scale)
+    for result in body.get("results", []):
+        if isinstance(result, dict) and "level" in result:
+            level = result["level"]
+            result["level_name"] = None if level is None else profile.level_name(level)
     return {"format": PROFILE_FORMAT, **body}
 
 
@@ -181,6 +199,10 @@ def profile_from_dict(doc: Any, *, limits: Limits = DEFAULT_LIMITS) -> Profile:
     1
     """
     body = take_format(doc, PROFILE_FORMAT, ProfileValidationError, limits)
+    if isinstance(body.get("results"), list):
+        body = {**body, "results": [
+            {k: v for k, v in r.items() if k not in DERIVED_RESULT_KEYS}
+            if isinstance(r, dict) else r for r in body["results"]]}
     duplicates = _duplicates(body, "results", "node_id") + _duplicates(
         body, "practices", "practice_id")
     if duplicates:
