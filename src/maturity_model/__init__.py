@@ -47,6 +47,7 @@ from maturity_model.rules import (
     Staircase,
     Sum,
     default_registry,
+    default_rule_registry,
 )
 from maturity_model.scoring import score
 from maturity_model.target import Target
@@ -97,6 +98,7 @@ __all__ = [
     "check",
     "compare",
     "default_registry",
+    "default_rule_registry",
     "dump_assessment",
     "dump_model",
     "gap",

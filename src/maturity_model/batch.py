@@ -361,7 +361,7 @@ class CompiledModel:
         from maturity_model.rules import (
             BUILTIN_AGGREGATION_RULES,
             BUILTIN_ITEM_RULES,
-            default_registry,
+            default_rule_registry,
         )
         from maturity_model.serialization import model_to_dict
 
@@ -370,7 +370,7 @@ class CompiledModel:
         rules: list[Any] = [model.item_rule(item) for item in model.items()]
         rules += [model.domain_rule(d) for d in (None, *model.domains_preorder())]
         custom = tuple(dict.fromkeys(type(r) for r in rules if type(r) not in builtin))
-        registry = default_registry()
+        registry = default_rule_registry()
         for cls in custom:
             registry.register(cls)
         extra = self._plan.metric_names
@@ -383,10 +383,10 @@ class CompiledModel:
 
 def _restore(doc: dict[str, Any], custom: tuple[type[Any], ...],
              metrics: tuple[str, ...]) -> CompiledModel:
-    from maturity_model.rules import default_registry
+    from maturity_model.rules import default_rule_registry
     from maturity_model.serialization import model_from_dict
 
-    registry = default_registry()
+    registry = default_rule_registry()
     for cls in custom:
         registry.register(cls)
     return compile(model_from_dict(doc, registry=registry), metrics=metrics)

@@ -203,9 +203,23 @@ class Profile:
     def __len__(self) -> int:
         return len(self.results)
 
-    def items(self) -> tuple[Result, ...]:
+    def item_results(self) -> tuple[Result, ...]:
         """The results of the capability items, in document order."""
         return tuple(r for r in self.results.values() if r.kind == "item")
+
+    def items(self) -> tuple[Result, ...]:
+        """Deprecated name of :meth:`item_results`.
+
+        A profile reads like a mapping, where ``items()`` would give ``(id, value)``
+        pairs; this gives the item results only, so it has a plain name now.
+
+        :deprecated: call :meth:`item_results`; this alias warns and will go.
+        """
+        import warnings
+
+        warnings.warn("Profile.items() is deprecated: call Profile.item_results()",
+                      DeprecationWarning, stacklevel=2)
+        return self.item_results()
 
     def domains(self) -> tuple[Result, ...]:
         """The results of the domains, parents before children."""
@@ -219,12 +233,12 @@ class Profile:
     @property
     def violations(self) -> tuple[Violation, ...]:
         """Every dependency violation, in document order."""
-        return tuple(v for r in self.items() for v in r.violations)
+        return tuple(v for r in self.item_results() for v in r.violations)
 
     @property
     def blocked(self) -> tuple[Blocked, ...]:
         """Every practice that ``enforce`` counted as not met."""
-        return tuple(b for r in self.items() for b in r.blocked)
+        return tuple(b for r in self.item_results() for b in r.blocked)
 
     @property
     def counts(self) -> Counts:

@@ -321,7 +321,7 @@ def heatmap_svg(profile: Profile, *, label_width: int = 300, cell: int = 46,
     >>> heatmap_svg(p).count("<rect")
     2
     """
-    items = profile.items()
+    items = profile.item_results()
     levels = profile.scale.values
     width = label_width + cell * len(levels) + 10
     height = 24 + row * len(items) + 6
@@ -383,7 +383,7 @@ def _html_gap(c: _Content) -> str:
         return ""
     g, roadmap = c.gap, c.roadmap
     out = [f"<h2>Gap to the target ({_e(str(g.target))})</h2>",
-           f"<p>{g.percent_to_target:.0f} % to target; {len(g.items())} items below "
+           f"<p>{g.percent_to_target:.0f} % to target; {len(g.item_entries())} items below "
            f"target, {len(g.practices)} practices unmet.</p>"]
     if g.closed:
         out.append("<p>Every item is at its target.</p>")
@@ -391,7 +391,7 @@ def _html_gap(c: _Content) -> str:
         rows = [(f"{_e(e.name or e.node_id)}<br><code>{_e(e.node_id)}</code>",
                  _e(e.target), _e(_level_text(c.profile, e.level)), _e(_score(e.score)),
                  _e(_score(e.gap)), _e(len(e.practices)))
-                for e in g.items()]
+                for e in g.item_entries()]
         out.append(_table(("Item", "Target", "Level", "Score", "Gap", "Unmet practices"),
                           rows, numeric=(1, 3, 4, 5)))
     out.append(f"<h2>Roadmap</h2><p>{len(roadmap.steps)} practices in "
@@ -560,7 +560,7 @@ def render_markdown(model: MaturityModel, profile: Profile, *,
             ""]
     levels = p.scale.values
     rows = []
-    for result in p.items():
+    for result in p.item_results():
         cells = []
         for level in levels:
             value = result.coverage.get(level)
@@ -571,14 +571,14 @@ def render_markdown(model: MaturityModel, profile: Profile, *,
     if c.gap is not None and c.roadmap is not None:
         g = c.gap
         out += [f"## Gap to the target ({m(str(g.target))})", "",
-                f"{g.percent_to_target:.0f} % to target; {len(g.items())} items below "
+                f"{g.percent_to_target:.0f} % to target; {len(g.item_entries())} items below "
                 f"target, {len(g.practices)} practices unmet.", ""]
         if g.closed:
             out += ["Every item is at its target.", ""]
         else:
             rows = [(m(e.name or e.node_id), str(e.target), m(_level_text(p, e.level)),
                      _score(e.score), _score(e.gap), str(len(e.practices)))
-                    for e in g.items()]
+                    for e in g.item_entries()]
             out += [_md_table(("Item", "Target", "Level", "Score", "Gap", "Unmet practices"),
                               rows), ""]
         roadmap = c.roadmap

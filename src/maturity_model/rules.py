@@ -44,6 +44,7 @@ __all__ = [
     "Staircase",
     "Sum",
     "default_registry",
+    "default_rule_registry",
 ]
 
 #: Tolerance for comparing computed means with thresholds and for ``floor`` of a mean:
@@ -399,7 +400,7 @@ BUILTIN_AGGREGATION_RULES: tuple[type[Any], ...] = (Mean, Minimum, Quantile, Sum
 class RuleRegistry:
     """Which rule class each ``kind`` tag of a model file stands for.
 
-    Start from :func:`default_registry`, add your own rule classes, and pass the registry to
+    Start from :func:`default_rule_registry`, add your own rule classes, and pass the registry to
     :func:`maturity_model.load_model`. Nothing is registered globally.
 
     >>> import attrs
@@ -409,7 +410,7 @@ class RuleRegistry:
     ...     def aggregate(self, children):
     ...         top = max(children, key=lambda c: c.score)
     ...         return Outcome(score=top.score, level=top.level)
-    >>> registry = default_registry()
+    >>> registry = default_rule_registry()
     >>> registry.register(Best)
     >>> sorted(registry.aggregation_kinds)
     ['best', 'mean', 'minimum', 'quantile', 'sum']
@@ -470,10 +471,23 @@ class RuleRegistry:
         yield from self._aggregation.values()
 
 
-def default_registry() -> RuleRegistry:
+def default_rule_registry() -> RuleRegistry:
     """A new registry holding the built-in rules (a fresh object each call).
 
-    >>> sorted(default_registry().item_kinds)
+    >>> sorted(default_rule_registry().item_kinds)
     ['level-sum', 'metric-bands', 'staircase']
     """
     return RuleRegistry(BUILTIN_ITEM_RULES, BUILTIN_AGGREGATION_RULES)
+
+
+def default_registry() -> RuleRegistry:
+    """Deprecated name of :func:`default_rule_registry` (it read like a registry of standards).
+
+    :deprecated: call :func:`default_rule_registry`; this alias warns and will go.
+    """
+    import warnings
+
+    warnings.warn("maturity_model.default_registry() is deprecated: call "
+                  "default_rule_registry() (the rule registry; standards.default_registry "
+                  "is the registry of standards)", DeprecationWarning, stacklevel=2)
+    return default_rule_registry()

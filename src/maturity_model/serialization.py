@@ -52,7 +52,7 @@ from maturity_model.model import (
     MaturityModel,
 )
 from maturity_model.profile import PracticeResult, Profile, Result
-from maturity_model.rules import AggregationRule, ItemRule, RuleRegistry, default_registry
+from maturity_model.rules import AggregationRule, ItemRule, RuleRegistry, default_rule_registry
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -650,7 +650,7 @@ def converter_for(registry: RuleRegistry | None = None) -> cattrs.Converter:
     return _converter((registry or _DEFAULT_REGISTRY).signature())
 
 
-_DEFAULT_REGISTRY: Final = default_registry()
+_DEFAULT_REGISTRY: Final = default_rule_registry()
 
 
 def _structure(doc: Any, cls: type[T], converter: cattrs.Converter,
@@ -713,7 +713,7 @@ def model_from_dict(doc: Any, *, registry: RuleRegistry | None = None,
             cycle = cycles[0].message.split(": ", 1)[1].split(" → ")
             raise DependencyCycleError(cycle, errors)
         raise ModelValidationError(errors)
-    model._cache["errors"] = ()
+    model._index.errors = ()
     return model
 
 

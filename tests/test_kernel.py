@@ -1,0 +1,82 @@
+"""The rules kernel: naming, the model index, and scoring without heavy imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import pytest
+
+import maturity_model as mm
+from maturity_model.model import ModelIndex
+
+
+def _model() -> mm.MaturityModel:
+    return mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        mm.CapabilityItem(id="i", practices=[
+            mm.Practice(id="a", level=1), mm.Practice(id="b", level=2, requires=["a"])])])])
+
+
+def test_item_results_are_the_capability_item_results() -> None:
+    profile = mm.score(_model(), mm.Assessment(model="m", answers={"a": True}))
+    assert [r.node_id for r in profile.item_results()] == ["i"]
+
+
+def test_profile_items_warns_and_gives_the_same_results() -> None:
+    profile = mm.score(_model(), mm.Assessment(model="m", answers={"a": True}))
+    with pytest.warns(DeprecationWarning, match="item_results"):
+        old = profile.items()
+    assert old == profile.item_results()
+
+
+def test_default_registry_is_a_deprecated_alias_of_the_rule_registry() -> None:
+    with pytest.warns(DeprecationWarning, match="default_rule_registry"):
+        old = mm.default_registry()
+    assert old.signature() == mm.default_rule_registry().signature()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mm.default_rule_registry()
+
+
+def test_model_index_slots_are_typed_and_keep_their_first_value() -> None:
+    model = _model()
+    index = model._index
+    assert isinstance(index, ModelIndex)
+    assert _model()._index.requirements is None
+    mm.score(model, mm.Assessment(model="m", answers={}))
+    assert index.requirements == {"a": (), "b": ("a",)}
+    assert mm.graph.topological_order(model) == ("a", "b")
+    assert index.topological_order == ("a", "b")
+    assert index.errors == ()
+    first = index.requirements
+    index.requirements = {}
+    assert index.requirements is first
+    with pytest.raises(AttributeError):
+        index.nodes = {}
+
+
+def test_scoring_a_model_with_requires_edges_does_not_import_networkx() -> None:
+    code = textwrap.dedent("""
+        import sys
+        import maturity_model as mm
+        m = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+            mm.CapabilityItem(id="i", practices=[
+                mm.Practice(id="a", level=1),
+                mm.Practice(id="b", level=2, requires=["a", "i@1"])])])])
+        mm.score(m, mm.Assessment(model="m", answers={"a": True}))
+        print("networkx" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_cycle_is_still_found_and_named() -> None:
+    model = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        mm.CapabilityItem(id="i", practices=[
+            mm.Practice(id="a", level=1, requires=["b"]),
+            mm.Practice(id="b", level=1, requires=["a"])])])])
+    assert mm.graph.dependency_cycles(model) == (("a", "b", "a"),)
+    assert [p.code for p in mm.check(model)] == ["dependency-cycle"]
