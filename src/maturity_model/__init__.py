@@ -38,6 +38,7 @@ from maturity_model.model import (
 from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
 from maturity_model.profile import Counts, PracticeResult, Profile, Result, Violation
 from maturity_model.rules import (
+    Iso33020,
     LevelSum,
     Mean,
     MetricBands,
@@ -66,6 +67,7 @@ __all__ = [
     "Domain",
     "Gap",
     "IncompatibleProfilesError",
+    "Iso33020",
     "Level",
     "LevelScale",
     "LevelSum",

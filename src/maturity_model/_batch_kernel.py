@@ -14,6 +14,7 @@ runs over long contiguous vectors, and the outputs are written node-major, which
 
 from __future__ import annotations
 
+import math
 from types import MappingProxyType
 from typing import Any
 
@@ -29,6 +30,7 @@ from maturity_model._batch_plan import (
     Plan,
 )
 from maturity_model.errors import AssessmentValidationError, Problem
+from maturity_model.evidence import _status_of
 from maturity_model.rules import (
     EPSILON,
     ChildOutcome,
@@ -36,6 +38,8 @@ from maturity_model.rules import (
     LevelEvidence,
     Mean,
     Minimum,
+    PracticeColumns,
+    PracticeEvidence,
     Quantile,
     Sum,
 )
@@ -327,11 +331,31 @@ def _observations_of(plan: Plan, observations: FloatArray | None, row: int,
                              if not np.isnan(observations[row, k])})
 
 
+def _practices_of(plan: Plan, item: int, values: Any, na: BoolArray | None, x: FloatArray,
+                  row: int) -> tuple[PracticeEvidence, ...]:
+    """One row's practices of one item, as the object engine gives a rule that reads them."""
+    start = int(plan.item_widths[:item].sum())
+    evidence = []
+    for j, practice in enumerate(plan.model.items()[item].practices, start):
+        raw = float(values[row, j])
+        if na is not None and na[row, j]:
+            status, value = "n/a", None
+        elif math.isnan(raw):
+            status, value = "unknown", float(x[row, j])
+        else:
+            status, value = _status_of(raw), float(x[row, j])
+        evidence.append(PracticeEvidence(practice_id=practice.id, level=practice.level,
+                                         value=value, status=status))
+    return tuple(evidence)
+
+
 def _custom_items(plan: Plan, sums: FloatArray, weights: FloatArray,
                   mandatory: BoolArray | None, assessed: BoolArray,
                   observations: FloatArray | None, scores: FloatArray,
-                  levels: FloatArray) -> None:
+                  levels: FloatArray, inputs: tuple[Any, BoolArray | None, FloatArray],
+                  ) -> None:
     for item, rule in plan.custom_items:
+        reads_practices = getattr(type(rule), "reads_practices", False)
         for row in range(scores.shape[1]):
             means = [None if weights[item, k, min(row, weights.shape[2] - 1)] <= 0.0
                      else float(sums[item, k, row] / weights[item, k,
@@ -343,10 +367,31 @@ def _custom_items(plan: Plan, sums: FloatArray, weights: FloatArray,
                 levels=tuple(LevelEvidence(
                     level=value, mean=means[k],
                     mandatory_met=True if mandatory is None else bool(mandatory[item, k, row]))
-                    for k, value in enumerate(plan.scale_values)))
+                    for k, value in enumerate(plan.scale_values)),
+                practices=_practices_of(plan, item, *inputs, row) if reads_practices else ())
             outcome = rule.evaluate_item(evidence)
             scores[item, row] = np.nan if outcome is None else outcome.score
             levels[item, row] = np.nan if outcome is None else outcome.level
+
+
+def _columnar_items(plan: Plan, values: Any, na: BoolArray | None, x: FloatArray,
+                    scores: FloatArray, levels: FloatArray, assessed: BoolArray) -> None:
+    """Items whose rule scores whole columns (``evaluate_columns``): one call per item."""
+    rows = scores.shape[1]
+    floating = values.dtype.kind == "f"
+    no = np.zeros(rows, dtype=np.bool_)
+    for item, rule, columns in plan.columnar_items:
+        unknown = [np.isnan(values[:, j]) if floating else no for j in columns]
+        not_applicable = [no if na is None else na[:, j] for j in columns]
+        block = PracticeColumns(
+            item_id=plan.item_ids[item],
+            levels=tuple(plan.scale_values[k] for k in plan.practice_levels[columns]),
+            values=tuple(x[:, j] for j in columns),
+            known=tuple(~(u & ~n) for u, n in zip(unknown, not_applicable, strict=True)),
+            not_applicable=tuple(not_applicable))
+        item_scores, item_levels = rule.evaluate_columns(block)
+        scores[item] = np.where(assessed[item], item_scores, np.nan)
+        levels[item] = np.where(assessed[item], item_levels, np.nan)
 
 
 def _pick(ordered: FloatArray, index: IntArray) -> FloatArray:
@@ -473,9 +518,11 @@ def score_block(plan: Plan, values: Any, na: BoolArray | None,
     item_scores[~assessed] = np.nan
     item_levels[~assessed] = np.nan
     _bands(plan, observations, item_scores, item_levels)
+    if plan.columnar_items:
+        _columnar_items(plan, values, na, x, item_scores, item_levels, assessed)
     if plan.custom_items:
         _custom_items(plan, sums, weights, mandatory, assessed, observations, item_scores,
-                      item_levels)
+                      item_levels, (values, na, x))
 
     scores = out.scores
     node_levels = np.full(scores.shape, np.nan)

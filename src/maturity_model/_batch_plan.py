@@ -132,6 +132,7 @@ class Plan:
     item_ids: tuple[str, ...]
     item_nodes: IntArray  # (items,) output column of each item
     item_widths: IntArray  # (items,)
+    practice_levels: IntArray  # (practices,) level index of each input column
     full_weights: FloatArray  # (items, levels, 1): Σ weight per level with nothing N/A
     safe_weights: FloatArray  # (items, levels, 1): full_weights, 1 where a level is vacuous
     bars: FloatArray  # (items, levels, 1): threshold - EPSILON, -inf where vacuous
@@ -140,6 +141,7 @@ class Plan:
     level_sum: BoolArray  # (items,)
     bands: tuple[BandsItem, ...]
     custom_items: tuple[tuple[int, Any], ...]
+    columnar_items: tuple[tuple[int, Any, IntArray], ...]  # item, rule, its input columns
     mandatory: MandatoryPlan | None
     dependencies: DependencyPlan | None
     groups: tuple[DomainGroup, ...]
@@ -349,6 +351,7 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
     level_sum = np.zeros(len(items), dtype=np.bool_)
     bands: list[BandsItem] = []
     custom: list[tuple[int, Any]] = []
+    columnar: list[tuple[int, Any, IntArray]] = []
     position = 0
     for index, item in enumerate(items):
         starts.append(position)
@@ -369,6 +372,8 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
                                    lower_is_better=rule.better == "lower",
                                    levels=tuple(int(lv) for lv, _ in bounds),
                                    bounds=tuple(float(b) for _, b in bounds)))
+        elif hasattr(rule, "evaluate_columns"):
+            columnar.append((index, rule, np.arange(starts[index], position, dtype=np.intp)))
         else:
             custom.append((index, rule))
     vacuous = full_weights <= 0.0
@@ -384,12 +389,13 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
         item_ids=tuple(item.id for item in items),
         item_nodes=np.array([node_column[item.id] for item in items], dtype=np.intp),
         item_widths=np.array([len(item.practices) for item in items], dtype=np.intp),
+        practice_levels=np.array([level_index[p.level] for p in practices], dtype=np.intp),
         full_weights=full_weights[:, :, None],
         safe_weights=np.where(vacuous, 1.0, full_weights)[:, :, None],
         bars=bars[:, :, None],
         classes=_width_classes(items, starts, weights, levels, n_levels),
         thresholds=thresholds, level_sum=level_sum, bands=tuple(bands),
-        custom_items=tuple(custom),
+        custom_items=tuple(custom), columnar_items=tuple(columnar),
         mandatory=_mandatory(model, column, item_of, level_index, n_levels),
         dependencies=_dependencies(model, column),
         groups=_groups(model, node_column),

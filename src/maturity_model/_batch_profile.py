@@ -65,7 +65,7 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
                   coverage: FloatArray, counts: Any, *, subject: str,
                   date: datetime.date | None) -> Profile:
     """The profile of one row: ``values``/``na`` its input, the rest its batch output."""
-    from maturity_model.scoring import _dependencies, _missing
+    from maturity_model.scoring import _dependencies, _missing, _ratings
 
     model = plan.model
     answers = row_answers(plan, values, na)
@@ -108,10 +108,12 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
                           unknown=int(c[4])), **extra)
     item_of = {pid: plan.item_ids[i] for i, item in enumerate(model.items())
                for pid in (p.id for p in item.practices)}
+    ratings = _ratings(model, answers, scored)
     practices = {
         p.id: PracticeResult(practice_id=p.id, item_id=item_of[p.id], level=p.level,
                              status=answers[p.id].status, value=scored[p.id],
-                             weight=p.weight, blocked_by=blocked.get(p.id, ()))
+                             weight=p.weight, blocked_by=blocked.get(p.id, ()),
+                             rating=ratings.get(p.id))
         for p in model.practices()}
     return Profile(model_id=model.id, model_version=model.version, subject=subject,
                    date=date, dependencies=model.dependencies, scale=model.scale,

@@ -52,6 +52,9 @@ def _item_lines(profile: Profile, result: Result) -> list[str]:
                 text += f": missing {_list(result.missing)}"
             steps.append(text)
     lines.extend(steps)
+    if rated := [f"{p.practice_id} {p.rating}" for p in profile.practices.values()
+                 if p.item_id == result.node_id and p.rating is not None]:
+        lines.append("ratings: " + ", ".join(rated))
     c = result.counts
     lines.append(f"evidence: {c.met} met, {c.partial} partial, {c.not_met} not met, "
                  f"{c.na} n/a, {c.unknown} unknown")

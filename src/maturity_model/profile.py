@@ -111,6 +111,8 @@ class PracticeResult:
     :param status: the resolved answer's status (before enforcement).
     :param value: the value scored (after enforcement); ``None`` for N/A.
     :param blocked_by: set when ``enforce`` counted the practice as not met.
+    :param rating: the item rule's rating of the answer, for rules that rate single
+        answers (``iso33020``: ``"N"``, ``"P"``, ``"L"`` or ``"F"``); else ``None``.
     """
 
     practice_id: str
@@ -120,6 +122,7 @@ class PracticeResult:
     value: float | None
     weight: float = 1.0
     blocked_by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    rating: str | None = None
 
     @property
     def met(self) -> bool:

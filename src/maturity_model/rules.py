@@ -12,6 +12,7 @@ model files (``{kind: staircase, threshold: 0.8}``). The semantics are those of 
 - :class:`LevelSum` — ``score = Σ m(L)`` over the non-vacuous levels ``>= 1``; level as
   ``Staircase(1.0)``.
 - :class:`MetricBands` — the level whose published band an observation falls in.
+- :class:`Iso33020` — ISO/IEC 33020 process capability from rated process attributes.
 - :class:`Mean`, :class:`Minimum`, :class:`Quantile`, :class:`Sum` — aggregations.
 
 Your own rule is any frozen attrs class with a ``kind`` class variable and an
@@ -24,13 +25,29 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+from typing import Any, ClassVar, Literal
 
 import attrs
 
+from maturity_model._rule_base import (
+    EPSILON,
+    AggregationRule,
+    Better,
+    ChildOutcome,
+    ItemEvidence,
+    ItemRule,
+    LevelEvidence,
+    Outcome,
+    PracticeColumns,
+    PracticeEvidence,
+)
+from maturity_model._rule_iso33020 import Iso33020
+
 __all__ = [
+    "EPSILON",
     "AggregationRule",
     "ChildOutcome",
+    "Iso33020",
     "ItemEvidence",
     "ItemRule",
     "LevelEvidence",
@@ -39,6 +56,8 @@ __all__ = [
     "MetricBands",
     "Minimum",
     "Outcome",
+    "PracticeColumns",
+    "PracticeEvidence",
     "Quantile",
     "RuleRegistry",
     "Staircase",
@@ -46,108 +65,6 @@ __all__ = [
     "default_registry",
     "default_rule_registry",
 ]
-
-#: Tolerance for comparing computed means with thresholds and for ``floor`` of a mean:
-#: a mean that is exactly the threshold in real arithmetic must not fail by rounding.
-EPSILON = 1e-9
-
-Better = Literal["higher", "lower"]
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-@attrs.frozen(kw_only=True)
-class LevelEvidence:
-    """What an item rule knows about one scale level of one item.
-
-    :param level: the scale level.
-    :param mean: ``m(L)``, the weighted mean answer value of the item's practices at this
-        level with N/A left out; ``None`` when the level is vacuous.
-    :param mandatory_met: whether every mandatory practice at this level is fully met
-        (N/A mandatory practices do not block).
-    """
-
-    level: int
-    mean: float | None
-    mandatory_met: bool = True
-
-
-@attrs.frozen(kw_only=True)
-class ItemEvidence:
-    """Everything an item rule may look at for one item of one assessment.
-
-    :param item_id: the item's id.
-    :param levels: one :class:`LevelEvidence` per scale level, in ascending order.
-    :param assessed: whether at least one practice has an answer other than N/A and
-        unknown.
-    :param observations: the assessment's metric observations.
-    """
-
-    item_id: str
-    levels: tuple[LevelEvidence, ...]
-    assessed: bool
-    observations: Mapping[str, float] = attrs.field(factory=lambda: MappingProxyType({}))
-
-    def mean(self, level: int) -> float | None:
-        """``m(level)``, ``None`` when vacuous or not on the scale."""
-        for lv in self.levels:
-            if lv.level == level:
-                return lv.mean
-        return None
-
-
-@attrs.frozen(kw_only=True)
-class Outcome:
-    """A rule's verdict on one node: its score and level.
-
-    >>> Outcome(score=2.6, level=2)
-    Outcome(score=2.6, level=2)
-    """
-
-    score: float
-    level: int
-
-
-@attrs.frozen(kw_only=True)
-class ChildOutcome:
-    """An assessed child as an aggregation rule sees it."""
-
-    node_id: str
-    score: float
-    level: int
-    weight: float = 1.0
-
-
-# --------------------------------------------------------------------------- protocols
-
-
-@runtime_checkable
-class ItemRule(Protocol):
-    """A rule that turns the evidence of one item into a score and a level.
-
-    ``evaluate_item`` returns ``None`` when the item is not assessed.
-    """
-
-    kind: ClassVar[str]
-
-    def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
-        """Score one item."""
-
-
-@runtime_checkable
-class AggregationRule(Protocol):
-    """A rule that turns the results of a node's assessed children into the node's result.
-
-    It is only called with at least one child; children that are not assessed are
-    already left out.
-    """
-
-    kind: ClassVar[str]
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate the assessed children of one node."""
-
 
 # --------------------------------------------------------------------------- item rules
 
@@ -393,7 +310,7 @@ class Sum:
 
 # --------------------------------------------------------------------------- registry
 
-BUILTIN_ITEM_RULES: tuple[type[Any], ...] = (Staircase, LevelSum, MetricBands)
+BUILTIN_ITEM_RULES: tuple[type[Any], ...] = (Staircase, LevelSum, MetricBands, Iso33020)
 BUILTIN_AGGREGATION_RULES: tuple[type[Any], ...] = (Mean, Minimum, Quantile, Sum)
 
 
@@ -475,7 +392,7 @@ def default_rule_registry() -> RuleRegistry:
     """A new registry holding the built-in rules (a fresh object each call).
 
     >>> sorted(default_rule_registry().item_kinds)
-    ['level-sum', 'metric-bands', 'staircase']
+    ['iso33020', 'level-sum', 'metric-bands', 'staircase']
     """
     return RuleRegistry(BUILTIN_ITEM_RULES, BUILTIN_AGGREGATION_RULES)
 

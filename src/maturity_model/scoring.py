@@ -33,7 +33,13 @@ from maturity_model.profile import (
     Result,
     Violation,
 )
-from maturity_model.rules import ChildOutcome, ItemEvidence, LevelEvidence, Outcome
+from maturity_model.rules import (
+    ChildOutcome,
+    ItemEvidence,
+    LevelEvidence,
+    Outcome,
+    PracticeEvidence,
+)
 
 if TYPE_CHECKING:
     from maturity_model.rules import AggregationRule
@@ -113,11 +119,15 @@ def _item_result(model: MaturityModel, item: CapabilityItem, parent: str,
     coverage: dict[int, float | None] = {
         lv: (weighted[lv] / weights[lv] if weights[lv] > 0 else None) for lv in scale_values}
     frozen_coverage = MappingProxyType(coverage)
+    rule = model.item_rule(item)
     evidence = ItemEvidence(
         item_id=item.id, assessed=assessed, observations=observations,
         levels=tuple(LevelEvidence(level=lv, mean=coverage[lv], mandatory_met=mandatory_ok[lv])
-                     for lv in scale_values))
-    rule = model.item_rule(item)
+                     for lv in scale_values),
+        practices=tuple(PracticeEvidence(practice_id=p.id, level=p.level, value=values[p.id],
+                                         status=answers[p.id].status)
+                        for p in item.practices)
+        if getattr(type(rule), "reads_practices", False) else ())
     outcome: Outcome | None = rule.evaluate_item(evidence)
     missing: tuple[str, ...] = ()
     if outcome is not None and outcome.level + 1 in coverage:
@@ -177,6 +187,22 @@ def _aggregate(node_id: str, kind: str, name: str, parent: str | None,
     )
 
 
+def _ratings(model: MaturityModel, answers: Mapping[str, Answer],
+             values: Mapping[str, float | None]) -> dict[str, str]:
+    """Per-practice ratings of the item rules that rate answers (``rate``), e.g. N/P/L/F."""
+    ratings: dict[str, str] = {}
+    for item in model.items():
+        rate = getattr(model.item_rule(item), "rate", None)
+        if rate is None:
+            continue
+        for p in item.practices:
+            rated = rate(PracticeEvidence(practice_id=p.id, level=p.level, value=values[p.id],
+                                          status=answers[p.id].status))
+            if rated is not None:
+                ratings[p.id] = rated
+    return ratings
+
+
 def score(model: MaturityModel, assessment: Assessment, *, strict: bool = True) -> Profile:
     """Score one assessment against a model.
 
@@ -227,10 +253,11 @@ def score(model: MaturityModel, assessment: Assessment, *, strict: bool = True) 
     ordered: dict[str, Result] = {model.id: root}
     for node_id in index.nodes:
         ordered[node_id] = results[node_id]
+    ratings = _ratings(model, answers, values)
     practices = {
         p.id: PracticeResult(practice_id=p.id, item_id=index.item_of[p.id], level=p.level,
                              status=answers[p.id].status, value=values[p.id], weight=p.weight,
-                             blocked_by=blocked.get(p.id, ()))
+                             blocked_by=blocked.get(p.id, ()), rating=ratings.get(p.id))
         for p in model.practices()}
     return Profile(model_id=model.id, model_version=model.version,
                    subject=assessment.subject, date=assessment.date,
