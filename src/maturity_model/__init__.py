@@ -10,8 +10,6 @@
 
 from typing import TYPE_CHECKING, Any
 
-from maturity_model.cohort import Cohort
-from maturity_model.comparison import NodeDiff, ProfileDiff, compare
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
@@ -35,7 +33,6 @@ from maturity_model.model import (
     ModelRules,
     Practice,
 )
-from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
 from maturity_model.profile import Counts, PracticeResult, Profile, Result, Violation
 from maturity_model.rules import (
     Iso33020,
@@ -111,6 +108,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from maturity_model.cohort import Cohort
+    from maturity_model.comparison import NodeDiff, ProfileDiff, compare
+    from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
     from maturity_model.serialization import (
         dump_assessment,
         dump_model,
@@ -118,8 +118,18 @@ if TYPE_CHECKING:
         load_model,
     )
 
-# File reading pulls in cattrs and PyYAML: loaded on first use to keep the import fast.
+# File reading pulls in cattrs and PyYAML, and scoring needs none of cohorts, comparing
+# or planning: loaded on first use to keep the import fast.
 _LAZY = {
+    "Cohort": "maturity_model.cohort",
+    "Gap": "maturity_model.planning",
+    "NodeDiff": "maturity_model.comparison",
+    "ProfileDiff": "maturity_model.comparison",
+    "Roadmap": "maturity_model.planning",
+    "Wave": "maturity_model.planning",
+    "compare": "maturity_model.comparison",
+    "gap": "maturity_model.planning",
+    "plan": "maturity_model.planning",
     "dump_assessment": "maturity_model.serialization",
     "dump_model": "maturity_model.serialization",
     "load_assessment": "maturity_model.serialization",
