@@ -262,47 +262,35 @@ def _assessed(plan: Plan, values: Any, na: BoolArray | None, total: FloatArray) 
 def _items(plan: Plan, sums: FloatArray, weights: FloatArray, na: BoolArray | None,
            mandatory: BoolArray | None, work: Workspace | None = None,
            ) -> tuple[FloatArray, FloatArray]:
-    """Level and score of every item by its rule (staircase or level-sum)."""
+    """Level and score of every item whose rule reads level means (``evaluate_levels``).
+
+    Each rule runs once on columns holding all of its items and rows: the same code the
+    object engine runs on one item's floats.
+    """
     n_items, levels, rows = len(plan.item_ids), plan.n_levels, sums.shape[2]
     if na is None:
-        safe, bars = plan.safe_weights, plan.bars
+        safe, vacuous = plan.safe_weights, plan.vacuous
     else:
         vacuous = weights <= 0.0
         safe = np.where(vacuous, 1.0, weights)
-        bars = np.where(vacuous, -np.inf, plan.bars)
     # m(L), 0 where vacuous (what a staircase score and a level sum add for such a level),
     # and a last plane of 0: what the staircase adds at the top of the scale.
     means = _take(work, "means", (n_items, levels + 1, rows))
     means[:, levels] = 0.0
     np.divide(sums[:, :levels], safe, out=means[:, :levels])
-    qualifies = means[:, :levels] >= bars
-    if mandatory is not None:
-        qualifies &= mandatory
-    climbing = qualifies[:, 0].copy()
-    count = climbing.view(np.int8).copy()
-    for k in range(1, levels):
-        climbing &= qualifies[:, k]
-        count += climbing.view(np.int8)
-    level = count if plan.first == 1 else np.maximum(count, 1) - 1
-    following = level.astype(np.intp) + (1 - plan.first)  # the level above, or the top
-    following *= rows
-    following += _offsets(n_items, levels + 1, rows)
-    score = level.astype(np.float64)
-    score += np.take(means.reshape(-1), following)
-    if plan.level_sum.any():
-        chosen = plan.level_sum
-        total = np.zeros((int(chosen.sum()), rows))
-        for k in range(1 - plan.first, levels):  # the levels >= 1
-            total += means[chosen, k]
-        score[chosen] = total
-    return level.astype(np.float64), score
-
-
-def _offsets(n_items: int, depth: int, rows: int) -> IntArray:
-    """Flat index of ``[item, 0, row]`` in an ``(items, depth, rows)`` array."""
-    offsets: IntArray = (np.arange(n_items, dtype=np.intp)[:, None] * (depth * rows)
-                         + np.arange(rows, dtype=np.intp))
-    return offsets
+    item_levels = np.full((n_items, rows), np.nan)
+    item_scores = np.full((n_items, rows), np.nan)
+    for group in plan.level_rules:
+        chosen: Any = group.span if group.span is not None else group.items
+        m = means[chosen]
+        v = vacuous[chosen]
+        score, level = group.rule.evaluate_levels(
+            [m[:, k] for k in range(levels + 1)], [v[:, k] for k in range(levels)],
+            [True] * levels if mandatory is None
+            else [mandatory[chosen, k] for k in range(levels)], plan.first)
+        item_scores[chosen] = score
+        item_levels[chosen] = level
+    return item_levels, item_scores
 
 
 def _bands(plan: Plan, observations: FloatArray | None, scores: FloatArray,
@@ -314,9 +302,7 @@ def _bands(plan: Plan, observations: FloatArray | None, scores: FloatArray,
         else:
             observed = observations[:, band.observation]
         best = np.zeros(rows)
-        for level, bound in zip(band.levels, band.bounds, strict=True):
-            met = observed <= bound if band.lower_is_better else observed >= bound
-            best = np.where(met & (level > best), float(level), best)
+        best += band.rule.level_for(observed)
         best[np.isnan(observed)] = np.nan
         scores[band.item] = best
         levels[band.item] = best

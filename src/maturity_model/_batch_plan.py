@@ -23,16 +23,7 @@ from numpy.typing import NDArray
 
 from maturity_model.errors import ModelValidationError
 from maturity_model.model import CapabilityItem, Domain, MaturityModel
-from maturity_model.rules import (
-    EPSILON,
-    LevelSum,
-    Mean,
-    MetricBands,
-    Minimum,
-    Quantile,
-    Staircase,
-    Sum,
-)
+from maturity_model.rules import Mean, MetricBands, Minimum, Quantile, Sum
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -100,9 +91,16 @@ class BandsItem:
 
     item: int
     observation: int  # column in the observations array
-    lower_is_better: bool
-    levels: tuple[int, ...]
-    bounds: tuple[float, ...]
+    rule: Any  # its MetricBands: ``level_for`` runs on the observation column
+
+
+@attrs.frozen(eq=False)
+class LevelRuleGroup:
+    """Items that share one rule with ``evaluate_levels`` (staircase, level-sum, ...)."""
+
+    rule: Any
+    items: IntArray  # (n,) item indices, ascending
+    span: slice | None  # the same items as a slice when they are consecutive
 
 
 @attrs.frozen(eq=False)
@@ -135,10 +133,9 @@ class Plan:
     practice_levels: IntArray  # (practices,) level index of each input column
     full_weights: FloatArray  # (items, levels, 1): Σ weight per level with nothing N/A
     safe_weights: FloatArray  # (items, levels, 1): full_weights, 1 where a level is vacuous
-    bars: FloatArray  # (items, levels, 1): threshold - EPSILON, -inf where vacuous
+    vacuous: BoolArray  # (items, levels, 1): no practice at the level
     classes: tuple[WidthClass, ...]
-    thresholds: FloatArray  # (items,) staircase threshold (1.0 for level-sum)
-    level_sum: BoolArray  # (items,)
+    level_rules: tuple[LevelRuleGroup, ...]
     bands: tuple[BandsItem, ...]
     custom_items: tuple[tuple[int, Any], ...]
     columnar_items: tuple[tuple[int, Any, IntArray], ...]  # item, rule, its input columns
@@ -347,8 +344,7 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
     weights: list[tuple[float, ...]] = []
     levels: list[tuple[int, ...]] = []
     full_weights = np.zeros((len(items), n_levels))
-    thresholds = np.ones(len(items))
-    level_sum = np.zeros(len(items), dtype=np.bool_)
+    by_rule: dict[Any, list[int]] = {}
     bands: list[BandsItem] = []
     custom: list[tuple[int, Any]] = []
     columnar: list[tuple[int, Any, IntArray]] = []
@@ -362,22 +358,16 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
             item_of[p.id] = index
             full_weights[index, level_index[p.level]] += float(p.weight)
         rule = model.item_rule(item)
-        if type(rule) is Staircase:
-            thresholds[index] = float(rule.threshold)
-        elif type(rule) is LevelSum:
-            level_sum[index] = True
-        elif type(rule) is MetricBands:
-            bounds = sorted(rule.bounds.items())
+        if type(rule) is MetricBands:
             bands.append(BandsItem(item=index, observation=metric_column[rule.metric],
-                                   lower_is_better=rule.better == "lower",
-                                   levels=tuple(int(lv) for lv, _ in bounds),
-                                   bounds=tuple(float(b) for _, b in bounds)))
+                                   rule=rule))
+        elif hasattr(rule, "evaluate_levels"):
+            by_rule.setdefault(rule, []).append(index)
         elif hasattr(rule, "evaluate_columns"):
             columnar.append((index, rule, np.arange(starts[index], position, dtype=np.intp)))
         else:
             custom.append((index, rule))
     vacuous = full_weights <= 0.0
-    bars = np.where(vacuous, -np.inf, thresholds[:, None] - EPSILON)
     metric_practices = tuple(
         (column[p.id], metric_column[p.metric.name], float(p.metric.threshold),
          p.metric.better == "lower")
@@ -392,9 +382,14 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
         practice_levels=np.array([level_index[p.level] for p in practices], dtype=np.intp),
         full_weights=full_weights[:, :, None],
         safe_weights=np.where(vacuous, 1.0, full_weights)[:, :, None],
-        bars=bars[:, :, None],
+        vacuous=vacuous[:, :, None],
         classes=_width_classes(items, starts, weights, levels, n_levels),
-        thresholds=thresholds, level_sum=level_sum, bands=tuple(bands),
+        level_rules=tuple(
+            LevelRuleGroup(rule=rule, items=np.array(members, dtype=np.intp),
+                           span=slice(members[0], members[-1] + 1)
+                           if members == list(range(members[0], members[-1] + 1)) else None)
+            for rule, members in by_rule.items()),
+        bands=tuple(bands),
         custom_items=tuple(custom), columnar_items=tuple(columnar),
         mandatory=_mandatory(model, column, item_of, level_index, n_levels),
         dependencies=_dependencies(model, column),

@@ -71,13 +71,81 @@ __all__ = [
 
 def staircase_level(evidence: ItemEvidence, threshold: float) -> int:
     """The staircase level: highest ``L`` whose levels ``<= L`` all qualify; 0 if none."""
-    level = 0
-    for lv in evidence.levels:
-        qualifies = (lv.mean is None or lv.mean >= threshold - EPSILON) and lv.mandatory_met
-        if not qualifies:
-            break
-        level = lv.level
-    return level
+    means, vacuous, mandatory, first = level_columns(evidence)
+    return int(climb(means, vacuous, mandatory, threshold, first))
+
+
+def level_columns(evidence: ItemEvidence) -> tuple[list[float], list[bool], list[bool], int]:
+    """An item's levels as the kernels read them.
+
+    :returns: means (0 where vacuous, plus a last 0 for "above the top"), vacuous flags,
+        mandatory flags, and the first scale value.
+    """
+    means = [0.0 if lv.mean is None else lv.mean for lv in evidence.levels]
+    means.append(0.0)
+    return (means, [lv.mean is None for lv in evidence.levels],
+            [lv.mandatory_met for lv in evidence.levels],
+            evidence.levels[0].level if evidence.levels else 0)
+
+
+# The kernels below use only arithmetic and comparison operators, ``&`` and ``|``: the
+# object engine runs them on one assessment's floats and bools, the batch engine on
+# numpy arrays that hold every assessment (and every item of one rule) at once. One
+# definition, so the two engines agree to the bit by construction.
+
+
+def climb(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any],
+          threshold: Any, first: int) -> Any:
+    """The staircase level: how far the qualifying levels reach from the bottom.
+
+    A level qualifies when it is vacuous or its mean reaches ``threshold`` (less
+    :data:`EPSILON`), and its mandatory practices are met.
+
+    >>> climb([1.0, 1.0, 0.6, 0.0], [False] * 4, [True] * 4, 1.0, 1)
+    2
+    """
+    bar = threshold - EPSILON
+    count: Any = 0
+    climbing: Any = True
+    for k in range(len(vacuous)):
+        climbing = climbing & (((means[k] >= bar) | vacuous[k]) & mandatory[k])
+        count = count + climbing
+    # On a 0-based scale the first qualifying level is level 0.
+    return count if first == 1 else count - (count > 0)
+
+
+def next_mean(means: Sequence[Any], level: Any, first: int) -> Any:
+    """``m(level + 1)``: 0 where vacuous and above the top (``means`` ends with that 0)."""
+    index = level + (1 - first)
+    total: Any = 0.0
+    for k in range(len(means)):
+        total = total + (index == k) * means[k]  # one term is the mean, the rest add 0
+    return total
+
+
+def staircase_kernel(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any],
+                     first: int, threshold: Any) -> tuple[Any, Any]:
+    """``(score, level)`` of :class:`Staircase` on level columns."""
+    level = climb(means, vacuous, mandatory, threshold, first)
+    return level + next_mean(means, level, first), level
+
+
+def level_sum_kernel(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any],
+                     first: int) -> tuple[Any, Any]:
+    """``(score, level)`` of :class:`LevelSum` on level columns."""
+    total: Any = 0.0
+    for k in range(1 - first, len(vacuous)):  # the levels >= 1; vacuous ones add 0
+        total = total + means[k]
+    return total, climb(means, vacuous, mandatory, 1.0, first)
+
+
+def bands_kernel(observed: Any, bounds: Mapping[int, float], lower_is_better: bool) -> Any:
+    """The :class:`MetricBands` level of an observation (0 when it meets no band)."""
+    best: Any = 0
+    for level, bound in bounds.items():
+        met = (observed <= bound) if lower_is_better else (observed >= bound)
+        best = best + (met & (level > best)) * (level - best)
+    return best
 
 
 @attrs.frozen(kw_only=True)
@@ -100,16 +168,17 @@ class Staircase:
     kind: ClassVar[str] = "staircase"
     threshold: float = 1.0
 
+    def evaluate_levels(self, means: Sequence[Any], vacuous: Sequence[Any],
+                        mandatory: Sequence[Any], first: int) -> tuple[Any, Any]:
+        """``(score, level)`` from level columns: the definition both engines run."""
+        return staircase_kernel(means, vacuous, mandatory, first, self.threshold)
+
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item by the staircase rule."""
         if not evidence.assessed:
             return None
-        level = staircase_level(evidence, self.threshold)
-        next_levels = [lv for lv in evidence.levels if lv.level == level + 1]
-        if not next_levels:  # at the top of the scale
-            return Outcome(score=float(level), level=level)
-        m_next = next_levels[0].mean
-        return Outcome(score=level + (m_next if m_next is not None else 0.0), level=level)
+        score, level = self.evaluate_levels(*level_columns(evidence))
+        return Outcome(score=score, level=int(level))
 
 
 @attrs.frozen(kw_only=True)
@@ -128,15 +197,17 @@ class LevelSum:
 
     kind: ClassVar[str] = "level-sum"
 
+    def evaluate_levels(self, means: Sequence[Any], vacuous: Sequence[Any],
+                        mandatory: Sequence[Any], first: int) -> tuple[Any, Any]:
+        """``(score, level)`` from level columns: the definition both engines run."""
+        return level_sum_kernel(means, vacuous, mandatory, first)
+
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item by summing its level means."""
         if not evidence.assessed:
             return None
-        score = 0.0
-        for lv in evidence.levels:
-            if lv.level >= 1 and lv.mean is not None:
-                score += lv.mean
-        return Outcome(score=score, level=staircase_level(evidence, 1.0))
+        score, level = self.evaluate_levels(*level_columns(evidence))
+        return Outcome(score=score, level=int(level))
 
 
 def _bounds_converter(bounds: Mapping[int, float] | Iterable[tuple[int, float]]) -> Mapping[
@@ -168,21 +239,19 @@ class MetricBands:
     better: Better = "higher"
     bounds: Mapping[int, float] = attrs.field(converter=_bounds_converter, hash=False)
 
-    def level_for(self, value: float) -> int:
-        """The level an observed value reaches (0 when it meets no band)."""
-        best = 0
-        for level, bound in self.bounds.items():
-            met = value <= bound if self.better == "lower" else value >= bound
-            if met and level > best:
-                best = level
-        return best
+    def level_for(self, value: Any) -> Any:
+        """The level an observed value (or an array of them) reaches; 0 when none is met.
+
+        The definition both engines run.
+        """
+        return bands_kernel(value, self.bounds, self.better == "lower")
 
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item from its metric observation."""
         value = evidence.observations.get(self.metric)
         if value is None:
             return None
-        level = self.level_for(value)
+        level = int(self.level_for(value))
         return Outcome(score=float(level), level=level)
 
 
