@@ -15,6 +15,7 @@ runs over long contiguous vectors, and the outputs are written node-major, which
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -22,6 +23,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from maturity_model._aggregation_rules import Ops
 from maturity_model._batch_plan import (
     BoolArray,
     DomainGroup,
@@ -32,16 +34,11 @@ from maturity_model._batch_plan import (
 from maturity_model.errors import AssessmentValidationError, Problem
 from maturity_model.evidence import _status_of
 from maturity_model.rules import (
-    EPSILON,
     ChildOutcome,
     ItemEvidence,
     LevelEvidence,
-    Mean,
-    Minimum,
     PracticeColumns,
     PracticeEvidence,
-    Quantile,
-    Sum,
 )
 
 #: Answer-count columns, in the order of :class:`maturity_model.Counts`.
@@ -413,31 +410,33 @@ def _ordered_sum(terms: NDArray[Any]) -> NDArray[Any]:
     return total
 
 
+def _np_quantile(columns: Sequence[Any], valid: Sequence[Any], q: float, lower: bool,
+                 ) -> FloatArray:
+    values = np.stack([np.where(ok, c, np.nan) for c, ok in zip(columns, valid, strict=True)],
+                      axis=1)
+    count = np.sum(np.stack(valid, axis=1), axis=1)
+    return _quantile(values, count, q, lower=lower)
+
+
+#: Many nodes and rows at once: NaN marks a child that is not assessed.
+NP_OPS = Ops(where=np.where, minimum=np.fmin, quantile=_np_quantile)
+
+
 def _aggregate(group: DomainGroup, scores: FloatArray, levels: FloatArray,
                ) -> tuple[FloatArray, FloatArray]:
+    """One group of domains by its rule's ``aggregate_columns``: the object engine's code."""
     child_scores = scores[group.children]  # (domains, children, rows)
     child_levels = levels[group.children]
     valid = ~np.isnan(child_scores) & group.real[:, :, None]
-    rule = group.rule
-    lowest = np.fmin.reduce(child_levels, axis=1)  # padding repeats a real child
-    if isinstance(rule, Minimum):
-        return np.fmin.reduce(child_scores, axis=1), lowest
-    if isinstance(rule, Mean):
-        weights = np.where(valid, group.weights[:, :, None], 0.0)
-        products = np.where(valid, child_scores, 0.0) * weights
-        # Child by child, as rules.Mean adds (a left-out child adds an exact 0.0).
-        total = _ordered_sum(weights)
-        weighted = _ordered_sum(products)
-        score = np.full(total.shape, np.nan)
-        np.divide(weighted, total, out=score, where=total > 0)
-        return (score, np.floor(score + EPSILON) if rule.level == "floor" else lowest)
-    count = valid.sum(axis=1)
-    if isinstance(rule, Sum):
-        total = _ordered_sum(np.where(valid, child_scores, 0.0))
-        return np.where(count > 0, total, np.nan), lowest
-    assert isinstance(rule, Quantile)
-    return (_quantile(np.where(valid, child_scores, np.nan), count, float(rule.q), lower=False),
-            _quantile(np.where(valid, child_levels, np.nan), count, float(rule.q), lower=True))
+    width = child_scores.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score, level = group.rule.aggregate_columns(
+            [child_scores[:, k] for k in range(width)],
+            [child_levels[:, k] for k in range(width)],
+            [group.weights[:, k, None] for k in range(width)],
+            [valid[:, k] for k in range(width)], NP_OPS)
+    assessed = valid.any(axis=1)
+    return np.where(assessed, score, np.nan), np.where(assessed, level, np.nan)
 
 
 def _custom_aggregate(group: DomainGroup, scores: FloatArray, levels: FloatArray,

@@ -23,13 +23,12 @@ from numpy.typing import NDArray
 
 from maturity_model.errors import ModelValidationError
 from maturity_model.model import CapabilityItem, Domain, MaturityModel
-from maturity_model.rules import Mean, MetricBands, Minimum, Quantile, Sum
+from maturity_model.rules import MetricBands
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
 
-_BUILTIN_AGGREGATIONS = (Mean, Minimum, Quantile, Sum)
 
 
 @attrs.frozen(eq=False)
@@ -283,7 +282,7 @@ def _groups(model: MaturityModel, node_column: dict[str, int]) -> tuple[DomainGr
 
     def add(node_id: str, rule: Any, children: tuple[Domain | CapabilityItem, ...],
             h: int) -> None:
-        builtin = type(rule) in _BUILTIN_AGGREGATIONS
+        builtin = hasattr(rule, "aggregate_columns")
         key = (h, rule if builtin else ("custom", node_id))
         rules[key] = rule
         keyed.setdefault(key, []).append(
@@ -313,7 +312,7 @@ def _groups(model: MaturityModel, node_column: dict[str, int]) -> tuple[DomainGr
             weights[row, :len(ws)] = ws
         rule = rules[key]
         groups.append(DomainGroup(
-            rule=rule, builtin=type(rule) in _BUILTIN_AGGREGATIONS,
+            rule=rule, builtin=hasattr(rule, "aggregate_columns"),
             nodes=np.array([node for node, _, _ in entries], dtype=np.intp),
             children=children, pooled_children=pooled, real=real, weights=weights,
             child_counts=np.array([len(kids) for _, kids, _ in entries], dtype=np.intp)))

@@ -22,13 +22,20 @@ Your own rule is any frozen attrs class with a ``kind`` class variable and an
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import attrs
 
+from maturity_model._aggregation_rules import (
+    Mean,
+    Minimum,
+    Quantile,
+    Sum,
+    quantile_linear,
+    quantile_lower,
+)
 from maturity_model._rule_base import (
     EPSILON,
     AggregationRule,
@@ -64,6 +71,8 @@ __all__ = [
     "Sum",
     "default_registry",
     "default_rule_registry",
+    "quantile_linear",
+    "quantile_lower",
 ]
 
 # --------------------------------------------------------------------------- item rules
@@ -253,128 +262,6 @@ class MetricBands:
             return None
         level = int(self.level_for(value))
         return Outcome(score=float(level), level=level)
-
-
-# --------------------------------------------------------------------------- aggregations
-
-
-@attrs.frozen(kw_only=True)
-class Mean:
-    """The weighted mean of the children's scores.
-
-    The level is the minimum child level, or ``floor(score)`` with ``level="floor"``.
-
-    >>> kids = [ChildOutcome(node_id="a", score=2.5, level=2),
-    ...         ChildOutcome(node_id="b", score=3.5, level=3, weight=3)]
-    >>> Mean().aggregate(kids)
-    Outcome(score=3.25, level=2)
-    >>> Mean(level="floor").aggregate(kids).level
-    3
-    """
-
-    kind: ClassVar[str] = "mean"
-    level: Literal["min", "floor"] = "min"
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate by the weighted mean."""
-        total_weight = weighted = 0.0
-        for c in children:  # left to right, as the batch engine adds: equal to the bit
-            total_weight += c.weight
-            weighted += c.weight * c.score
-        score = weighted / total_weight
-        if self.level == "floor":
-            level = math.floor(score + EPSILON)
-        else:
-            level = min(c.level for c in children)
-        return Outcome(score=score, level=level)
-
-
-@attrs.frozen(kw_only=True)
-class Minimum:
-    """The weakest link: score and level are the minimum over the children.
-
-    >>> Minimum().aggregate([ChildOutcome(node_id="a", score=2.6, level=2),
-    ...                      ChildOutcome(node_id="b", score=1.5, level=1)])
-    Outcome(score=1.5, level=1)
-    """
-
-    kind: ClassVar[str] = "minimum"
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate by the minimum."""
-        return Outcome(score=min(c.score for c in children),
-                       level=min(c.level for c in children))
-
-
-def _lerp(a: float, b: float, t: float) -> float:
-    # The same two-sided form numpy uses, so results agree with np.quantile to the bit.
-    diff = b - a
-    if t >= 0.5:
-        return b - diff * (1.0 - t)
-    return a + diff * t
-
-
-def quantile_linear(values: Sequence[float], q: float) -> float:
-    """The q-quantile with linear interpolation (numpy's default method).
-
-    >>> quantile_linear([1.0, 2.0, 3.0, 4.0], 0.25)
-    1.75
-    """
-    xs = sorted(values)
-    position = (len(xs) - 1) * q
-    lower = math.floor(position)
-    if lower >= len(xs) - 1:
-        return xs[-1]
-    return _lerp(xs[lower], xs[lower + 1], position - lower)
-
-
-def quantile_lower(values: Sequence[int], q: float) -> int:
-    """The q-quantile by numpy's ``method="lower"``.
-
-    >>> quantile_lower([1, 2, 3, 4], 0.5)
-    2
-    """
-    xs = sorted(values)
-    return xs[min(math.floor((len(xs) - 1) * q), len(xs) - 1)]
-
-
-@attrs.frozen(kw_only=True)
-class Quantile:
-    """The q-quantile of the children's scores (linear) and levels (numpy ``lower``).
-
-    Weights are not used.
-
-    >>> Quantile(q=0.25).aggregate([ChildOutcome(node_id=str(i), score=s, level=int(s))
-    ...                              for i, s in enumerate([1.0, 2.0, 3.0, 4.0])])
-    Outcome(score=1.75, level=1)
-    """
-
-    kind: ClassVar[str] = "quantile"
-    q: float = 0.5
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate by a quantile."""
-        return Outcome(score=quantile_linear([c.score for c in children], self.q),
-                       level=quantile_lower([c.level for c in children], self.q))
-
-
-@attrs.frozen(kw_only=True)
-class Sum:
-    """The sum of the children's scores; the level is the minimum child level.
-
-    >>> Sum().aggregate([ChildOutcome(node_id="a", score=0.5, level=0),
-    ...                  ChildOutcome(node_id="b", score=1.25, level=1)])
-    Outcome(score=1.75, level=0)
-    """
-
-    kind: ClassVar[str] = "sum"
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate by the sum."""
-        total = 0.0
-        for c in children:  # left to right, as the batch engine adds
-            total += c.score
-        return Outcome(score=total, level=min(c.level for c in children))
 
 
 # --------------------------------------------------------------------------- registry
