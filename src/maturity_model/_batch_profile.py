@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from maturity_model._batch_plan import FloatArray, Plan
+from maturity_model._row_engine import _dependencies, _missing, _ratings
 from maturity_model.evidence import Answer, _status_of
 from maturity_model.model import CapabilityItem
 from maturity_model.profile import Blocked, Counts, PracticeResult, Profile, Result
@@ -65,11 +66,9 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
                   coverage: FloatArray, counts: Any, *, subject: str,
                   date: datetime.date | None) -> Profile:
     """The profile of one row: ``values``/``na`` its input, the rest its batch output."""
-    from maturity_model.scoring import _dependencies, _missing, _ratings
-
     model = plan.model
     answers = row_answers(plan, values, na)
-    violations, blocked = _dependencies(model, answers)
+    violations, blocked = _dependencies(model, {p: a.value for p, a in answers.items()})
     scored: dict[str, float | None] = {
         pid: (0.0 if pid in blocked else answer.value) for pid, answer in answers.items()}
     column = {node_id: k for k, node_id in enumerate(plan.node_ids)}

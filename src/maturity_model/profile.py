@@ -8,9 +8,9 @@ self-contained: it can be written to JSON and read back without the model.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -29,10 +29,51 @@ __all__ = [
 ]
 
 NodeKind = Literal["model", "domain", "item"]
+V = TypeVar("V")
+
+
+class LazyResults(Mapping[str, V]):
+    """A read-only mapping whose values are built on first access, then kept.
+
+    Scoring fills a profile with these: a result, its coverage and counts, or a practice
+    result costs nothing until something reads it. Equal to any mapping with the same
+    items; pickles and copies as a plain read-only mapping.
+    """
+
+    __slots__ = ("_build", "_built", "_keys")
+
+    def __init__(self, keys: Mapping[str, Any], build: Callable[[str], V]) -> None:
+        self._keys = keys
+        self._build = build
+        self._built: dict[str, V] = {}
+
+    def __getitem__(self, key: str) -> V:
+        value = self._built.get(key)
+        if value is None:
+            if key not in self._keys:
+                raise KeyError(key)
+            # Two threads may build one value at once: equal values, either is kept.
+            value = self._built[key] = self._build(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_frozen_map, (dict(self.items()),))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self.items())!r})"
 
 
 def _frozen_map(values: Mapping[Any, Any] | None) -> Mapping[Any, Any]:
-    if type(values) is MappingProxyType:
+    if type(values) is MappingProxyType or type(values) is LazyResults:
         return values
     return MappingProxyType(dict(values or {}))
 

@@ -1,0 +1,470 @@
+"""The object engine: one assessment through a plan compiled once per model (private).
+
+:func:`maturity_model.score` runs here. The plan (kept on the model's index) holds what
+does not change between assessments: each practice's column, level and weight, each
+item's rule and practice span, the domains in children-first order. Scoring one
+assessment is then one pass over its answers, one over the practices, one over the
+nodes; the rules run through the same kernels the batch engine runs
+(``evaluate_levels``, ``aggregate_columns``) on plain floats. Results, coverage, counts,
+missing practices and practice results are built when read (:class:`LazyResults`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from maturity_model._aggregation_rules import PY_OPS
+from maturity_model._numbers import is_finite_number
+from maturity_model.errors import ModelValidationError, Problem
+from maturity_model.evidence import (
+    Answer,
+    Assessment,
+    _resolve_one,
+    _status_of,
+    answer_path,
+    resolve_answers,
+)
+from maturity_model.model import CapabilityItem, MaturityModel, Practice
+from maturity_model.profile import (
+    Blocked,
+    Counts,
+    LazyResults,
+    PracticeResult,
+    Profile,
+    Result,
+    Violation,
+)
+from maturity_model.rules import (
+    ChildOutcome,
+    ItemEvidence,
+    LevelEvidence,
+    PracticeEvidence,
+)
+
+
+@attrs.frozen(eq=False)
+class ItemPlan:
+    """One capability item: its rule and the span of its practices' columns."""
+
+    item: CapabilityItem
+    parent: str
+    rule: Any
+    by_levels: bool  # the rule has evaluate_levels (and reads no single practice)
+    start: int
+    stop: int
+    level_index: tuple[int, ...]
+    weights: tuple[float, ...]
+    mandatory: tuple[tuple[int, int], ...]  # (column, level index)
+
+
+@attrs.frozen(eq=False)
+class NodePlan:
+    """One domain or the root: its rule and its children (indices into the node list)."""
+
+    node_id: str
+    kind: str
+    name: str
+    parent: str | None
+    rule: Any
+    by_columns: bool  # the rule has aggregate_columns
+    children: tuple[int, ...]
+    weights: tuple[float, ...]
+
+
+@attrs.frozen(eq=False)
+class RowPlan:
+    """What scoring reads of a model, computed once."""
+
+    column: Mapping[str, int]
+    practices: tuple[Practice, ...]
+    item_of: tuple[int, ...]  # item index of each column
+    items: tuple[ItemPlan, ...]
+    nodes: tuple[NodePlan, ...]  # children first; node k is nodes[k - len(items)]
+    node_ids: Mapping[str, int]  # output order (root, then pre-order) → node index
+    scale_values: tuple[int, ...]
+    metric_columns: tuple[int, ...]
+    dependencies: bool  # the policy is not "ignore" and some practice requires another
+
+
+def row_plan(model: MaturityModel) -> RowPlan:
+    """The model's plan, compiled on first use; raises as :func:`score` does."""
+    plan: RowPlan | None = model._index.row_plan
+    if plan is not None:
+        return plan
+    from maturity_model.validation import model_errors
+
+    errors = model_errors(model)
+    if errors:
+        raise ModelValidationError(errors)
+    index = model._index
+    scale_values = model.scale.values
+    level_index = {v: k for k, v in enumerate(scale_values)}
+    practices: list[Practice] = []
+    item_of: list[int] = []
+    items: list[ItemPlan] = []
+    for i, item in enumerate(index.items):
+        start = len(practices)
+        practices.extend(item.practices)
+        item_of.extend([i] * len(item.practices))
+        rule = model.item_rule(item)
+        items.append(ItemPlan(
+            item=item, parent=index.parent_of[item.id], rule=rule,
+            by_levels=hasattr(rule, "evaluate_levels")
+            and not getattr(type(rule), "reads_practices", False),
+            start=start, stop=len(practices),
+            level_index=tuple(level_index[p.level] for p in item.practices),
+            weights=tuple(p.weight for p in item.practices),
+            mandatory=tuple((start + j, level_index[p.level])
+                            for j, p in enumerate(item.practices) if p.mandatory)))
+    position = {item.id: k for k, item in enumerate(index.items)}
+    nodes: list[NodePlan] = []
+
+    def add(node_id: str, kind: str, name: str, parent: str | None, rule: Any,
+            children: tuple[Any, ...]) -> None:
+        nodes.append(NodePlan(
+            node_id=node_id, kind=kind, name=name, parent=parent, rule=rule,
+            by_columns=hasattr(rule, "aggregate_columns"),
+            children=tuple(position[c.id] for c in children),
+            weights=tuple(c.weight for c in children)))
+        position[node_id] = len(items) + len(nodes) - 1
+
+    for domain in reversed(index.domains):  # children before parents
+        add(domain.id, "domain", domain.name, index.parent_of[domain.id],
+            model.domain_rule(domain), domain.children)
+    add(model.id, "model", model.name, None, model.domain_rule(None), model.domains)
+    column = {p.id: j for j, p in enumerate(practices)}
+    plan = RowPlan(
+        column=column, practices=tuple(practices), item_of=tuple(item_of),
+        items=tuple(items), nodes=tuple(nodes),
+        node_ids={nid: position[nid] for nid in (model.id, *index.nodes)},
+        scale_values=scale_values,
+        metric_columns=tuple(j for j, p in enumerate(practices) if p.metric is not None),
+        dependencies=model.dependencies != "ignore"
+        and any(p.requires for p in practices))
+    model._index.row_plan = plan
+    return plan
+
+
+def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment,
+             strict: bool) -> tuple[list[float | None], list[str]]:
+    """Values and statuses by column; anything unusual goes the long way (and raises)."""
+    n = len(plan.practices)
+    values: list[float | None] = [0.0] * n
+    statuses = ["unknown"] * n
+    given = bytearray(n) if plan.metric_columns else None
+    fast = assessment.model == model.id and (
+        assessment.model_version is None or assessment.model_version == model.version)
+    column = plan.column
+    if fast:
+        for observed in assessment.observations.values():
+            if not is_finite_number(observed):
+                fast = False
+                break
+    if fast:
+        for pid, raw in assessment.answers.items():
+            j = column.get(pid)
+            if j is None:
+                fast = False
+                break
+            if given is not None:
+                given[j] = 1
+            kind = type(raw)
+            if kind is bool:
+                values[j], statuses[j] = (1.0, "met") if raw else (0.0, "not-met")
+            elif (kind is float or kind is int) and 0.0 <= raw <= 1.0:  # type: ignore[operator]
+                values[j] = float(raw)  # type: ignore[arg-type]
+                statuses[j] = _status_of(values[j])  # type: ignore[arg-type]
+            else:
+                answer = _resolve_one(model, plan.practices[j], raw, answer_path(pid))
+                if isinstance(answer, Problem):  # report them all, the long way
+                    fast = False
+                    break
+                values[j], statuses[j] = answer.value, answer.status
+    if not fast:
+        answers = resolve_answers(model, assessment, strict=strict)
+        return ([answers[p.id].value for p in plan.practices],
+                [answers[p.id].status for p in plan.practices])
+    if given is not None:
+        observations = assessment.observations
+        for j in plan.metric_columns:
+            metric = plan.practices[j].metric
+            assert metric is not None
+            if not given[j] and metric.name in observations:
+                met = metric.is_met(float(observations[metric.name]))
+                values[j], statuses[j] = (1.0, "met") if met else (0.0, "not-met")
+    return values, statuses
+
+
+def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Profile:
+    """:func:`maturity_model.score`, through the model's plan."""
+    plan = row_plan(model)
+    values, statuses = _resolve(plan, model, assessment, strict)
+    violations: dict[str, list[Violation]] = {}
+    blocked: dict[str, tuple[str, ...]] = {}
+    if plan.dependencies:
+        by_id = {p.id: values[j] for j, p in enumerate(plan.practices)}
+        violations, blocked = _dependencies(model, by_id)
+        for pid in blocked:
+            values[plan.column[pid]] = 0.0  # an N/A practice is never blocked
+    first = plan.scale_values[0] if plan.scale_values else 0
+    n_levels = len(plan.scale_values)
+    observations = assessment.observations
+    scores: list[float | None] = []
+    levels: list[int | None] = []
+    sums: list[tuple[list[float], list[float]]] = []
+    for it in plan.items:
+        weighted = [0.0] * n_levels
+        weights = [0.0] * n_levels
+        assessed = False
+        for j, k, w in zip(range(it.start, it.stop), it.level_index, it.weights, strict=True):
+            v = values[j]
+            if v is None:
+                continue
+            weighted[k] += w * v
+            weights[k] += w
+            if not assessed and statuses[j] != "unknown":
+                assessed = True
+        sums.append((weighted, weights))
+        if it.by_levels:
+            if not assessed:
+                scores.append(None)
+                levels.append(None)
+                continue
+            mandatory = [True] * n_levels
+            for j, k in it.mandatory:
+                v = values[j]
+                if v is not None and v < 1.0:
+                    mandatory[k] = False
+            means = [s / w if w > 0 else 0.0 for s, w in zip(weighted, weights, strict=True)]
+            means.append(0.0)
+            score, level = it.rule.evaluate_levels(
+                means, [w <= 0 for w in weights], mandatory, first)
+            scores.append(score)
+            levels.append(int(level))
+            continue
+        outcome = it.rule.evaluate_item(_evidence(plan, it, values, statuses, weighted,
+                                                  weights, assessed, observations))
+        scores.append(None if outcome is None else outcome.score)
+        levels.append(None if outcome is None else outcome.level)
+    for node in plan.nodes:
+        kids = [(k, w) for k, w in zip(node.children, node.weights, strict=True)
+                if scores[k] is not None]
+        if not kids:
+            scores.append(None)
+            levels.append(None)
+        elif node.by_columns:
+            score, level = node.rule.aggregate_columns(
+                [scores[k] for k, _ in kids], [levels[k] for k, _ in kids],
+                [w for _, w in kids], [True] * len(kids), PY_OPS)
+            scores.append(score)
+            levels.append(int(level))
+        else:
+            outcome = node.rule.aggregate([
+                ChildOutcome(node_id=_node_id(plan, k), score=scores[k],  # type: ignore[arg-type]
+                             level=levels[k], weight=w)  # type: ignore[arg-type]
+                for k, w in kids])
+            scores.append(outcome.score)
+            levels.append(outcome.level)
+    state = _Row(plan, values, statuses, scores, levels, sums, violations, blocked)
+    return Profile(model_id=model.id, model_version=model.version,
+                   subject=assessment.subject, date=assessment.date,
+                   dependencies=model.dependencies, scale=model.scale,
+                   results=LazyResults(plan.node_ids, state.result),
+                   practices=LazyResults(plan.column, state.practice))
+
+
+def _is_met(value: float | None) -> bool:
+    """A prerequisite is met when its value is 1 or it is N/A."""
+    return value is None or value >= 1.0
+
+
+def _dependencies(model: MaturityModel, values: Mapping[str, float | None]) -> tuple[
+        dict[str, list[Violation]], dict[str, tuple[str, ...]]]:
+    """Violations per practice, and (for ``enforce``) the blockers of blocked practices.
+
+    :param values: every practice's value as answered (``None`` for N/A).
+    """
+    from maturity_model.graph import expanded_requirements, requirement_map, topological_order
+
+    violations: dict[str, list[Violation]] = {}
+    blocked: dict[str, tuple[str, ...]] = {}
+    if model.dependencies == "ignore":
+        return violations, blocked
+    for practice_id, requirement, prerequisites in expanded_requirements(model):
+        value = values[practice_id]
+        if value is None or value <= 0.0:
+            continue
+        unmet = tuple(q for q in prerequisites if not _is_met(values[q]))
+        if unmet:
+            violations.setdefault(practice_id, []).append(
+                Violation(practice=practice_id, requirement=requirement, unmet=unmet))
+    if model.dependencies == "enforce":
+        requirements = requirement_map(model)
+        closure_unmet: dict[str, bool] = {}
+        for pid in topological_order(model):
+            by = tuple(q for q in requirements[pid]
+                       if not _is_met(values[q]) or closure_unmet[q])
+            closure_unmet[pid] = bool(by)
+            if by and values[pid] is not None:
+                blocked[pid] = by
+    return violations, blocked
+
+
+def _missing(practices: tuple[Practice, ...], level: int,
+             values: Mapping[str, float | None]) -> tuple[str, ...]:
+    return tuple(p.id for p in practices if p.level == level
+                 and (value := values[p.id]) is not None and value < 1.0)
+
+
+def _ratings(model: MaturityModel, answers: Mapping[str, Answer],
+             values: Mapping[str, float | None]) -> dict[str, str]:
+    """Per-practice ratings of the item rules that rate answers (``rate``), e.g. N/P/L/F."""
+    ratings: dict[str, str] = {}
+    for item in model.items():
+        rate = getattr(model.item_rule(item), "rate", None)
+        if rate is None:
+            continue
+        for p in item.practices:
+            rated = rate(PracticeEvidence(practice_id=p.id, level=p.level, value=values[p.id],
+                                          status=answers[p.id].status))
+            if rated is not None:
+                ratings[p.id] = rated
+    return ratings
+
+
+def _node_id(plan: RowPlan, k: int) -> str:
+    n_items = len(plan.items)
+    return plan.items[k].item.id if k < n_items else plan.nodes[k - n_items].node_id
+
+
+def _evidence(plan: RowPlan, it: ItemPlan, values: list[float | None], statuses: list[str],
+              weighted: list[float], weights: list[float], assessed: bool,
+              observations: Mapping[str, float]) -> ItemEvidence:
+    mandatory = [True] * len(plan.scale_values)
+    for j, k in it.mandatory:
+        v = values[j]
+        if v is not None and v < 1.0:
+            mandatory[k] = False
+    reads = getattr(type(it.rule), "reads_practices", False)
+    return ItemEvidence(
+        item_id=it.item.id, assessed=assessed, observations=observations,
+        levels=tuple(LevelEvidence(level=lv, mean=weighted[k] / weights[k]
+                                   if weights[k] > 0 else None, mandatory_met=mandatory[k])
+                     for k, lv in enumerate(plan.scale_values)),
+        practices=tuple(PracticeEvidence(practice_id=p.id, level=p.level, value=values[j],
+                                         status=statuses[j])
+                        for j, p in zip(range(it.start, it.stop), it.item.practices, strict=True))
+        if reads else ())
+
+
+class _Row:
+    """One scored assessment; builds results and practice results when they are read."""
+
+    def __init__(self, plan: RowPlan, values: list[float | None], statuses: list[str],
+                 scores: list[float | None], levels: list[int | None],
+                 sums: list[tuple[list[float], list[float]]],
+                 violations: dict[str, list[Violation]],
+                 blocked: dict[str, tuple[str, ...]]) -> None:
+        self.plan, self.values, self.statuses = plan, values, statuses
+        self.scores, self.levels, self.sums = scores, levels, sums
+        self.violations, self.blocked = violations, blocked
+        self.counts: dict[int, Counts] = {}
+        self.pooled: dict[int, tuple[list[float], list[float]]] = {}
+
+    def _counts(self, k: int) -> Counts:
+        counts = self.counts.get(k)
+        if counts is not None:
+            return counts
+        plan = self.plan
+        if k < len(plan.items):
+            it = plan.items[k]
+            tally = [0, 0, 0, 0, 0]  # met, partial, not met, n/a, unknown
+            for j in range(it.start, it.stop):
+                status = self.statuses[j]
+                if status == "n/a":
+                    tally[3] += 1
+                elif status == "unknown":
+                    tally[4] += 1
+                else:  # by the value scored: enforcement may have zeroed it
+                    v = self.values[j]
+                    tally[0 if v is not None and v >= 1.0 else
+                          1 if v is not None and v > 0.0 else 2] += 1
+            counts = Counts(met=tally[0], partial=tally[1], not_met=tally[2], na=tally[3],
+                            unknown=tally[4])
+        else:
+            counts = Counts()
+            for child in plan.nodes[k - len(plan.items)].children:
+                counts = counts + self._counts(child)
+        self.counts[k] = counts
+        return counts
+
+    def _pooled(self, k: int) -> tuple[list[float], list[float]]:
+        if k < len(self.plan.items):
+            return self.sums[k]
+        pooled = self.pooled.get(k)
+        if pooled is not None:
+            return pooled
+        weighted = [0.0] * len(self.plan.scale_values)
+        weights = [0.0] * len(self.plan.scale_values)
+        for child in self.plan.nodes[k - len(self.plan.items)].children:
+            child_weighted, child_weights = self._pooled(child)  # child by child
+            for lv in range(len(weighted)):
+                weighted[lv] += child_weighted[lv]
+                weights[lv] += child_weights[lv]
+        self.pooled[k] = (weighted, weights)
+        return weighted, weights
+
+    def result(self, node_id: str) -> Result:
+        plan = self.plan
+        k = plan.node_ids[node_id]
+        weighted, weights = self._pooled(k)
+        coverage = MappingProxyType({
+            lv: (weighted[i] / weights[i] if weights[i] > 0 else None)
+            for i, lv in enumerate(plan.scale_values)})
+        score, level = self.scores[k], self.levels[k]
+        if k < len(plan.items):
+            it = plan.items[k]
+            practices = it.item.practices
+            missing: tuple[str, ...] = ()
+            if level is not None and level + 1 in coverage:
+                missing = tuple(
+                    p.id for j, p in zip(range(it.start, it.stop), practices, strict=True)
+                    if p.level == level + 1 and (v := self.values[j]) is not None and v < 1.0)
+            return Result(
+                node_id=node_id, kind="item", name=it.item.name, parent=it.parent,
+                rule=it.rule.kind, score=score, level=level, coverage=coverage,
+                counts=self._counts(k), missing=missing,
+                violations=tuple(v for p in practices for v in self.violations.get(p.id, ()))
+                if self.violations else (),
+                blocked=tuple(Blocked(practice=p.id, by=self.blocked[p.id])
+                              for p in practices if p.id in self.blocked)
+                if self.blocked else ())
+        node = plan.nodes[k - len(plan.items)]
+        assessed = [c for c in node.children if self.levels[c] is not None]
+        limited_by: tuple[str, ...] = ()
+        if assessed:
+            lowest = min(self.levels[c] for c in assessed)  # type: ignore[type-var]
+            limited_by = tuple(_node_id(plan, c) for c in assessed if self.levels[c] == lowest)
+        return Result(
+            node_id=node_id, kind=node.kind, name=node.name,  # type: ignore[arg-type]
+            parent=node.parent, rule=node.rule.kind, score=score, level=level,
+            coverage=coverage, counts=self._counts(k), limited_by=limited_by)
+
+    def practice(self, practice_id: str) -> PracticeResult:
+        plan = self.plan
+        j = plan.column[practice_id]
+        p = plan.practices[j]
+        it = plan.items[plan.item_of[j]]
+        rating = None
+        rate = getattr(it.rule, "rate", None)
+        if rate is not None:
+            rating = rate(PracticeEvidence(practice_id=p.id, level=p.level,
+                                           value=self.values[j], status=self.statuses[j]))
+        return PracticeResult(practice_id=p.id, item_id=it.item.id, level=p.level,
+                              status=self.statuses[j],  # type: ignore[arg-type]
+                              value=self.values[j], weight=p.weight,
+                              blocked_by=self.blocked.get(p.id, ()), rating=rating)
