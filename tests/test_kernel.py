@@ -7,6 +7,7 @@ import sys
 import textwrap
 import warnings
 
+import attrs
 import pytest
 
 import maturity_model as mm
@@ -80,3 +81,28 @@ def test_a_cycle_is_still_found_and_named() -> None:
             mm.Practice(id="b", level=1, requires=["a"])])])])
     assert mm.graph.dependency_cycles(model) == (("a", "b", "a"),)
     assert [p.code for p in mm.check(model)] == ["dependency-cycle"]
+
+
+def test_results_are_built_when_read_and_equal_built_ones() -> None:
+    from maturity_model.profile import LazyResults
+
+    profile = mm.score(_model(), mm.Assessment(model="m", answers={"a": True, "b": 0.5}))
+    assert isinstance(profile.results, LazyResults)
+    assert profile.results._built == {}  # nothing read yet
+    assert profile["i"].coverage == {1: 1.0, 2: 0.5, 3: None, 4: None, 5: None}
+    assert list(profile.results._built) == ["i"]
+    built = attrs.evolve(profile, results=dict(profile.results),
+                         practices=dict(profile.practices))
+    assert built == profile
+    assert built.practices["b"].value == 0.5
+
+
+def test_a_deep_tree_reads_its_root_without_recursion() -> None:
+    node: mm.Domain = mm.Domain(id="leaf", items=[mm.CapabilityItem(
+        id="i", practices=[mm.Practice(id="p", level=1)])])
+    for depth in range(3000):
+        node = mm.Domain(id=f"d{depth}", domains=[node])
+    model = mm.MaturityModel(id="m", domains=[node])
+    profile = mm.score(model, mm.Assessment(model="m", answers={"p": True}))
+    assert profile.overall.counts.met == 1
+    assert profile.overall.coverage[1] == 1.0

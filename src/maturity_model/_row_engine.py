@@ -11,7 +11,7 @@ missing practices and practice results are built when read (:class:`LazyResults`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -59,6 +59,10 @@ class ItemPlan:
     level_index: tuple[int, ...]
     weights: tuple[float, ...]
     mandatory: tuple[tuple[int, int], ...]  # (column, level index)
+    # With nothing N/A (summed in document order, as the loop would):
+    full_weights: tuple[float, ...]  # Σ weight per level
+    safe_weights: tuple[float, ...]  # the same, 1 where the level is vacuous
+    vacuous: tuple[bool, ...]
 
 
 @attrs.frozen(eq=False)
@@ -111,6 +115,9 @@ def row_plan(model: MaturityModel) -> RowPlan:
         practices.extend(item.practices)
         item_of.extend([i] * len(item.practices))
         rule = model.item_rule(item)
+        full = [0.0] * len(scale_values)
+        for p in item.practices:
+            full[level_index[p.level]] += p.weight
         items.append(ItemPlan(
             item=item, parent=index.parent_of[item.id], rule=rule,
             by_levels=hasattr(rule, "evaluate_levels")
@@ -119,7 +126,9 @@ def row_plan(model: MaturityModel) -> RowPlan:
             level_index=tuple(level_index[p.level] for p in item.practices),
             weights=tuple(p.weight for p in item.practices),
             mandatory=tuple((start + j, level_index[p.level])
-                            for j, p in enumerate(item.practices) if p.mandatory)))
+                            for j, p in enumerate(item.practices) if p.mandatory),
+            full_weights=tuple(full), safe_weights=tuple(w if w > 0 else 1.0 for w in full),
+            vacuous=tuple(w <= 0 for w in full)))
     position = {item.id: k for k, item in enumerate(index.items)}
     nodes: list[NodePlan] = []
 
@@ -215,34 +224,48 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
     observations = assessment.observations
     scores: list[float | None] = []
     levels: list[int | None] = []
-    sums: list[tuple[list[float], list[float]]] = []
+    sums: list[tuple[list[float], Sequence[float]]] = []
+    all_met = [True] * n_levels  # read only
     for it in plan.items:
         weighted = [0.0] * n_levels
-        weights = [0.0] * n_levels
-        assessed = False
+        assessed = na = False
         for j, k, w in zip(range(it.start, it.stop), it.level_index, it.weights, strict=True):
             v = values[j]
             if v is None:
+                na = True
                 continue
             weighted[k] += w * v
-            weights[k] += w
             if not assessed and statuses[j] != "unknown":
                 assessed = True
+        weights: Sequence[float]
+        vacuous: Sequence[bool]
+        safe: Sequence[float]
+        if na:  # N/A leaves the denominators: sum the weights of this assessment
+            weights = [0.0] * n_levels
+            for j, k, w in zip(range(it.start, it.stop), it.level_index, it.weights,
+                               strict=True):
+                if values[j] is not None:
+                    weights[k] += w
+            vacuous = [w <= 0 for w in weights]
+            safe = [1.0 if w <= 0 else w for w in weights]
+        else:
+            weights, vacuous, safe = it.full_weights, it.vacuous, it.safe_weights
         sums.append((weighted, weights))
         if it.by_levels:
             if not assessed:
                 scores.append(None)
                 levels.append(None)
                 continue
-            mandatory = [True] * n_levels
-            for j, k in it.mandatory:
-                v = values[j]
-                if v is not None and v < 1.0:
-                    mandatory[k] = False
-            means = [s / w if w > 0 else 0.0 for s, w in zip(weighted, weights, strict=True)]
+            mandatory = all_met
+            if it.mandatory:
+                mandatory = [True] * n_levels
+                for j, k in it.mandatory:
+                    v = values[j]
+                    if v is not None and v < 1.0:
+                        mandatory[k] = False
+            means = [s / w for s, w in zip(weighted, safe, strict=True)]  # 0 where vacuous
             means.append(0.0)
-            score, level = it.rule.evaluate_levels(
-                means, [w <= 0 for w in weights], mandatory, first)
+            score, level = it.rule.evaluate_levels(means, vacuous, mandatory, first)
             scores.append(score)
             levels.append(int(level))
             continue
@@ -342,7 +365,7 @@ def _node_id(plan: RowPlan, k: int) -> str:
 
 
 def _evidence(plan: RowPlan, it: ItemPlan, values: list[float | None], statuses: list[str],
-              weighted: list[float], weights: list[float], assessed: bool,
+              weighted: Sequence[float], weights: Sequence[float], assessed: bool,
               observations: Mapping[str, float]) -> ItemEvidence:
     mandatory = [True] * len(plan.scale_values)
     for j, k in it.mandatory:
@@ -366,57 +389,56 @@ class _Row:
 
     def __init__(self, plan: RowPlan, values: list[float | None], statuses: list[str],
                  scores: list[float | None], levels: list[int | None],
-                 sums: list[tuple[list[float], list[float]]],
+                 sums: list[tuple[list[float], Sequence[float]]],
                  violations: dict[str, list[Violation]],
                  blocked: dict[str, tuple[str, ...]]) -> None:
         self.plan, self.values, self.statuses = plan, values, statuses
         self.scores, self.levels, self.sums = scores, levels, sums
         self.violations, self.blocked = violations, blocked
-        self.counts: dict[int, Counts] = {}
-        self.pooled: dict[int, tuple[list[float], list[float]]] = {}
+        self.counts: list[Counts] | None = None
+        self.pooled: list[tuple[Sequence[float], Sequence[float]]] | None = None
 
     def _counts(self, k: int) -> Counts:
-        counts = self.counts.get(k)
-        if counts is not None:
-            return counts
-        plan = self.plan
-        if k < len(plan.items):
-            it = plan.items[k]
-            tally = [0, 0, 0, 0, 0]  # met, partial, not met, n/a, unknown
-            for j in range(it.start, it.stop):
-                status = self.statuses[j]
-                if status == "n/a":
-                    tally[3] += 1
-                elif status == "unknown":
-                    tally[4] += 1
-                else:  # by the value scored: enforcement may have zeroed it
-                    v = self.values[j]
-                    tally[0 if v is not None and v >= 1.0 else
-                          1 if v is not None and v > 0.0 else 2] += 1
-            counts = Counts(met=tally[0], partial=tally[1], not_met=tally[2], na=tally[3],
-                            unknown=tally[4])
-        else:
-            counts = Counts()
-            for child in plan.nodes[k - len(plan.items)].children:
-                counts = counts + self._counts(child)
-        self.counts[k] = counts
-        return counts
+        if self.counts is None:  # every node at once, children first: no recursion
+            plan = self.plan
+            counts: list[Counts] = []
+            for it in plan.items:
+                tally = [0, 0, 0, 0, 0]  # met, partial, not met, n/a, unknown
+                for j in range(it.start, it.stop):
+                    status = self.statuses[j]
+                    if status == "n/a":
+                        tally[3] += 1
+                    elif status == "unknown":
+                        tally[4] += 1
+                    else:  # by the value scored: enforcement may have zeroed it
+                        v = self.values[j]
+                        tally[0 if v is not None and v >= 1.0 else
+                              1 if v is not None and v > 0.0 else 2] += 1
+                counts.append(Counts(met=tally[0], partial=tally[1], not_met=tally[2],
+                                     na=tally[3], unknown=tally[4]))
+            for node in plan.nodes:
+                total = Counts()
+                for child in node.children:
+                    total = total + counts[child]
+                counts.append(total)
+            self.counts = counts
+        return self.counts[k]
 
-    def _pooled(self, k: int) -> tuple[list[float], list[float]]:
-        if k < len(self.plan.items):
-            return self.sums[k]
-        pooled = self.pooled.get(k)
-        if pooled is not None:
-            return pooled
-        weighted = [0.0] * len(self.plan.scale_values)
-        weights = [0.0] * len(self.plan.scale_values)
-        for child in self.plan.nodes[k - len(self.plan.items)].children:
-            child_weighted, child_weights = self._pooled(child)  # child by child
-            for lv in range(len(weighted)):
-                weighted[lv] += child_weighted[lv]
-                weights[lv] += child_weights[lv]
-        self.pooled[k] = (weighted, weights)
-        return weighted, weights
+    def _pooled(self, k: int) -> tuple[Sequence[float], Sequence[float]]:
+        if self.pooled is None:  # every node at once, children first, child by child
+            n_levels = len(self.plan.scale_values)
+            pooled: list[tuple[Sequence[float], Sequence[float]]] = list(self.sums)
+            for node in self.plan.nodes:
+                weighted = [0.0] * n_levels
+                weights = [0.0] * n_levels
+                for child in node.children:
+                    child_weighted, child_weights = pooled[child]
+                    for lv in range(n_levels):
+                        weighted[lv] += child_weighted[lv]
+                        weights[lv] += child_weights[lv]
+                pooled.append((weighted, weights))
+            self.pooled = pooled
+        return self.pooled[k]
 
     def result(self, node_id: str) -> Result:
         plan = self.plan

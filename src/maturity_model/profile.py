@@ -37,7 +37,7 @@ class LazyResults(Mapping[str, V]):
 
     Scoring fills a profile with these: a result, its coverage and counts, or a practice
     result costs nothing until something reads it. Equal to any mapping with the same
-    items; pickles and copies as a plain read-only mapping.
+    items.
     """
 
     __slots__ = ("_build", "_built", "_keys")
@@ -64,9 +64,6 @@ class LazyResults(Mapping[str, V]):
 
     def __contains__(self, key: object) -> bool:
         return key in self._keys
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_frozen_map, (dict(self.items()),))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({dict(self.items())!r})"

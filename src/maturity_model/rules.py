@@ -132,22 +132,6 @@ def next_mean(means: Sequence[Any], level: Any, first: int) -> Any:
     return total
 
 
-def staircase_kernel(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any],
-                     first: int, threshold: Any) -> tuple[Any, Any]:
-    """``(score, level)`` of :class:`Staircase` on level columns."""
-    level = climb(means, vacuous, mandatory, threshold, first)
-    return level + next_mean(means, level, first), level
-
-
-def level_sum_kernel(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any],
-                     first: int) -> tuple[Any, Any]:
-    """``(score, level)`` of :class:`LevelSum` on level columns."""
-    total: Any = 0.0
-    for k in range(1 - first, len(vacuous)):  # the levels >= 1; vacuous ones add 0
-        total = total + means[k]
-    return total, climb(means, vacuous, mandatory, 1.0, first)
-
-
 def bands_kernel(observed: Any, bounds: Mapping[int, float], lower_is_better: bool) -> Any:
     """The :class:`MetricBands` level of an observation (0 when it meets no band)."""
     best: Any = 0
@@ -180,7 +164,8 @@ class Staircase:
     def evaluate_levels(self, means: Sequence[Any], vacuous: Sequence[Any],
                         mandatory: Sequence[Any], first: int) -> tuple[Any, Any]:
         """``(score, level)`` from level columns: the definition both engines run."""
-        return staircase_kernel(means, vacuous, mandatory, first, self.threshold)
+        level = climb(means, vacuous, mandatory, self.threshold, first)
+        return level + next_mean(means, level, first), level
 
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item by the staircase rule."""
@@ -209,7 +194,10 @@ class LevelSum:
     def evaluate_levels(self, means: Sequence[Any], vacuous: Sequence[Any],
                         mandatory: Sequence[Any], first: int) -> tuple[Any, Any]:
         """``(score, level)`` from level columns: the definition both engines run."""
-        return level_sum_kernel(means, vacuous, mandatory, first)
+        total: Any = 0.0
+        for k in range(1 - first, len(vacuous)):  # the levels >= 1; vacuous ones add 0
+            total = total + means[k]
+        return total, climb(means, vacuous, mandatory, 1.0, first)
 
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item by summing its level means."""
