@@ -106,3 +106,41 @@ def test_a_deep_tree_reads_its_root_without_recursion() -> None:
     profile = mm.score(model, mm.Assessment(model="m", answers={"p": True}))
     assert profile.overall.counts.met == 1
     assert profile.overall.coverage[1] == 1.0
+
+
+def test_the_core_never_imports_display_modules() -> None:
+    import ast
+    from pathlib import Path
+
+    display = {"_explain", "_html", "_tables", "report", "plots"}
+    for name in ("profile", "scoring", "_row_engine", "rules", "_aggregation_rules",
+                 "_rule_base", "_rule_iso33020", "_batch_kernel", "_batch_plan"):
+        path = Path(mm.__file__).parent / f"{name}.py"
+        imported = {
+            (node.module or "").rsplit(".", 1)[-1]
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.ImportFrom)}
+        assert not imported & display, name
+
+
+def test_explain_shows_the_observation_and_the_next_band() -> None:
+    from maturity_model import standards
+
+    model = standards.load("dora-four-keys")
+    profile = mm.score(model, mm.Assessment(model=model.id, observations={
+        "lead_time_hours": 30.0, "change_failure_rate_pct": 12.0}))
+    lead = profile["lead-time"]
+    assert (lead.level, lead.observed, lead.next_bound) == (3, 30.0, 1.0)
+    assert "  observed 30, next band at 1" in profile.explain("lead-time").splitlines()
+    top = profile["change-failure-rate"]
+    assert (top.observed, top.next_bound) == (12.0, None)
+    assert profile["deployment-frequency"].observed is None
+
+
+def test_explain_marks_a_partly_met_missing_practice() -> None:
+    model = mm.MaturityModel(id="m", scale=mm.LevelScale.range(1, 2), domains=[mm.Domain(
+        id="d", items=[mm.CapabilityItem(id="i", practices=[
+            mm.Practice(id="a", level=1), mm.Practice(id="b", level=2),
+            mm.Practice(id="c", level=2)])])])
+    profile = mm.score(model, mm.Assessment(model="m", answers={"a": True, "b": 0.5}))
+    assert "  level 2 at 25 %: missing b (partial), c" in profile.explain("i").splitlines()

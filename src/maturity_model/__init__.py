@@ -10,6 +10,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from maturity_model import _display_registry, _explain, _html, _tables
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
@@ -136,6 +137,10 @@ _LAZY = {
     "load_model": "maturity_model.serialization",
 }
 
+
+# Display code sits on top of the core: wire it in here, so the core never imports it.
+_display_registry.register(explain=_explain.explain, profile_html=_html.profile_html,
+                           frame=_tables.frame, result_record=_tables.result_record)
 
 _SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
                          "plots", "report", "standards", "target"})

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from maturity_model._batch_plan import FloatArray, Plan
-from maturity_model._row_engine import _dependencies, _missing, _ratings
+from maturity_model._row_engine import _dependencies, _missing, _ratings, metric_reading
 from maturity_model.evidence import Answer, _status_of
 from maturity_model.model import CapabilityItem
 from maturity_model.profile import Blocked, Counts, PracticeResult, Profile, Result
@@ -64,7 +65,8 @@ def node_kinds(plan: Plan) -> tuple[tuple[str, str, str | None, str], ...]:
 def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...],
                   values: Any, na: Any, scores: FloatArray, levels: Any,
                   coverage: FloatArray, counts: Any, *, subject: str,
-                  date: datetime.date | None) -> Profile:
+                  date: datetime.date | None, observed: Mapping[str, float] | None = None,
+                  ) -> Profile:
     """The profile of one row: ``values``/``na`` its input, the rest its batch output."""
     model = plan.model
     answers = row_answers(plan, values, na)
@@ -80,6 +82,8 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
         extra: dict[str, Any] = {}
         if kind == "item":
             item = model.item(node_id)
+            extra["observed"], extra["next_bound"] = metric_reading(
+                model.item_rule(item), observed or {}, level)
             if level is not None and level + 1 in plan.scale_values:
                 extra["missing"] = _missing(item.practices, level + 1, scored)
             if violations:

@@ -42,6 +42,7 @@ from maturity_model.rules import (
     ChildOutcome,
     ItemEvidence,
     LevelEvidence,
+    MetricBands,
     PracticeEvidence,
 )
 
@@ -293,6 +294,7 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
             scores.append(outcome.score)
             levels.append(outcome.level)
     state = _Row(plan, values, statuses, scores, levels, sums, violations, blocked)
+    state.observations = observations
     return Profile(model_id=model.id, model_version=model.version,
                    subject=assessment.subject, date=assessment.date,
                    dependencies=model.dependencies, scale=model.scale,
@@ -359,6 +361,15 @@ def _ratings(model: MaturityModel, answers: Mapping[str, Answer],
     return ratings
 
 
+def metric_reading(rule: Any, observations: Mapping[str, float], level: int | None,
+                   ) -> tuple[float | None, float | None]:
+    """A ``metric-bands`` item's observation and the bound of its next band up."""
+    if not isinstance(rule, MetricBands) or rule.metric not in observations:
+        return None, None
+    return (float(observations[rule.metric]),
+            None if level is None else rule.next_bound(level))
+
+
 def _node_id(plan: RowPlan, k: int) -> str:
     n_items = len(plan.items)
     return plan.items[k].item.id if k < n_items else plan.nodes[k - n_items].node_id
@@ -386,6 +397,8 @@ def _evidence(plan: RowPlan, it: ItemPlan, values: list[float | None], statuses:
 
 class _Row:
     """One scored assessment; builds results and practice results when they are read."""
+
+    observations: Mapping[str, float] = MappingProxyType({})
 
     def __init__(self, plan: RowPlan, values: list[float | None], statuses: list[str],
                  scores: list[float | None], levels: list[int | None],
@@ -456,10 +469,12 @@ class _Row:
                 missing = tuple(
                     p.id for j, p in zip(range(it.start, it.stop), practices, strict=True)
                     if p.level == level + 1 and (v := self.values[j]) is not None and v < 1.0)
+            observed, next_bound = metric_reading(it.rule, self.observations, level)
             return Result(
                 node_id=node_id, kind="item", name=it.item.name, parent=it.parent,
                 rule=it.rule.kind, score=score, level=level, coverage=coverage,
-                counts=self._counts(k), missing=missing,
+                counts=self._counts(k), missing=missing, observed=observed,
+                next_bound=next_bound,
                 violations=tuple(v for p in practices for v in self.violations.get(p.id, ()))
                 if self.violations else (),
                 blocked=tuple(Blocked(practice=p.id, by=self.blocked[p.id])

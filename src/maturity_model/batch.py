@@ -59,6 +59,7 @@ from maturity_model._batch_kernel import (
     COUNT_FIELDS,
     Outputs,
     Workspace,
+    _observations_of,
     judge_metrics,
     score_block,
 )
@@ -463,7 +464,9 @@ class BatchResult:
             counts = one.counts[:, :, 0] if counts is None else counts
         return build_profile(plan, self.compiled._info, values[index], row_na,
                              self.scores[index], self.levels[index], coverage, counts,
-                             subject=subject, date=date)
+                             subject=subject, date=date,
+                             observed=None if observations is None
+                             else _observations_of(plan, observations, index))
 
     def records(self, index: int, *, subject: str = "") -> list[dict[str, Any]]:
         """Row ``index`` as one plain dict per node, as :meth:`Profile.to_records` gives.

@@ -14,6 +14,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
+from maturity_model._display_registry import formatter
 from maturity_model.errors import UnknownNodeError
 from maturity_model.evidence import AnswerStatus
 from maturity_model.levels import LevelScale
@@ -183,6 +184,9 @@ class Result:
     :param limited_by: domains: the assessed children at the lowest child level.
     :param violations: items: unmet prerequisites of practices with credit.
     :param blocked: items: practices ``enforce`` counted as not met.
+    :param observed: ``metric-bands`` items: the observation scored.
+    :param next_bound: ``metric-bands`` items: the bound of the next band up (``None``
+        at the top or when not assessed).
     """
 
     node_id: str
@@ -199,6 +203,8 @@ class Result:
     limited_by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     violations: tuple[Violation, ...] = attrs.field(default=(), converter=_tuple)
     blocked: tuple[Blocked, ...] = attrs.field(default=(), converter=_tuple)
+    observed: float | None = None
+    next_bound: float | None = None
 
     @property
     def assessed(self) -> bool:
@@ -310,8 +316,7 @@ class Profile:
          'score': 0.5, 'level': 0, 'met': 0, 'partial': 1, 'not_met': 0, 'na': 0,
          'unknown': 0}
         """
-        from maturity_model._tables import result_record
-
+        result_record = formatter("result_record")
         records = []
         for result in self.results.values():
             c = result.counts
@@ -329,25 +334,19 @@ class Profile:
 
         :raises MissingExtraError: pandas is not installed.
         """
-        from maturity_model._tables import frame
-
         records = self.to_records(coverage=coverage)
         columns = list(records[0]) if records else ["node_id"]
-        return frame(records, columns).set_index("node_id")
+        return formatter("frame")(records, columns).set_index("node_id")
 
     def explain(self, node_id: str | None = None) -> str:
         """A short text a person can read: why the node has its level and score.
 
         :param node_id: the node; the model root when omitted.
         """
-        from maturity_model._explain import explain
-
-        return explain(self, self.model_id if node_id is None else node_id)
+        return str(formatter("explain")(self, self.model_id if node_id is None else node_id))
 
     def _repr_html_(self) -> str:
-        from maturity_model._html import profile_html
-
-        return profile_html(self)
+        return str(formatter("profile_html")(self))
 
     def __repr__(self) -> str:
         o = self.overall

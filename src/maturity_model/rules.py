@@ -243,6 +243,15 @@ class MetricBands:
         """
         return bands_kernel(value, self.bounds, self.better == "lower")
 
+    def next_bound(self, level: int) -> float | None:
+        """The bound of the lowest band above ``level`` (``None`` above the last band).
+
+        >>> MetricBands(metric="m", better="lower", bounds={4: 1, 3: 168}).next_bound(3)
+        1.0
+        """
+        above = [lv for lv in self.bounds if lv > level]
+        return float(self.bounds[min(above)]) if above else None
+
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item from its metric observation."""
         value = evidence.observations.get(self.metric)
