@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from maturity_model._batch_plan import FloatArray, Plan
-from maturity_model._row_engine import _dependencies, _missing, _ratings, metric_reading
+from maturity_model._row_results import _dependencies, _missing, _ratings, metric_reading
 from maturity_model.evidence import Answer, _status_of
 from maturity_model.model import CapabilityItem
 from maturity_model.profile import Blocked, Counts, PracticeResult, Profile, Result

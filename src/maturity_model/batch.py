@@ -59,12 +59,12 @@ from maturity_model._batch_kernel import (
     COUNT_FIELDS,
     Outputs,
     Workspace,
-    _observations_of,
     judge_metrics,
     score_block,
 )
 from maturity_model._batch_plan import Plan, build_plan
 from maturity_model._batch_profile import build_profile, node_kinds
+from maturity_model._batch_rules import observations_of
 from maturity_model.errors import AssessmentValidationError, Problem
 from maturity_model.evidence import Assessment, resolve_answers
 from maturity_model.model import MaturityModel
@@ -466,7 +466,7 @@ class BatchResult:
                              self.scores[index], self.levels[index], coverage, counts,
                              subject=subject, date=date,
                              observed=None if observations is None
-                             else _observations_of(plan, observations, index))
+                             else observations_of(plan, observations, index))
 
     def records(self, index: int, *, subject: str = "") -> list[dict[str, Any]]:
         """Row ``index`` as one plain dict per node, as :meth:`Profile.to_records` gives.
