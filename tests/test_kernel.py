@@ -113,8 +113,9 @@ def test_the_core_never_imports_display_modules() -> None:
     from pathlib import Path
 
     display = {"_explain", "_html", "_tables", "report", "plots"}
-    for name in ("profile", "scoring", "_row_engine", "rules", "_aggregation_rules",
-                 "_rule_base", "_rule_iso33020", "_batch_kernel", "_batch_plan"):
+    for name in ("profile", "scoring", "_row_engine", "_row_results", "rules",
+                 "_aggregation_rules", "_rule_base", "_rule_iso33020", "_batch_kernel",
+                 "_batch_rules", "_batch_plan"):
         path = Path(mm.__file__).parent / f"{name}.py"
         imported = {
             (node.module or "").rsplit(".", 1)[-1]
