@@ -80,7 +80,7 @@ class Mean:
         total: Any = 0.0
         weighted: Any = 0.0
         for s, w, ok in zip(scores, weights, valid, strict=True):  # left to right
-            counted = ops.where(ok, w, 0.0)
+            counted = w * ok  # 0 for a child left out
             total = total + counted
             weighted = weighted + counted * ops.where(ok, s, 0.0)
         score = weighted / total

@@ -72,6 +72,7 @@ class NodePlan:
     by_columns: bool  # the rule has aggregate_columns
     children: tuple[int, ...]
     weights: tuple[float, ...]
+    all_valid: tuple[bool, ...]  # every child assessed
 
 
 @attrs.frozen(eq=False)
@@ -138,7 +139,7 @@ def row_plan(model: MaturityModel) -> RowPlan:
             node_id=node_id, kind=kind, name=name, parent=parent, rule=rule,
             by_columns=hasattr(rule, "aggregate_columns"),
             children=tuple(position[c.id] for c in children),
-            weights=tuple(c.weight for c in children)))
+            weights=tuple(c.weight for c in children), all_valid=(True,) * len(children)))
         position[node_id] = len(items) + len(nodes) - 1
 
     for domain in reversed(index.domains):  # children before parents
@@ -263,7 +264,9 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
                     v = values[j]
                     if v is not None and v < 1.0:
                         mandatory[k] = False
-            means = [s / w for s, w in zip(weighted, safe, strict=True)]  # 0 where vacuous
+            means = []  # 0 where vacuous (its sum is 0, its safe weight 1); then "above the top"
+            for k in range(n_levels):
+                means.append(weighted[k] / safe[k])
             means.append(0.0)
             score, level = it.rule.evaluate_levels(means, vacuous, mandatory, first)
             scores.append(score)
@@ -274,6 +277,14 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
         scores.append(None if outcome is None else outcome.score)
         levels.append(None if outcome is None else outcome.level)
     for node in plan.nodes:
+        child_scores = [scores[k] for k in node.children]
+        if None not in child_scores and node.by_columns:  # the common case: all assessed
+            score, level = node.rule.aggregate_columns(
+                child_scores, [levels[k] for k in node.children], node.weights,
+                node.all_valid, PY_OPS)
+            scores.append(score)
+            levels.append(int(level))
+            continue
         kids = [(k, w) for k, w in zip(node.children, node.weights, strict=True)
                 if scores[k] is not None]
         if not kids:
