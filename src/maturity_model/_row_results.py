@@ -102,13 +102,13 @@ class ScoredRow:
         self.plan, self.values, self.statuses = plan, values, statuses
         self.scores, self.levels, self.sums = scores, levels, sums
         self.violations, self.blocked = violations, blocked
-        self.counts: list[Counts] | None = None
+        self.counts: list[list[int]] | None = None
         self.pooled: list[tuple[Sequence[float], Sequence[float]]] | None = None
 
     def _counts(self, k: int) -> Counts:
         if self.counts is None:  # every node at once, children first: no recursion
             plan = self.plan
-            counts: list[Counts] = []
+            counts: list[list[int]] = []
             for it in plan.items:
                 tally = [0, 0, 0, 0, 0]  # met, partial, not met, n/a, unknown
                 for j in range(it.start, it.stop):
@@ -121,15 +121,16 @@ class ScoredRow:
                         v = self.values[j]
                         tally[0 if v is not None and v >= 1.0 else
                               1 if v is not None and v > 0.0 else 2] += 1
-                counts.append(Counts(met=tally[0], partial=tally[1], not_met=tally[2],
-                                     na=tally[3], unknown=tally[4]))
+                counts.append(tally)
             for node in plan.nodes:
-                total = Counts()
+                total = [0, 0, 0, 0, 0]
                 for child in node.children:
-                    total = total + counts[child]
+                    for slot, n in enumerate(counts[child]):
+                        total[slot] += n
                 counts.append(total)
             self.counts = counts
-        return self.counts[k]
+        met, partial, not_met, na, unknown = self.counts[k]
+        return Counts(met=met, partial=partial, not_met=not_met, na=na, unknown=unknown)
 
     def _pooled(self, k: int) -> tuple[Sequence[float], Sequence[float]]:
         if self.pooled is None:  # every node at once, children first, child by child
