@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import hypothesis.strategies as st
@@ -143,3 +144,12 @@ def test_explain_lists_the_ratings() -> None:
         "SWE.1.PA1.1": 0.9, "SWE.1.PA2.1": 0.6}))
     lines = profile.explain("SWE.1").splitlines()
     assert "  ratings: SWE.1.PA1.1 F, SWE.1.PA2.1 L" in lines
+
+
+def test_the_json_schema_accepts_the_bundled_model() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from maturity_model._schema import model_json_schema
+    from maturity_model.serialization import read_document
+
+    path = Path(standards.__file__).parent / "data" / "iso33020-process-capability.yaml"
+    jsonschema.validate(read_document(path), model_json_schema())

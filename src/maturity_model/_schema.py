@@ -49,6 +49,7 @@ def model_json_schema() -> dict[str, Any]:
             "bounds": {"type": "object", "minProperties": 1,
                        "propertyNames": {"pattern": "^-?[0-9]+$"},
                        "additionalProperties": {"type": "number"}}}, ["metric", "bounds"]),
+        _rule("iso33020"),
     ]}
     domain_rule = {"oneOf": [
         _rule("mean", {"level": {"enum": ["min", "floor"]}}),
