@@ -145,3 +145,14 @@ def test_explain_marks_a_partly_met_missing_practice() -> None:
             mm.Practice(id="c", level=2)])])])
     profile = mm.score(model, mm.Assessment(model="m", answers={"a": True, "b": 0.5}))
     assert "  level 2 at 25 %: missing b (partial), c" in profile.explain("i").splitlines()
+
+
+def test_a_domain_without_children_is_not_assessed() -> None:
+    model = mm.MaturityModel(id="m", domains=[
+        mm.Domain(id="empty"),
+        mm.Domain(id="d", items=[mm.CapabilityItem(id="i", practices=[
+            mm.Practice(id="p", level=1)])])])
+    profile = mm.score(model, mm.Assessment(model="m", answers={"p": True}))
+    assert (profile["empty"].score, profile["empty"].level) == (None, None)
+    assert profile["empty"].limited_by == ()
+    assert (profile.overall.score, profile.overall.level) == (5.0, 5)

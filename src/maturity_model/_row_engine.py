@@ -278,7 +278,7 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
         levels.append(None if outcome is None else outcome.level)
     for node in plan.nodes:
         child_scores = [scores[k] for k in node.children]
-        if None not in child_scores and node.by_columns:  # the common case: all assessed
+        if child_scores and None not in child_scores and node.by_columns:  # all assessed
             score, level = node.rule.aggregate_columns(
                 child_scores, [levels[k] for k in node.children], node.weights,
                 node.all_valid, PY_OPS)
