@@ -60,7 +60,8 @@ def level_items(plan: Plan, sums: FloatArray, weights: FloatArray, na: BoolArray
         m = means[chosen]
         v = vacuous[chosen]
         score, level = group.rule.evaluate_levels(
-            [m[:, k] for k in range(levels + 1)], [v[:, k] for k in range(levels)],
+            [m[:, k] for k in range(levels + 1)],
+            [v[:, k] if v[:, k].any() else False for k in range(levels)],
             [True] * levels if mandatory is None
             else [mandatory[chosen, k] for k in range(levels)], plan.first)
         item_scores[chosen] = score

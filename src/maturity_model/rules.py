@@ -81,7 +81,7 @@ __all__ = [
 def staircase_level(evidence: ItemEvidence, threshold: float) -> int:
     """The staircase level: highest ``L`` whose levels ``<= L`` all qualify; 0 if none."""
     means, vacuous, mandatory, first = level_columns(evidence)
-    return int(climb(means, vacuous, mandatory, threshold, first))
+    return int(climb(means, vacuous, mandatory, threshold, first)[0])
 
 
 def level_columns(evidence: ItemEvidence) -> tuple[list[float], list[bool], list[bool], int]:
@@ -104,32 +104,35 @@ def level_columns(evidence: ItemEvidence) -> tuple[list[float], list[bool], list
 
 
 def climb(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any],
-          threshold: Any, first: int) -> Any:
-    """The staircase level: how far the qualifying levels reach from the bottom.
+          threshold: Any, first: int) -> tuple[Any, Any]:
+    """The staircase level, and the mean of the level above it.
 
     A level qualifies when it is vacuous or its mean reaches ``threshold`` (less
-    :data:`EPSILON`), and its mandatory practices are met.
+    :data:`EPSILON`), and its mandatory practices are met; the level is how far the
+    qualifying levels reach from the bottom. The second value is ``m(level + 1)``: 0 where
+    vacuous and above the top (``means`` ends with that 0).
 
-    >>> climb([1.0, 1.0, 0.6, 0.0], [False] * 4, [True] * 4, 1.0, 1)
-    2
+    >>> climb([1.0, 1.0, 0.6, 0.0, 0.0], [False] * 4, [True] * 4, 1.0, 1)
+    (2, 0.6)
     """
     bar = threshold - EPSILON
     count: Any = 0
+    following: Any = 0.0
     climbing: Any = True
     for k in range(len(vacuous)):
-        climbing = climbing & (((means[k] >= bar) | vacuous[k]) & mandatory[k])
+        was_climbing = climbing
+        qualifies = means[k] >= bar
+        if vacuous[k] is not False:  # a constant False or True changes nothing: skip it
+            qualifies = qualifies | vacuous[k]
+        if mandatory[k] is not True:
+            qualifies = qualifies & mandatory[k]
+        climbing = climbing & qualifies
         count = count + climbing
-    # On a 0-based scale the first qualifying level is level 0.
-    return count if first == 1 else count - (count > 0)
-
-
-def next_mean(means: Sequence[Any], level: Any, first: int) -> Any:
-    """``m(level + 1)``: 0 where vacuous and above the top (``means`` ends with that 0)."""
-    index = level + (1 - first)
-    total: Any = 0.0
-    for k in range(len(means)):
-        total = total + (index == k) * means[k]  # one term is the mean, the rest add 0
-    return total
+        # The first level that does not qualify is the one above the result (on a
+        # 0-based scale whose level 0 fails, the result is 0 and the one above is 1).
+        following = following + (was_climbing > climbing) * means[k if k or first else 1]
+    following = following + climbing * means[len(vacuous)]  # all qualify: the top
+    return (count if first == 1 else count - (count > 0)), following
 
 
 def bands_kernel(observed: Any, bounds: Mapping[int, float], lower_is_better: bool) -> Any:
@@ -164,8 +167,8 @@ class Staircase:
     def evaluate_levels(self, means: Sequence[Any], vacuous: Sequence[Any],
                         mandatory: Sequence[Any], first: int) -> tuple[Any, Any]:
         """``(score, level)`` from level columns: the definition both engines run."""
-        level = climb(means, vacuous, mandatory, self.threshold, first)
-        return level + next_mean(means, level, first), level
+        level, following = climb(means, vacuous, mandatory, self.threshold, first)
+        return level + following, level
 
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item by the staircase rule."""
@@ -197,7 +200,7 @@ class LevelSum:
         total: Any = 0.0
         for k in range(1 - first, len(vacuous)):  # the levels >= 1; vacuous ones add 0
             total = total + means[k]
-        return total, climb(means, vacuous, mandatory, 1.0, first)
+        return total, climb(means, vacuous, mandatory, 1.0, first)[0]
 
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item by summing its level means."""
