@@ -90,6 +90,23 @@ def item_result(model: mm.MaturityModel, item: mm.CapabilityItem, values: dict[s
         return float(level), level
     if not any(raw[p.id] not in (None, NA) for p in item.practices):
         return None, None
+    if isinstance(rule, mm.Iso33020):
+        attributes = [p for p in item.practices if p.level >= 1]
+
+        def rated_ok(p: mm.Practice, level: int) -> bool:
+            if values[p.id] == NA:
+                return True  # N/A leaves the level
+            if raw[p.id] is None:
+                return False  # unknown: not rated, the level is not achieved
+            v = values[p.id]
+            return bool(v > 0.5) if p.level == level else bool(v > 0.85)  # L/F, or F below
+
+        achieved = 0
+        for lv in range(1, max((p.level for p in attributes), default=0) + 1):
+            if not all(rated_ok(p, lv) for p in attributes if p.level <= lv):
+                break
+            achieved = lv
+        return float(achieved), achieved
 
     def m(level: int) -> float | None:
         ps = [p for p in item.practices if p.level == level and values[p.id] != NA]

@@ -15,9 +15,11 @@ MONOTONE_DOMAIN_RULES = ("mean", "minimum", "quantile", "sum")
 
 @st.composite
 def item_rules(draw: st.DrawFn, scale: mm.LevelScale, metrics: list[str],
-               kinds: tuple[str, ...] = ("staircase", "level-sum", "metric-bands"),
+               kinds: tuple[str, ...] = ("staircase", "level-sum", "metric-bands", "iso33020"),
                ) -> ItemRule:
     kind = draw(st.sampled_from(kinds))
+    if kind == "iso33020":
+        return mm.Iso33020()
     if kind == "staircase":
         return mm.Staircase(threshold=draw(st.sampled_from([0.5, 0.75, 0.8, 1.0])))
     if kind == "level-sum":
@@ -43,7 +45,7 @@ def domain_rules(draw: st.DrawFn, kinds: tuple[str, ...] = MONOTONE_DOMAIN_RULES
 
 @st.composite
 def models(draw: st.DrawFn, *, item_kinds: tuple[str, ...] = (
-        "staircase", "level-sum", "metric-bands"),
+        "staircase", "level-sum", "metric-bands", "iso33020"),
            domain_kinds: tuple[str, ...] = MONOTONE_DOMAIN_RULES,
            policies: tuple[Any, ...] = ("ignore", "report", "enforce"),
            max_items: int = 8) -> mm.MaturityModel:

@@ -222,8 +222,6 @@ def test_result_records_carry_the_level_name() -> None:
     assert (record["level"], record["level_name"]) == (3, "Defined")
 
 
-@pytest.mark.xfail(strict=True, reason="Profile.to_records must pass its scale to "
-                   "_tables.result_record (profile.py is edited on another branch)")
 def test_to_frame_has_a_level_name_column() -> None:
     profile = mm.score(mm.load_model(MODEL), mm.load_assessment(GOOD))
     assert profile.to_frame().loc["build.ci", "level_name"] == "Defined"

@@ -209,7 +209,7 @@ def test_a_wide_fan_under_the_limit_is_ordered_without_drawing_every_edge() -> N
     assert _codes(model) == []
     order = topological_order(model)
     assert order[:900] == tuple(f"b{i}" for i in range(900))
-    assert len(model._cache["compact_graph"]["u0"]) == 1
+    assert len(model._index.compact_graph["u0"]) == 1
 
 
 @st.composite

@@ -112,7 +112,7 @@ def test_a_domain_target_applies_below_it_unless_an_item_has_its_own() -> None:
 def test_gap_lists_unmet_practices_up_to_the_target_per_item() -> None:
     _, _, profile = cd_before()
     g = gap(profile, Target.uniform(3))
-    assert [e.node_id for e in g.items()] == [
+    assert [e.node_id for e in g.item_entries()] == [
         "cm.vcs", "build.ci", "test.auto", "deploy.release", "env.provision"]
     assert g["cm.vcs"].practices == ("vcs.3.2",)
     assert g["test.auto"].practices == ("test.2.2", "test.3.1", "test.3.2")

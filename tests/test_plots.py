@@ -68,10 +68,10 @@ def test_coverage_heatmap(caict: tuple[mm.MaturityModel, mm.Profile, mm.Profile]
     _, _, after = caict
     ax = plots.coverage_heatmap(after)
     data = ax.images[0].get_array()
-    assert data.shape == (len(after.items()), 5)
+    assert data.shape == (len(after.item_results()), 5)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["L1", "L2", "L3", "L4", "L5"]
-    assert len(ax.get_yticklabels()) == len(after.items())
-    first = after.items()[0]
+    assert len(ax.get_yticklabels()) == len(after.item_results())
+    first = after.item_results()[0]
     assert float(data[0, 0]) == pytest.approx(first.coverage[1])
     assert ax.images[0].get_clim() == (0.0, 1.0)
 
@@ -151,8 +151,8 @@ def test_radar_by_item_has_a_spoke_per_item(
         caict: tuple[mm.MaturityModel, mm.Profile, mm.Profile]) -> None:
     _, _, after = caict
     ax = plots.radar(after, level="item")
-    assert [t.get_text() for t in ax.get_xticklabels()] == [r.name for r in after.items()]
-    assert len(ax.lines[0].get_ydata()) == len(after.items()) + 1
+    assert [t.get_text() for t in ax.get_xticklabels()] == [r.name for r in after.item_results()]
+    assert len(ax.lines[0].get_ydata()) == len(after.item_results()) + 1
 
 
 def test_radar_refuses_flat_axes_and_unknown_levels() -> None:
@@ -168,7 +168,7 @@ def test_heatmap_writes_each_share_and_greys_out_vacuous_levels(
         caict: tuple[mm.MaturityModel, mm.Profile, mm.Profile]) -> None:
     _, _, after = caict
     ax = plots.coverage_heatmap(after)
-    items = after.items()
+    items = after.item_results()
     assert len(ax.texts) == len(items) * 5
     texts = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
              for t in ax.texts}

@@ -66,7 +66,7 @@ def test_html_shows_overall_and_domains(caict: tuple[mm.MaturityModel, mm.Profil
     assert "@media print" in page
     assert page.count("<svg") == 2
     # the heat-map has one row label per item
-    for item in profile.items():
+    for item in profile.item_results():
         assert f"<title>{item.node_id}</title>" in page
 
 

@@ -50,7 +50,7 @@ def _kinds(schema: dict[str, Any], role: str) -> set[str]:
 
 
 def test_schema_rule_kinds_are_the_registry_kinds() -> None:
-    registry = mm.default_registry()
+    registry = mm.default_rule_registry()
     schema = mm.model_json_schema()
     assert _kinds(schema, "item_rule") == set(registry.item_kinds)
     assert _kinds(schema, "domain_rule") == set(registry.aggregation_kinds)
@@ -70,7 +70,7 @@ class Best:
 
 
 def test_a_custom_rule_gets_its_schema_from_the_registry() -> None:
-    registry = mm.default_registry()
+    registry = mm.default_rule_registry()
     registry.register(Best)
     schema = mm.model_json_schema(registry)
     assert _kinds(schema, "domain_rule") == set(registry.aggregation_kinds)

@@ -148,7 +148,7 @@ def test_custom_rule_round_trips_through_a_registry(tmp_path: Path) -> None:
             top = max(children, key=lambda c: c.score)
             return Outcome(score=top.score, level=top.level)
 
-    registry = mm.default_registry()
+    registry = mm.default_rule_registry()
     registry.register(Best)
     text = "id: m\nrules: {domain: {kind: best}}\ndomains: [{id: d, items: [{id: i, practices: [{id: p, level: 1}]}]}]"
     with pytest.raises(mm.ModelValidationError):

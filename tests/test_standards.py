@@ -36,7 +36,7 @@ def test_caict_continuous_delivery_has_the_reference_structure() -> None:
 def test_caict_gives_certified_level_and_maturity_figure_at_once() -> None:
     model = standards.load("caict-devops-cd")
     profile = mm.score(model, standards.example_assessment("caict-devops-cd"))
-    items = [r for r in profile.items() if r.score is not None]
+    items = [r for r in profile.item_results() if r.score is not None]
     assert len(items) == 49
     assert profile.overall.level == min(r.level for r in items if r.level is not None)
     assert profile.overall.score == pytest.approx(

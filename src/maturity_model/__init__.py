@@ -10,8 +10,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from maturity_model.cohort import Cohort
-from maturity_model.comparison import NodeDiff, ProfileDiff, compare
+from maturity_model import _display_registry, _explain, _html, _tables
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
@@ -35,10 +34,10 @@ from maturity_model.model import (
     ModelRules,
     Practice,
 )
-from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
 from maturity_model.profile import Counts, PracticeResult, Profile, Result, Violation
 from maturity_model.rules import (
     ChildOutcome,
+    Iso33020,
     ItemEvidence,
     LevelSum,
     Mean,
@@ -50,6 +49,7 @@ from maturity_model.rules import (
     Staircase,
     Sum,
     default_registry,
+    default_rule_registry,
 )
 from maturity_model.scoring import score
 from maturity_model.target import Target
@@ -69,6 +69,7 @@ __all__ = [
     "Domain",
     "Gap",
     "IncompatibleProfilesError",
+    "Iso33020",
     "ItemEvidence",
     "Level",
     "LevelScale",
@@ -105,6 +106,7 @@ __all__ = [
     "check",
     "compare",
     "default_registry",
+    "default_rule_registry",
     "dump_assessment",
     "dump_model",
     "dump_profile",
@@ -118,6 +120,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from maturity_model.cohort import Cohort
+    from maturity_model.comparison import NodeDiff, ProfileDiff, compare
+    from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
     from maturity_model.schema import assessment_json_schema, model_json_schema
     from maturity_model.serialization import (
         Limits,
@@ -129,10 +134,20 @@ if TYPE_CHECKING:
         load_profile,
     )
 
-# File reading pulls in cattrs and PyYAML: loaded on first use to keep the import fast.
+# File reading pulls in cattrs and PyYAML, and scoring needs none of cohorts, comparing
+# or planning: loaded on first use to keep the import fast.
 _LAZY = {
+    "Cohort": "maturity_model.cohort",
+    "Gap": "maturity_model.planning",
     "Limits": "maturity_model.serialization",
+    "NodeDiff": "maturity_model.comparison",
+    "ProfileDiff": "maturity_model.comparison",
+    "Roadmap": "maturity_model.planning",
+    "Wave": "maturity_model.planning",
     "assessment_json_schema": "maturity_model.schema",
+    "compare": "maturity_model.comparison",
+    "gap": "maturity_model.planning",
+    "plan": "maturity_model.planning",
     "dump_assessment": "maturity_model.serialization",
     "dump_model": "maturity_model.serialization",
     "dump_profile": "maturity_model.serialization",
@@ -142,6 +157,10 @@ _LAZY = {
     "model_json_schema": "maturity_model.schema",
 }
 
+
+# Display code sits on top of the core: wire it in here, so the core never imports it.
+_display_registry.register(explain=_explain.explain, profile_html=_html.profile_html,
+                           frame=_tables.frame, result_record=_tables.result_record)
 
 _SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
                          "plots", "report", "schema", "standards", "target"})

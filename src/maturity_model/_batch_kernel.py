@@ -14,7 +14,6 @@ runs over long contiguous vectors, and the outputs are written node-major, which
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -23,22 +22,18 @@ from numpy.typing import NDArray
 
 from maturity_model._batch_plan import (
     BoolArray,
-    DomainGroup,
     FloatArray,
-    IntArray,
     Plan,
 )
-from maturity_model.errors import AssessmentValidationError, Problem
-from maturity_model.rules import (
-    EPSILON,
-    ChildOutcome,
-    ItemEvidence,
-    LevelEvidence,
-    Mean,
-    Minimum,
-    Quantile,
-    Sum,
+from maturity_model._batch_rules import (
+    aggregate_group,
+    band_items,
+    columnar_items,
+    custom_aggregate_group,
+    custom_items,
+    level_items,
 )
+from maturity_model.errors import AssessmentValidationError, Problem
 
 #: Answer-count columns, in the order of :class:`maturity_model.Counts`.
 COUNT_FIELDS = ("met", "partial", "not_met", "na", "unknown")
@@ -255,176 +250,12 @@ def _assessed(plan: Plan, values: Any, na: BoolArray | None, total: FloatArray) 
     return assessed
 
 
-def _items(plan: Plan, sums: FloatArray, weights: FloatArray, na: BoolArray | None,
-           mandatory: BoolArray | None, work: Workspace | None = None,
-           ) -> tuple[FloatArray, FloatArray]:
-    """Level and score of every item by its rule (staircase or level-sum)."""
-    n_items, levels, rows = len(plan.item_ids), plan.n_levels, sums.shape[2]
-    if na is None:
-        safe, bars = plan.safe_weights, plan.bars
-    else:
-        vacuous = weights <= 0.0
-        safe = np.where(vacuous, 1.0, weights)
-        bars = np.where(vacuous, -np.inf, plan.bars)
-    # m(L), 0 where vacuous (what a staircase score and a level sum add for such a level),
-    # and a last plane of 0: what the staircase adds at the top of the scale.
-    means = _take(work, "means", (n_items, levels + 1, rows))
-    means[:, levels] = 0.0
-    np.divide(sums[:, :levels], safe, out=means[:, :levels])
-    qualifies = means[:, :levels] >= bars
-    if mandatory is not None:
-        qualifies &= mandatory
-    climbing = qualifies[:, 0].copy()
-    count = climbing.view(np.int8).copy()
-    for k in range(1, levels):
-        climbing &= qualifies[:, k]
-        count += climbing.view(np.int8)
-    level = count if plan.first == 1 else np.maximum(count, 1) - 1
-    following = level.astype(np.intp) + (1 - plan.first)  # the level above, or the top
-    following *= rows
-    following += _offsets(n_items, levels + 1, rows)
-    score = level.astype(np.float64)
-    score += np.take(means.reshape(-1), following)
-    if plan.level_sum.any():
-        chosen = plan.level_sum
-        total = np.zeros((int(chosen.sum()), rows))
-        for k in range(1 - plan.first, levels):  # the levels >= 1
-            total += means[chosen, k]
-        score[chosen] = total
-    return level.astype(np.float64), score
-
-
-def _offsets(n_items: int, depth: int, rows: int) -> IntArray:
-    """Flat index of ``[item, 0, row]`` in an ``(items, depth, rows)`` array."""
-    offsets: IntArray = (np.arange(n_items, dtype=np.intp)[:, None] * (depth * rows)
-                         + np.arange(rows, dtype=np.intp))
-    return offsets
-
-
-def _bands(plan: Plan, observations: FloatArray | None, scores: FloatArray,
-           levels: FloatArray) -> None:
-    rows = scores.shape[1]
-    for band in plan.bands:
-        if observations is None:
-            observed = np.full(rows, np.nan)
-        else:
-            observed = observations[:, band.observation]
-        best = np.zeros(rows)
-        for level, bound in zip(band.levels, band.bounds, strict=True):
-            met = observed <= bound if band.lower_is_better else observed >= bound
-            best = np.where(met & (level > best), float(level), best)
-        best[np.isnan(observed)] = np.nan
-        scores[band.item] = best
-        levels[band.item] = best
-
-
-def _observations_of(plan: Plan, observations: FloatArray | None, row: int,
-                     ) -> MappingProxyType[str, float]:
-    if observations is None:
-        return MappingProxyType({})
-    return MappingProxyType({name: float(observations[row, k])
-                             for k, name in enumerate(plan.metric_names)
-                             if not np.isnan(observations[row, k])})
-
-
-def _custom_items(plan: Plan, sums: FloatArray, weights: FloatArray,
-                  mandatory: BoolArray | None, assessed: BoolArray,
-                  observations: FloatArray | None, scores: FloatArray,
-                  levels: FloatArray) -> None:
-    for item, rule in plan.custom_items:
-        for row in range(scores.shape[1]):
-            means = [None if weights[item, k, min(row, weights.shape[2] - 1)] <= 0.0
-                     else float(sums[item, k, row] / weights[item, k,
-                                                          min(row, weights.shape[2] - 1)])
-                     for k in range(plan.n_levels)]
-            evidence = ItemEvidence(
-                item_id=plan.item_ids[item], assessed=bool(assessed[item, row]),
-                observations=_observations_of(plan, observations, row),
-                levels=tuple(LevelEvidence(
-                    level=value, mean=means[k],
-                    mandatory_met=True if mandatory is None else bool(mandatory[item, k, row]))
-                    for k, value in enumerate(plan.scale_values)))
-            outcome = rule.evaluate_item(evidence)
-            scores[item, row] = np.nan if outcome is None else outcome.score
-            levels[item, row] = np.nan if outcome is None else outcome.level
-
-
-def _pick(ordered: FloatArray, index: IntArray) -> FloatArray:
-    picked: FloatArray = np.take_along_axis(ordered, index[:, None, :], axis=1)[:, 0]
-    return picked
-
-
-def _quantile(values: FloatArray, count: IntArray, q: float, *, lower: bool) -> FloatArray:
-    """Over axis 1: rules.quantile_linear (or quantile_lower) of the non-NaN values, to the bit."""
-    ordered = np.sort(values, axis=1)  # NaN (not assessed, padding) sorts last
-    last = np.maximum(count - 1, 0)
-    position = (count - 1).astype(np.float64) * q
-    below = np.floor(position)
-    index = np.clip(below, 0, values.shape[1] - 1).astype(np.intp)
-    if lower:
-        result = _pick(ordered, np.minimum(index, last))
-    else:
-        a = _pick(ordered, index)
-        b = _pick(ordered, np.minimum(index + 1, values.shape[1] - 1))
-        t = position - below
-        diff = b - a
-        with np.errstate(invalid="ignore"):
-            result = np.where(t >= 0.5, b - diff * (1.0 - t), a + diff * t)
-        result = np.where(below >= count - 1, _pick(ordered, last), result)
-    return np.where(count > 0, result, np.nan)
-
-
 def _ordered_sum(terms: NDArray[Any]) -> NDArray[Any]:
     """Sum over axis 1, strictly left to right (numpy may pair terms up otherwise)."""
     total: NDArray[Any] = terms[:, 0].copy()
     for k in range(1, terms.shape[1]):
         total += terms[:, k]
     return total
-
-
-def _aggregate(group: DomainGroup, scores: FloatArray, levels: FloatArray,
-               ) -> tuple[FloatArray, FloatArray]:
-    child_scores = scores[group.children]  # (domains, children, rows)
-    child_levels = levels[group.children]
-    valid = ~np.isnan(child_scores) & group.real[:, :, None]
-    rule = group.rule
-    lowest = np.fmin.reduce(child_levels, axis=1)  # padding repeats a real child
-    if isinstance(rule, Minimum):
-        return np.fmin.reduce(child_scores, axis=1), lowest
-    if isinstance(rule, Mean):
-        weights = np.where(valid, group.weights[:, :, None], 0.0)
-        products = np.where(valid, child_scores, 0.0) * weights
-        # Child by child, as rules.Mean adds (a left-out child adds an exact 0.0).
-        total = _ordered_sum(weights)
-        weighted = _ordered_sum(products)
-        score = np.full(total.shape, np.nan)
-        np.divide(weighted, total, out=score, where=total > 0)
-        return (score, np.floor(score + EPSILON) if rule.level == "floor" else lowest)
-    count = valid.sum(axis=1)
-    if isinstance(rule, Sum):
-        total = _ordered_sum(np.where(valid, child_scores, 0.0))
-        return np.where(count > 0, total, np.nan), lowest
-    assert isinstance(rule, Quantile)
-    return (_quantile(np.where(valid, child_scores, np.nan), count, float(rule.q), lower=False),
-            _quantile(np.where(valid, child_levels, np.nan), count, float(rule.q), lower=True))
-
-
-def _custom_aggregate(group: DomainGroup, scores: FloatArray, levels: FloatArray,
-                      node_ids: tuple[str, ...]) -> tuple[FloatArray, FloatArray]:
-    rows = scores.shape[1]
-    out_scores = np.full((1, rows), np.nan)
-    out_levels = np.full((1, rows), np.nan)
-    kids = group.children[0, :group.child_counts[0]]
-    weights = group.weights[0]
-    for row in range(rows):
-        children = [ChildOutcome(node_id=node_ids[kid], score=float(scores[kid, row]),
-                                 level=int(levels[kid, row]), weight=float(weights[k]))
-                    for k, kid in enumerate(kids) if not np.isnan(scores[kid, row])]
-        if children:
-            outcome = group.rule.aggregate(children)
-            out_scores[0, row] = outcome.score
-            out_levels[0, row] = outcome.level
-    return out_scores, out_levels
 
 
 def _counts(plan: Plan, values: Any, na: BoolArray | None, x: FloatArray,
@@ -468,14 +299,18 @@ def score_block(plan: Plan, values: Any, na: BoolArray | None,
     weights = (plan.full_weights if na is None
                else _item_sums(plan, (~na.T).astype(np.float64).T, per_level=True,
                                work=work, name="weights")[:, :levels])
-    item_levels, item_scores = _items(plan, sums, weights, na, mandatory, work)
+    item_levels, item_scores = level_items(
+        plan, sums, weights, na, mandatory,
+        _take(work, "means", (len(plan.item_ids), levels + 1, rows)))
     assessed = _assessed(plan, values, na, sums[:, levels])
     item_scores[~assessed] = np.nan
     item_levels[~assessed] = np.nan
-    _bands(plan, observations, item_scores, item_levels)
+    band_items(plan, observations, item_scores, item_levels)
+    if plan.columnar_items:
+        columnar_items(plan, values, na, x, item_scores, item_levels, assessed)
     if plan.custom_items:
-        _custom_items(plan, sums, weights, mandatory, assessed, observations, item_scores,
-                      item_levels)
+        custom_items(plan, sums, weights, mandatory, assessed, observations, item_scores,
+                      item_levels, (values, na, x))
 
     scores = out.scores
     node_levels = np.full(scores.shape, np.nan)
@@ -484,9 +319,9 @@ def score_block(plan: Plan, values: Any, na: BoolArray | None,
     node_levels[plan.item_nodes] = item_levels
     for group in plan.groups:
         if group.builtin:
-            s, lv = _aggregate(group, scores, node_levels)
+            s, lv = aggregate_group(group, scores, node_levels)
         else:
-            s, lv = _custom_aggregate(group, scores, node_levels, plan.node_ids)
+            s, lv = custom_aggregate_group(group, scores, node_levels, plan.node_ids)
         scores[group.nodes] = s
         node_levels[group.nodes] = lv
     np.fmax(node_levels, -1.0, out=node_levels)  # not assessed: -1

@@ -23,22 +23,12 @@ from numpy.typing import NDArray
 
 from maturity_model.errors import ModelValidationError
 from maturity_model.model import CapabilityItem, Domain, MaturityModel
-from maturity_model.rules import (
-    EPSILON,
-    LevelSum,
-    Mean,
-    MetricBands,
-    Minimum,
-    Quantile,
-    Staircase,
-    Sum,
-)
+from maturity_model.rules import MetricBands
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
 
-_BUILTIN_AGGREGATIONS = (Mean, Minimum, Quantile, Sum)
 
 
 @attrs.frozen(eq=False)
@@ -100,9 +90,16 @@ class BandsItem:
 
     item: int
     observation: int  # column in the observations array
-    lower_is_better: bool
-    levels: tuple[int, ...]
-    bounds: tuple[float, ...]
+    rule: Any  # its MetricBands: ``level_for`` runs on the observation column
+
+
+@attrs.frozen(eq=False)
+class LevelRuleGroup:
+    """Items that share one rule with ``evaluate_levels`` (staircase, level-sum, ...)."""
+
+    rule: Any
+    items: IntArray  # (n,) item indices, ascending
+    span: slice | None  # the same items as a slice when they are consecutive
 
 
 @attrs.frozen(eq=False)
@@ -132,14 +129,15 @@ class Plan:
     item_ids: tuple[str, ...]
     item_nodes: IntArray  # (items,) output column of each item
     item_widths: IntArray  # (items,)
+    practice_levels: IntArray  # (practices,) level index of each input column
     full_weights: FloatArray  # (items, levels, 1): Σ weight per level with nothing N/A
     safe_weights: FloatArray  # (items, levels, 1): full_weights, 1 where a level is vacuous
-    bars: FloatArray  # (items, levels, 1): threshold - EPSILON, -inf where vacuous
+    vacuous: BoolArray  # (items, levels, 1): no practice at the level
     classes: tuple[WidthClass, ...]
-    thresholds: FloatArray  # (items,) staircase threshold (1.0 for level-sum)
-    level_sum: BoolArray  # (items,)
+    level_rules: tuple[LevelRuleGroup, ...]
     bands: tuple[BandsItem, ...]
     custom_items: tuple[tuple[int, Any], ...]
+    columnar_items: tuple[tuple[int, Any, IntArray], ...]  # item, rule, its input columns
     mandatory: MandatoryPlan | None
     dependencies: DependencyPlan | None
     groups: tuple[DomainGroup, ...]
@@ -284,7 +282,7 @@ def _groups(model: MaturityModel, node_column: dict[str, int]) -> tuple[DomainGr
 
     def add(node_id: str, rule: Any, children: tuple[Domain | CapabilityItem, ...],
             h: int) -> None:
-        builtin = type(rule) in _BUILTIN_AGGREGATIONS
+        builtin = hasattr(rule, "aggregate_columns")
         key = (h, rule if builtin else ("custom", node_id))
         rules[key] = rule
         keyed.setdefault(key, []).append(
@@ -314,7 +312,7 @@ def _groups(model: MaturityModel, node_column: dict[str, int]) -> tuple[DomainGr
             weights[row, :len(ws)] = ws
         rule = rules[key]
         groups.append(DomainGroup(
-            rule=rule, builtin=type(rule) in _BUILTIN_AGGREGATIONS,
+            rule=rule, builtin=hasattr(rule, "aggregate_columns"),
             nodes=np.array([node for node, _, _ in entries], dtype=np.intp),
             children=children, pooled_children=pooled, real=real, weights=weights,
             child_counts=np.array([len(kids) for _, kids, _ in entries], dtype=np.intp)))
@@ -345,10 +343,10 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
     weights: list[tuple[float, ...]] = []
     levels: list[tuple[int, ...]] = []
     full_weights = np.zeros((len(items), n_levels))
-    thresholds = np.ones(len(items))
-    level_sum = np.zeros(len(items), dtype=np.bool_)
+    by_rule: dict[Any, list[int]] = {}
     bands: list[BandsItem] = []
     custom: list[tuple[int, Any]] = []
+    columnar: list[tuple[int, Any, IntArray]] = []
     position = 0
     for index, item in enumerate(items):
         starts.append(position)
@@ -359,20 +357,16 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
             item_of[p.id] = index
             full_weights[index, level_index[p.level]] += float(p.weight)
         rule = model.item_rule(item)
-        if type(rule) is Staircase:
-            thresholds[index] = float(rule.threshold)
-        elif type(rule) is LevelSum:
-            level_sum[index] = True
-        elif type(rule) is MetricBands:
-            bounds = sorted(rule.bounds.items())
+        if type(rule) is MetricBands:
             bands.append(BandsItem(item=index, observation=metric_column[rule.metric],
-                                   lower_is_better=rule.better == "lower",
-                                   levels=tuple(int(lv) for lv, _ in bounds),
-                                   bounds=tuple(float(b) for _, b in bounds)))
+                                   rule=rule))
+        elif hasattr(rule, "evaluate_levels"):
+            by_rule.setdefault(rule, []).append(index)
+        elif hasattr(rule, "evaluate_columns"):
+            columnar.append((index, rule, np.arange(starts[index], position, dtype=np.intp)))
         else:
             custom.append((index, rule))
     vacuous = full_weights <= 0.0
-    bars = np.where(vacuous, -np.inf, thresholds[:, None] - EPSILON)
     metric_practices = tuple(
         (column[p.id], metric_column[p.metric.name], float(p.metric.threshold),
          p.metric.better == "lower")
@@ -384,12 +378,18 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
         item_ids=tuple(item.id for item in items),
         item_nodes=np.array([node_column[item.id] for item in items], dtype=np.intp),
         item_widths=np.array([len(item.practices) for item in items], dtype=np.intp),
+        practice_levels=np.array([level_index[p.level] for p in practices], dtype=np.intp),
         full_weights=full_weights[:, :, None],
         safe_weights=np.where(vacuous, 1.0, full_weights)[:, :, None],
-        bars=bars[:, :, None],
+        vacuous=vacuous[:, :, None],
         classes=_width_classes(items, starts, weights, levels, n_levels),
-        thresholds=thresholds, level_sum=level_sum, bands=tuple(bands),
-        custom_items=tuple(custom),
+        level_rules=tuple(
+            LevelRuleGroup(rule=rule, items=np.array(members, dtype=np.intp),
+                           span=slice(members[0], members[-1] + 1)
+                           if members == list(range(members[0], members[-1] + 1)) else None)
+            for rule, members in by_rule.items()),
+        bands=tuple(bands),
+        custom_items=tuple(custom), columnar_items=tuple(columnar),
         mandatory=_mandatory(model, column, item_of, level_index, n_levels),
         dependencies=_dependencies(model, column),
         groups=_groups(model, node_column),

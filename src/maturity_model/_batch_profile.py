@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from maturity_model._batch_plan import FloatArray, Plan
+from maturity_model._row_results import _dependencies, _missing, _ratings, metric_reading
 from maturity_model.evidence import Answer, _status_of
 from maturity_model.model import CapabilityItem
 from maturity_model.profile import Blocked, Counts, PracticeResult, Profile, Result
@@ -63,13 +65,12 @@ def node_kinds(plan: Plan) -> tuple[tuple[str, str, str | None, str], ...]:
 def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...],
                   values: Any, na: Any, scores: FloatArray, levels: Any,
                   coverage: FloatArray, counts: Any, *, subject: str,
-                  date: datetime.date | None) -> Profile:
+                  date: datetime.date | None, observed: Mapping[str, float] | None = None,
+                  ) -> Profile:
     """The profile of one row: ``values``/``na`` its input, the rest its batch output."""
-    from maturity_model.scoring import _dependencies, _missing
-
     model = plan.model
     answers = row_answers(plan, values, na)
-    violations, blocked = _dependencies(model, answers)
+    violations, blocked = _dependencies(model, {p: a.value for p, a in answers.items()})
     scored: dict[str, float | None] = {
         pid: (0.0 if pid in blocked else answer.value) for pid, answer in answers.items()}
     column = {node_id: k for k, node_id in enumerate(plan.node_ids)}
@@ -81,6 +82,8 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
         extra: dict[str, Any] = {}
         if kind == "item":
             item = model.item(node_id)
+            extra["observed"], extra["next_bound"] = metric_reading(
+                model.item_rule(item), observed or {}, level)
             if level is not None and level + 1 in plan.scale_values:
                 extra["missing"] = _missing(item.practices, level + 1, scored)
             if violations:
@@ -108,10 +111,12 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
                           unknown=int(c[4])), **extra)
     item_of = {pid: plan.item_ids[i] for i, item in enumerate(model.items())
                for pid in (p.id for p in item.practices)}
+    ratings = _ratings(model, answers, scored)
     practices = {
         p.id: PracticeResult(practice_id=p.id, item_id=item_of[p.id], level=p.level,
                              status=answers[p.id].status, value=scored[p.id],
-                             weight=p.weight, blocked_by=blocked.get(p.id, ()))
+                             weight=p.weight, blocked_by=blocked.get(p.id, ()),
+                             rating=ratings.get(p.id))
         for p in model.practices()}
     return Profile(model_id=model.id, model_version=model.version, subject=subject,
                    date=date, dependencies=model.dependencies, scale=model.scale,

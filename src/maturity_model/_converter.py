@@ -29,7 +29,7 @@ from maturity_model.evidence import RawAnswer
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import AnswerOption, AnswerSet
 from maturity_model.profile import PracticeResult, Result
-from maturity_model.rules import AggregationRule, ItemRule, RuleRegistry, default_registry
+from maturity_model.rules import AggregationRule, ItemRule, RuleRegistry, default_rule_registry
 
 __all__ = ["converter_for", "problems_from_exception", "structure", "type_name"]
 
@@ -418,7 +418,7 @@ def converter_for(registry: RuleRegistry | None = None) -> cattrs.Converter:
     return _converter((registry or _DEFAULT_REGISTRY).signature())
 
 
-_DEFAULT_REGISTRY: Final = default_registry()
+_DEFAULT_REGISTRY: Final = default_rule_registry()
 
 
 def structure(doc: Any, cls: type[T], converter: cattrs.Converter,

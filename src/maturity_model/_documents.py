@@ -104,7 +104,7 @@ def model_from_dict(doc: Any, *, registry: RuleRegistry | None = None,
         from maturity_model.graph import cycle_error
 
         raise cycle_error(model, errors)
-    model._cache["errors"] = ()
+    model._index.errors = ()
     return model
 
 

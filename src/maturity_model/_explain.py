@@ -42,6 +42,9 @@ def _item_lines(profile: Profile, result: Result) -> list[str]:
     if result.rule == "metric-bands":
         if level is not None:
             lines.append("level from the metric observation's band")
+        if result.observed is not None:
+            lines.append(f"observed {result.observed:g}" + (
+                "" if result.next_bound is None else f", next band at {result.next_bound:g}"))
         return lines
     steps: list[str] = []
     for value, mean in result.coverage.items():
@@ -51,9 +54,14 @@ def _item_lines(profile: Profile, result: Result) -> list[str]:
         elif level is not None and value == level + 1:
             text = f"level {value} at " + (_percent(mean) if mean is not None else "0 %")
             if result.missing:
-                text += f": missing {_list(result.missing)}"
+                text += ": missing " + _list(tuple(  # a missing practice with credit: partial
+                    m + (" (partial)" if profile.practices[m].value else "")
+                    for m in result.missing))
             steps.append(text)
     lines.extend(steps)
+    if rated := [f"{p.practice_id} {p.rating}" for p in profile.practices.values()
+                 if p.item_id == result.node_id and p.rating is not None]:
+        lines.append("ratings: " + ", ".join(rated))
     c = result.counts
     lines.append(f"evidence: {c.met} met, {c.partial} partial, {c.not_met} not met, "
                  f"{c.na} n/a, {c.unknown} unknown")

@@ -65,7 +65,7 @@ def held_down(profile: Profile) -> str:
         return ""
     weakest = _weakest_items(profile, level)
     if weakest:
-        assessed = sum(1 for r in profile.items() if r.level is not None)
+        assessed = sum(1 for r in profile.item_results() if r.level is not None)
         verb = "is" if len(weakest) == 1 else "are"
         return (f"the level is that of the weakest of {assessed} assessed items; "
                 f"{len(weakest)} {verb} at level {level}, e.g. {weakest[0].node_id}")

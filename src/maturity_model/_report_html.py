@@ -115,7 +115,7 @@ def _html_gap(c: Content) -> str:
         return ""
     g, roadmap = c.gap, c.roadmap
     out = [f"<h2>Gap to the target ({_e(str(g.target))})</h2>",
-           f"<p>{g.percent_to_target:.0f} % to target; {len(g.items())} items below "
+           f"<p>{g.percent_to_target:.0f} % to target; {len(g.item_entries())} items below "
            f"target, {len(g.practices)} practices unmet.</p>"]
     if g.closed:
         out.append("<p>Every item is at its target.</p>")
@@ -123,7 +123,7 @@ def _html_gap(c: Content) -> str:
         rows = [(f"{_e(e.name or e.node_id)}<br><code>{_e(e.node_id)}</code>",
                  _e(e.target), _e(_level_text(c.profile, e.level)), _e(_score(e.score)),
                  _e(_score(e.gap)), _e(len(e.practices)))
-                for e in g.items()]
+                for e in g.item_entries()]
         out.append(_table(("Item", "Target", "Level", "Score", "Gap", "Unmet practices"),
                           rows, numeric=(1, 3, 4, 5)))
     out.append(f"<h2>Roadmap</h2><p>{len(roadmap.steps)} practices in "

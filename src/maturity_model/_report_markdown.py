@@ -67,7 +67,7 @@ def render_markdown(model: MaturityModel, profile: Profile, *,
             ""]
     levels = p.scale.values
     rows = []
-    for result in p.items():
+    for result in p.item_results():
         cells = []
         for level in levels:
             value = result.coverage.get(level)
@@ -88,14 +88,14 @@ def render_markdown(model: MaturityModel, profile: Profile, *,
     if c.gap is not None and c.roadmap is not None:
         g = c.gap
         out += [f"## Gap to the target ({m(str(g.target))})", "",
-                f"{g.percent_to_target:.0f} % to target; {len(g.items())} items below "
+                f"{g.percent_to_target:.0f} % to target; {len(g.item_entries())} items below "
                 f"target, {len(g.practices)} practices unmet.", ""]
         if g.closed:
             out += ["Every item is at its target.", ""]
         else:
             rows = [(m(e.name or e.node_id), str(e.target), m(_level_text(p, e.level)),
                      _score(e.score), _score(e.gap), str(len(e.practices)))
-                    for e in g.items()]
+                    for e in g.item_entries()]
             out += [_md_table(("Item", "Target", "Level", "Score", "Gap", "Unmet practices"),
                               rows), ""]
         roadmap = c.roadmap

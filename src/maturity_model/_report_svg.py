@@ -120,7 +120,7 @@ def heatmap_svg(profile: Profile, *, label_width: int = 300, cell: int = 46,
     >>> heatmap_svg(p).count("<rect")
     2
     """
-    items = profile.items()
+    items = profile.item_results()
     levels = profile.scale.values
     width = label_width + cell * len(levels) + 10
     height = 24 + row * len(items) + 6

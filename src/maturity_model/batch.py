@@ -64,6 +64,7 @@ from maturity_model._batch_kernel import (
 )
 from maturity_model._batch_plan import Plan, build_plan
 from maturity_model._batch_profile import build_profile, node_kinds
+from maturity_model._batch_rules import observations_of
 from maturity_model.errors import AssessmentValidationError, Problem
 from maturity_model.evidence import Assessment, resolve_answers
 from maturity_model.model import MaturityModel
@@ -369,7 +370,7 @@ class CompiledModel:
         from maturity_model.rules import (
             BUILTIN_AGGREGATION_RULES,
             BUILTIN_ITEM_RULES,
-            default_registry,
+            default_rule_registry,
         )
         from maturity_model.serialization import model_to_dict
 
@@ -378,7 +379,7 @@ class CompiledModel:
         rules: list[Any] = [model.item_rule(item) for item in model.items()]
         rules += [model.domain_rule(d) for d in (None, *model.domains_preorder())]
         custom = tuple(dict.fromkeys(type(r) for r in rules if type(r) not in builtin))
-        registry = default_registry()
+        registry = default_rule_registry()
         for cls in custom:
             registry.register(cls)
         extra = self._plan.metric_names
@@ -391,10 +392,10 @@ class CompiledModel:
 
 def _restore(doc: dict[str, Any], custom: tuple[type[Any], ...],
              metrics: tuple[str, ...]) -> CompiledModel:
-    from maturity_model.rules import default_registry
+    from maturity_model.rules import default_rule_registry
     from maturity_model.serialization import model_from_dict
 
-    registry = default_registry()
+    registry = default_rule_registry()
     for cls in custom:
         registry.register(cls)
     return compile(model_from_dict(doc, registry=registry), metrics=metrics)
@@ -471,7 +472,9 @@ class BatchResult:
             counts = one.counts[:, :, 0] if counts is None else counts
         return build_profile(plan, self.compiled._info, values[index], row_na,
                              self.scores[index], self.levels[index], coverage, counts,
-                             subject=subject, date=date)
+                             subject=subject, date=date,
+                             observed=None if observations is None
+                             else observations_of(plan, observations, index))
 
     def records(self, index: int, *, subject: str = "") -> list[dict[str, Any]]:
         """Row ``index`` as one plain dict per node, as :meth:`Profile.to_records` gives.

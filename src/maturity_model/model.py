@@ -26,7 +26,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from maturity_model.errors import UnknownNodeError
+from maturity_model.errors import Problem, UnknownNodeError
 from maturity_model.ids import ITEM_LEVEL_SEPARATOR
 from maturity_model.levels import LevelScale
 from maturity_model.rules import AggregationRule, ItemRule, Mean, Staircase
@@ -233,19 +233,53 @@ def parse_requirement(text: str) -> tuple[str, int | None]:
     return text, None
 
 
-@attrs.frozen
-class _Index:
-    nodes: Mapping[str, Node]
-    practices: Mapping[str, Practice]
-    item_of: Mapping[str, str]
-    parent_of: Mapping[str, str]
-    node_paths: Mapping[str, str]
-    practice_paths: Mapping[str, str]
-    items: tuple[CapabilityItem, ...]
-    domains: tuple[Domain, ...]
+def _set_once(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
+    # Two threads may compute a slot at once: the first value stays, and being derived
+    # from the same immutable model, the second is equal to it.
+    current = getattr(instance, attribute.name, None)
+    return value if current is None else current
 
 
-def _build_index(model: MaturityModel) -> _Index:
+@attrs.define(slots=True, kw_only=True)
+class ModelIndex:
+    """What is derived from one model object, each part built once, on first use.
+
+    The lookups (``nodes`` .. ``domains``) are built with the index. The other slots start
+    as ``None`` and are filled once by the module that computes them (dependency graph,
+    validation, batch compiler); filling a slot twice is an error, so a cached value can
+    never change under a reader. A model is immutable, so the index never goes stale.
+    """
+
+    nodes: Mapping[str, Node] = attrs.field(on_setattr=attrs.setters.frozen)
+    practices: Mapping[str, Practice] = attrs.field(on_setattr=attrs.setters.frozen)
+    item_of: Mapping[str, str] = attrs.field(on_setattr=attrs.setters.frozen)
+    parent_of: Mapping[str, str] = attrs.field(on_setattr=attrs.setters.frozen)
+    node_paths: Mapping[str, str] = attrs.field(on_setattr=attrs.setters.frozen)
+    practice_paths: Mapping[str, str] = attrs.field(on_setattr=attrs.setters.frozen)
+    items: tuple[CapabilityItem, ...] = attrs.field(on_setattr=attrs.setters.frozen)
+    domains: tuple[Domain, ...] = attrs.field(on_setattr=attrs.setters.frozen)
+    #: ``(practice id, requirement as written, its practice ids)`` (graph.py).
+    expanded_requirements: tuple[tuple[str, str, tuple[str, ...]], ...] | None = attrs.field(
+        default=None, on_setattr=_set_once)
+    #: practice id → direct prerequisite ids (graph.py).
+    requirements: Mapping[str, tuple[str, ...]] | None = attrs.field(
+        default=None, on_setattr=_set_once)
+    #: every practice id, prerequisites first (graph.py).
+    topological_order: tuple[str, ...] | None = attrs.field(
+        default=None, on_setattr=_set_once)
+    #: the graph with one node per ``item@L`` that cycles and the order are computed on
+    #: (_dependencies.py; node → the nodes it requires).
+    compact_graph: Any = attrs.field(default=None, on_setattr=_set_once)
+    #: the networkx view of the practice graph (graph.py; typed loosely: networkx is
+    #: not imported here).
+    nx_graph: Any = attrs.field(default=None, on_setattr=_set_once)
+    #: the error-level problems of the model (validation.py, serialization.py).
+    errors: tuple[Problem, ...] | None = attrs.field(default=None, on_setattr=_set_once)
+    #: the compiled per-row scoring plan of the object engine (scoring.py).
+    row_plan: Any = attrs.field(default=None, on_setattr=_set_once)
+
+
+def _build_index(model: MaturityModel) -> ModelIndex:
     nodes: dict[str, Node] = {}
     practices: dict[str, Practice] = {}
     item_of: dict[str, str] = {}
@@ -276,7 +310,7 @@ def _build_index(model: MaturityModel) -> _Index:
                 practices.setdefault(practice.id, practice)
                 item_of.setdefault(practice.id, node.id)
                 practice_paths.setdefault(practice.id, f"{path}.practices[{j}]")
-    return _Index(nodes=nodes, practices=practices, item_of=item_of, parent_of=parent_of,
+    return ModelIndex(nodes=nodes, practices=practices, item_of=item_of, parent_of=parent_of,
                   node_paths=node_paths, practice_paths=practice_paths, items=tuple(items),
                   domains=tuple(domains))
 
@@ -311,12 +345,13 @@ class MaturityModel:
     domains: tuple[Domain, ...] = attrs.field(default=(), converter=_tuple)
     metadata: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_str_map,
                                              hash=False)
+    # Holds only the ModelIndex (under "index"); read it through ``_index``.
     _cache: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False,
                                          hash=False)
 
     @property
-    def _index(self) -> _Index:
-        index = self._cache.get("index")
+    def _index(self) -> ModelIndex:
+        index: ModelIndex | None = self._cache.get("index")
         if index is None:
             index = self._cache["index"] = _build_index(self)
         return index

@@ -150,14 +150,25 @@ class Gap:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def items(self) -> tuple[GapEntry, ...]:
+    def item_entries(self) -> tuple[GapEntry, ...]:
         """The entries of the items below their target, in document order."""
         return tuple(e for e in self.entries.values() if e.kind == "item")
+
+    def items(self) -> tuple[GapEntry, ...]:
+        """Deprecated name of :meth:`item_entries` (``items()`` reads like mapping pairs).
+
+        :deprecated: call :meth:`item_entries`; this alias warns and will go.
+        """
+        import warnings
+
+        warnings.warn("Gap.items() is deprecated: call Gap.item_entries()",
+                      DeprecationWarning, stacklevel=2)
+        return self.item_entries()
 
     @property
     def practices(self) -> tuple[str, ...]:
         """Every unmet practice of the items in the gap, in document order."""
-        return tuple(p for e in self.items() for p in e.practices)
+        return tuple(p for e in self.item_entries() for p in e.practices)
 
     @property
     def closed(self) -> bool:
@@ -168,9 +179,10 @@ class Gap:
         """A short text: the figure, then each item below target and what it lacks."""
         who = f" for {self.subject}" if self.subject else ""
         lines = [f"Gap{who} to the target ({self.target}): "
-                 f"{self.percent_to_target:.0f} % to target, {len(self.items())} items below "
+                 f"{self.percent_to_target:.0f} % to target, "
+                 f"{len(self.item_entries())} items below "
                  f"target, {len(self.practices)} practices unmet"]
-        for entry in self.items():
+        for entry in self.item_entries():
             now = "not assessed" if entry.level is None else (
                 f"level {entry.level}, score {entry.score:.2f}")
             lines.append(f"  {entry.node_id}: {now}, target {entry.target}")

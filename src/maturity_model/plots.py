@@ -81,7 +81,7 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
         raise ValueError("radar draws on polar axes: fig.add_subplot(projection='polar')")
     ax = _new_axes(ax, projection="polar", figsize=(8.4, 6.4))
     first = group[0]
-    domains = _top_domains(first) if level == "domain" else first.items()
+    domains = _top_domains(first) if level == "domain" else first.item_results()
     n = max(len(domains), 1)
     angles = [2 * math.pi * i / n for i in range(n)]
     closed = [*angles, angles[0]] if domains else angles

@@ -8,12 +8,13 @@ self-contained: it can be written to JSON and read back without the model.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import attrs
 
+from maturity_model._display_registry import formatter
 from maturity_model.errors import UnknownNodeError
 from maturity_model.evidence import AnswerStatus
 from maturity_model.levels import LevelScale
@@ -29,10 +30,48 @@ __all__ = [
 ]
 
 NodeKind = Literal["model", "domain", "item"]
+V = TypeVar("V")
+
+
+class LazyResults(Mapping[str, V]):
+    """A read-only mapping whose values are built on first access, then kept.
+
+    Scoring fills a profile with these: a result, its coverage and counts, or a practice
+    result costs nothing until something reads it. Equal to any mapping with the same
+    items.
+    """
+
+    __slots__ = ("_build", "_built", "_keys")
+
+    def __init__(self, keys: Mapping[str, Any], build: Callable[[str], V]) -> None:
+        self._keys = keys
+        self._build = build
+        self._built: dict[str, V] = {}
+
+    def __getitem__(self, key: str) -> V:
+        value = self._built.get(key)
+        if value is None:
+            if key not in self._keys:
+                raise KeyError(key)
+            # Two threads may build one value at once: equal values, either is kept.
+            value = self._built[key] = self._build(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self.items())!r})"
 
 
 def _frozen_map(values: Mapping[Any, Any] | None) -> Mapping[Any, Any]:
-    if type(values) is MappingProxyType:
+    if type(values) is MappingProxyType or type(values) is LazyResults:
         return values
     return MappingProxyType(dict(values or {}))
 
@@ -111,6 +150,8 @@ class PracticeResult:
     :param status: the resolved answer's status (before enforcement).
     :param value: the value scored (after enforcement); ``None`` for N/A.
     :param blocked_by: set when ``enforce`` counted the practice as not met.
+    :param rating: the item rule's rating of the answer, for rules that rate single
+        answers (``iso33020``: ``"N"``, ``"P"``, ``"L"`` or ``"F"``); else ``None``.
     """
 
     practice_id: str
@@ -120,6 +161,7 @@ class PracticeResult:
     value: float | None
     weight: float = 1.0
     blocked_by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    rating: str | None = None
 
     @property
     def met(self) -> bool:
@@ -142,6 +184,9 @@ class Result:
     :param limited_by: domains: the assessed children at the lowest child level.
     :param violations: items: unmet prerequisites of practices with credit.
     :param blocked: items: practices ``enforce`` counted as not met.
+    :param observed: ``metric-bands`` items: the observation scored.
+    :param next_bound: ``metric-bands`` items: the bound of the next band up (``None``
+        at the top or when not assessed).
     """
 
     node_id: str
@@ -158,6 +203,8 @@ class Result:
     limited_by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     violations: tuple[Violation, ...] = attrs.field(default=(), converter=_tuple)
     blocked: tuple[Blocked, ...] = attrs.field(default=(), converter=_tuple)
+    observed: float | None = None
+    next_bound: float | None = None
 
     @property
     def assessed(self) -> bool:
@@ -203,9 +250,23 @@ class Profile:
     def __len__(self) -> int:
         return len(self.results)
 
-    def items(self) -> tuple[Result, ...]:
+    def item_results(self) -> tuple[Result, ...]:
         """The results of the capability items, in document order."""
         return tuple(r for r in self.results.values() if r.kind == "item")
+
+    def items(self) -> tuple[Result, ...]:
+        """Deprecated name of :meth:`item_results`.
+
+        A profile reads like a mapping, where ``items()`` would give ``(id, value)``
+        pairs; this gives the item results only, so it has a plain name now.
+
+        :deprecated: call :meth:`item_results`; this alias warns and will go.
+        """
+        import warnings
+
+        warnings.warn("Profile.items() is deprecated: call Profile.item_results()",
+                      DeprecationWarning, stacklevel=2)
+        return self.item_results()
 
     def domains(self) -> tuple[Result, ...]:
         """The results of the domains, parents before children."""
@@ -219,12 +280,12 @@ class Profile:
     @property
     def violations(self) -> tuple[Violation, ...]:
         """Every dependency violation, in document order."""
-        return tuple(v for r in self.items() for v in r.violations)
+        return tuple(v for r in self.item_results() for v in r.violations)
 
     @property
     def blocked(self) -> tuple[Blocked, ...]:
         """Every practice that ``enforce`` counted as not met."""
-        return tuple(b for r in self.items() for b in r.blocked)
+        return tuple(b for r in self.item_results() for b in r.blocked)
 
     @property
     def counts(self) -> Counts:
@@ -252,15 +313,14 @@ class Profile:
         ...          ).to_records()[2]
         ... # doctest: +NORMALIZE_WHITESPACE
         {'subject': 't', 'node_id': 'i', 'kind': 'item', 'name': 'i', 'parent': 'd',
-         'score': 0.5, 'level': 0, 'met': 0, 'partial': 1, 'not_met': 0, 'na': 0,
-         'unknown': 0}
+         'score': 0.5, 'level': 0, 'level_name': 'below level 1', 'met': 0, 'partial': 1,
+         'not_met': 0, 'na': 0, 'unknown': 0}
         """
-        from maturity_model._tables import result_record
-
+        result_record = formatter("result_record")
         records = []
         for result in self.results.values():
             c = result.counts
-            record = {"subject": self.subject, **result_record(result), "met": c.met,
+            record = {"subject": self.subject, **result_record(result, self.scale), "met": c.met,
                       "partial": c.partial, "not_met": c.not_met, "na": c.na,
                       "unknown": c.unknown}
             if coverage:
@@ -274,25 +334,19 @@ class Profile:
 
         :raises MissingExtraError: pandas is not installed.
         """
-        from maturity_model._tables import frame
-
         records = self.to_records(coverage=coverage)
         columns = list(records[0]) if records else ["node_id"]
-        return frame(records, columns).set_index("node_id")
+        return formatter("frame")(records, columns).set_index("node_id")
 
     def explain(self, node_id: str | None = None) -> str:
         """A short text a person can read: why the node has its level and score.
 
         :param node_id: the node; the model root when omitted.
         """
-        from maturity_model._explain import explain
-
-        return explain(self, self.model_id if node_id is None else node_id)
+        return str(formatter("explain")(self, self.model_id if node_id is None else node_id))
 
     def _repr_html_(self) -> str:
-        from maturity_model._html import profile_html
-
-        return profile_html(self)
+        return str(formatter("profile_html")(self))
 
     def __repr__(self) -> str:
         o = self.overall

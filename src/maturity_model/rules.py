@@ -12,6 +12,7 @@ model files (``{kind: staircase, threshold: 0.8}``). The semantics are those of 
 - :class:`LevelSum` — ``score = Σ m(L)`` over the non-vacuous levels ``>= 1``; level as
   ``Staircase(1.0)``.
 - :class:`MetricBands` — the level whose published band an observation falls in.
+- :class:`Iso33020` — ISO/IEC 33020 process capability from rated process attributes.
 - :class:`Mean`, :class:`Minimum`, :class:`Quantile`, :class:`Sum` — aggregations.
 
 Your own rule is any frozen attrs class with a ``kind`` class variable and an
@@ -21,16 +22,39 @@ Your own rule is any frozen attrs class with a ``kind`` class variable and an
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+from typing import Any, ClassVar
 
 import attrs
 
+from maturity_model._aggregation_rules import (
+    Mean,
+    Minimum,
+    Quantile,
+    Sum,
+    quantile_linear,
+    quantile_lower,
+)
+from maturity_model._rule_base import (
+    EPSILON,
+    AggregationRule,
+    Better,
+    ChildOutcome,
+    ItemEvidence,
+    ItemRule,
+    LevelEvidence,
+    Outcome,
+    PracticeColumns,
+    PracticeEvidence,
+)
+from maturity_model._rule_iso33020 import Iso33020
+
 __all__ = [
+    "EPSILON",
     "AggregationRule",
     "ChildOutcome",
+    "Iso33020",
     "ItemEvidence",
     "ItemRule",
     "LevelEvidence",
@@ -39,127 +63,85 @@ __all__ = [
     "MetricBands",
     "Minimum",
     "Outcome",
+    "PracticeColumns",
+    "PracticeEvidence",
     "Quantile",
     "RuleRegistry",
     "Staircase",
     "Sum",
     "default_registry",
+    "default_rule_registry",
+    "quantile_linear",
+    "quantile_lower",
 ]
-
-#: Tolerance for comparing computed means with thresholds and for ``floor`` of a mean:
-#: a mean that is exactly the threshold in real arithmetic must not fail by rounding.
-EPSILON = 1e-9
-
-Better = Literal["higher", "lower"]
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-@attrs.frozen(kw_only=True)
-class LevelEvidence:
-    """What an item rule knows about one scale level of one item.
-
-    :param level: the scale level.
-    :param mean: ``m(L)``, the weighted mean answer value of the item's practices at this
-        level with N/A left out; ``None`` when the level is vacuous.
-    :param mandatory_met: whether every mandatory practice at this level is fully met
-        (N/A mandatory practices do not block).
-    """
-
-    level: int
-    mean: float | None
-    mandatory_met: bool = True
-
-
-@attrs.frozen(kw_only=True)
-class ItemEvidence:
-    """Everything an item rule may look at for one item of one assessment.
-
-    :param item_id: the item's id.
-    :param levels: one :class:`LevelEvidence` per scale level, in ascending order.
-    :param assessed: whether at least one practice has an answer other than N/A and
-        unknown.
-    :param observations: the assessment's metric observations.
-    """
-
-    item_id: str
-    levels: tuple[LevelEvidence, ...]
-    assessed: bool
-    observations: Mapping[str, float] = attrs.field(factory=lambda: MappingProxyType({}))
-
-    def mean(self, level: int) -> float | None:
-        """``m(level)``, ``None`` when vacuous or not on the scale."""
-        for lv in self.levels:
-            if lv.level == level:
-                return lv.mean
-        return None
-
-
-@attrs.frozen(kw_only=True)
-class Outcome:
-    """A rule's verdict on one node: its score and level.
-
-    >>> Outcome(score=2.6, level=2)
-    Outcome(score=2.6, level=2)
-    """
-
-    score: float
-    level: int
-
-
-@attrs.frozen(kw_only=True)
-class ChildOutcome:
-    """An assessed child as an aggregation rule sees it."""
-
-    node_id: str
-    score: float
-    level: int
-    weight: float = 1.0
-
-
-# --------------------------------------------------------------------------- protocols
-
-
-@runtime_checkable
-class ItemRule(Protocol):
-    """A rule that turns the evidence of one item into a score and a level.
-
-    ``evaluate_item`` returns ``None`` when the item is not assessed.
-    """
-
-    kind: ClassVar[str]
-
-    def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
-        """Score one item."""
-
-
-@runtime_checkable
-class AggregationRule(Protocol):
-    """A rule that turns the results of a node's assessed children into the node's result.
-
-    It is only called with at least one child; children that are not assessed are
-    already left out.
-    """
-
-    kind: ClassVar[str]
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate the assessed children of one node."""
-
 
 # --------------------------------------------------------------------------- item rules
 
 
 def staircase_level(evidence: ItemEvidence, threshold: float) -> int:
     """The staircase level: highest ``L`` whose levels ``<= L`` all qualify; 0 if none."""
-    level = 0
-    for lv in evidence.levels:
-        qualifies = (lv.mean is None or lv.mean >= threshold - EPSILON) and lv.mandatory_met
-        if not qualifies:
-            break
-        level = lv.level
-    return level
+    means, vacuous, mandatory, first = level_columns(evidence)
+    return int(climb(means, vacuous, mandatory, threshold, first)[0])
+
+
+def level_columns(evidence: ItemEvidence) -> tuple[list[float], list[bool], list[bool], int]:
+    """An item's levels as the kernels read them.
+
+    :returns: means (0 where vacuous, plus a last 0 for "above the top"), vacuous flags,
+        mandatory flags, and the first scale value.
+    """
+    means = [0.0 if lv.mean is None else lv.mean for lv in evidence.levels]
+    means.append(0.0)
+    return (means, [lv.mean is None for lv in evidence.levels],
+            [lv.mandatory_met for lv in evidence.levels],
+            evidence.levels[0].level if evidence.levels else 0)
+
+
+# The kernels below use only arithmetic and comparison operators, ``&`` and ``|``: the
+# object engine runs them on one assessment's floats and bools, the batch engine on
+# numpy arrays that hold every assessment (and every item of one rule) at once. One
+# definition, so the two engines agree to the bit by construction.
+
+
+def climb(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any],
+          threshold: Any, first: int) -> tuple[Any, Any]:
+    """The staircase level, and the mean of the level above it.
+
+    A level qualifies when it is vacuous or its mean reaches ``threshold`` (less
+    :data:`EPSILON`), and its mandatory practices are met; the level is how far the
+    qualifying levels reach from the bottom. The second value is ``m(level + 1)``: 0 where
+    vacuous and above the top (``means`` ends with that 0).
+
+    >>> climb([1.0, 1.0, 0.6, 0.0, 0.0], [False] * 4, [True] * 4, 1.0, 1)
+    (2, 0.6)
+    """
+    bar = threshold - EPSILON
+    count: Any = 0
+    following: Any = 0.0
+    climbing: Any = True
+    for k in range(len(vacuous)):
+        was_climbing = climbing
+        qualifies = means[k] >= bar
+        if vacuous[k] is not False:  # a constant False or True changes nothing: skip it
+            qualifies = qualifies | vacuous[k]
+        if mandatory[k] is not True:
+            qualifies = qualifies & mandatory[k]
+        climbing = climbing & qualifies
+        count = count + climbing
+        # The first level that does not qualify is the one above the result (on a
+        # 0-based scale whose level 0 fails, the result is 0 and the one above is 1).
+        following = following + (was_climbing > climbing) * means[k if k or first else 1]
+    following = following + climbing * means[len(vacuous)]  # all qualify: the top
+    return (count if first == 1 else count - (count > 0)), following
+
+
+def bands_kernel(observed: Any, bounds: Mapping[int, float], lower_is_better: bool) -> Any:
+    """The :class:`MetricBands` level of an observation (0 when it meets no band)."""
+    best: Any = 0
+    for level, bound in bounds.items():
+        met = (observed <= bound) if lower_is_better else (observed >= bound)
+        best = best + (met & (level > best)) * (level - best)
+    return best
 
 
 @attrs.frozen(kw_only=True)
@@ -182,16 +164,18 @@ class Staircase:
     kind: ClassVar[str] = "staircase"
     threshold: float = 1.0
 
+    def evaluate_levels(self, means: Sequence[Any], vacuous: Sequence[Any],
+                        mandatory: Sequence[Any], first: int) -> tuple[Any, Any]:
+        """``(score, level)`` from level columns: the definition both engines run."""
+        level, following = climb(means, vacuous, mandatory, self.threshold, first)
+        return level + following, level
+
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item by the staircase rule."""
         if not evidence.assessed:
             return None
-        level = staircase_level(evidence, self.threshold)
-        next_levels = [lv for lv in evidence.levels if lv.level == level + 1]
-        if not next_levels:  # at the top of the scale
-            return Outcome(score=float(level), level=level)
-        m_next = next_levels[0].mean
-        return Outcome(score=level + (m_next if m_next is not None else 0.0), level=level)
+        score, level = self.evaluate_levels(*level_columns(evidence))
+        return Outcome(score=score, level=int(level))
 
 
 @attrs.frozen(kw_only=True)
@@ -210,15 +194,20 @@ class LevelSum:
 
     kind: ClassVar[str] = "level-sum"
 
+    def evaluate_levels(self, means: Sequence[Any], vacuous: Sequence[Any],
+                        mandatory: Sequence[Any], first: int) -> tuple[Any, Any]:
+        """``(score, level)`` from level columns: the definition both engines run."""
+        total: Any = 0.0
+        for k in range(1 - first, len(vacuous)):  # the levels >= 1; vacuous ones add 0
+            total = total + means[k]
+        return total, climb(means, vacuous, mandatory, 1.0, first)[0]
+
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item by summing its level means."""
         if not evidence.assessed:
             return None
-        score = 0.0
-        for lv in evidence.levels:
-            if lv.level >= 1 and lv.mean is not None:
-                score += lv.mean
-        return Outcome(score=score, level=staircase_level(evidence, 1.0))
+        score, level = self.evaluate_levels(*level_columns(evidence))
+        return Outcome(score=score, level=int(level))
 
 
 def _bounds_converter(bounds: Mapping[int, float] | Iterable[tuple[int, float]]) -> Mapping[
@@ -250,156 +239,41 @@ class MetricBands:
     better: Better = "higher"
     bounds: Mapping[int, float] = attrs.field(converter=_bounds_converter, hash=False)
 
-    def level_for(self, value: float) -> int:
-        """The level an observed value reaches (0 when it meets no band)."""
-        best = 0
-        for level, bound in self.bounds.items():
-            met = value <= bound if self.better == "lower" else value >= bound
-            if met and level > best:
-                best = level
-        return best
+    def level_for(self, value: Any) -> Any:
+        """The level an observed value (or an array of them) reaches; 0 when none is met.
+
+        The definition both engines run.
+        """
+        return bands_kernel(value, self.bounds, self.better == "lower")
+
+    def next_bound(self, level: int) -> float | None:
+        """The bound of the lowest band above ``level`` (``None`` above the last band).
+
+        >>> MetricBands(metric="m", better="lower", bounds={4: 1, 3: 168}).next_bound(3)
+        1.0
+        """
+        above = [lv for lv in self.bounds if lv > level]
+        return float(self.bounds[min(above)]) if above else None
 
     def evaluate_item(self, evidence: ItemEvidence) -> Outcome | None:
         """Score one item from its metric observation."""
         value = evidence.observations.get(self.metric)
         if value is None:
             return None
-        level = self.level_for(value)
+        level = int(self.level_for(value))
         return Outcome(score=float(level), level=level)
-
-
-# --------------------------------------------------------------------------- aggregations
-
-
-@attrs.frozen(kw_only=True)
-class Mean:
-    """The weighted mean of the children's scores.
-
-    The level is the minimum child level, or ``floor(score)`` with ``level="floor"``.
-
-    >>> kids = [ChildOutcome(node_id="a", score=2.5, level=2),
-    ...         ChildOutcome(node_id="b", score=3.5, level=3, weight=3)]
-    >>> Mean().aggregate(kids)
-    Outcome(score=3.25, level=2)
-    >>> Mean(level="floor").aggregate(kids).level
-    3
-    """
-
-    kind: ClassVar[str] = "mean"
-    level: Literal["min", "floor"] = "min"
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate by the weighted mean."""
-        total_weight = weighted = 0.0
-        for c in children:  # left to right, as the batch engine adds: equal to the bit
-            total_weight += c.weight
-            weighted += c.weight * c.score
-        score = weighted / total_weight
-        if self.level == "floor":
-            level = math.floor(score + EPSILON)
-        else:
-            level = min(c.level for c in children)
-        return Outcome(score=score, level=level)
-
-
-@attrs.frozen(kw_only=True)
-class Minimum:
-    """The weakest link: score and level are the minimum over the children.
-
-    >>> Minimum().aggregate([ChildOutcome(node_id="a", score=2.6, level=2),
-    ...                      ChildOutcome(node_id="b", score=1.5, level=1)])
-    Outcome(score=1.5, level=1)
-    """
-
-    kind: ClassVar[str] = "minimum"
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate by the minimum."""
-        return Outcome(score=min(c.score for c in children),
-                       level=min(c.level for c in children))
-
-
-def _lerp(a: float, b: float, t: float) -> float:
-    # The same two-sided form numpy uses, so results agree with np.quantile to the bit.
-    diff = b - a
-    if t >= 0.5:
-        return b - diff * (1.0 - t)
-    return a + diff * t
-
-
-def quantile_linear(values: Sequence[float], q: float) -> float:
-    """The q-quantile with linear interpolation (numpy's default method).
-
-    >>> quantile_linear([1.0, 2.0, 3.0, 4.0], 0.25)
-    1.75
-    """
-    xs = sorted(values)
-    position = (len(xs) - 1) * q
-    lower = math.floor(position)
-    if lower >= len(xs) - 1:
-        return xs[-1]
-    return _lerp(xs[lower], xs[lower + 1], position - lower)
-
-
-def quantile_lower(values: Sequence[int], q: float) -> int:
-    """The q-quantile by numpy's ``method="lower"``.
-
-    >>> quantile_lower([1, 2, 3, 4], 0.5)
-    2
-    """
-    xs = sorted(values)
-    return xs[min(math.floor((len(xs) - 1) * q), len(xs) - 1)]
-
-
-@attrs.frozen(kw_only=True)
-class Quantile:
-    """The q-quantile of the children's scores (linear) and levels (numpy ``lower``).
-
-    Weights are not used.
-
-    >>> Quantile(q=0.25).aggregate([ChildOutcome(node_id=str(i), score=s, level=int(s))
-    ...                              for i, s in enumerate([1.0, 2.0, 3.0, 4.0])])
-    Outcome(score=1.75, level=1)
-    """
-
-    kind: ClassVar[str] = "quantile"
-    q: float = 0.5
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate by a quantile."""
-        return Outcome(score=quantile_linear([c.score for c in children], self.q),
-                       level=quantile_lower([c.level for c in children], self.q))
-
-
-@attrs.frozen(kw_only=True)
-class Sum:
-    """The sum of the children's scores; the level is the minimum child level.
-
-    >>> Sum().aggregate([ChildOutcome(node_id="a", score=0.5, level=0),
-    ...                  ChildOutcome(node_id="b", score=1.25, level=1)])
-    Outcome(score=1.75, level=0)
-    """
-
-    kind: ClassVar[str] = "sum"
-
-    def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:
-        """Aggregate by the sum."""
-        total = 0.0
-        for c in children:  # left to right, as the batch engine adds
-            total += c.score
-        return Outcome(score=total, level=min(c.level for c in children))
 
 
 # --------------------------------------------------------------------------- registry
 
-BUILTIN_ITEM_RULES: tuple[type[Any], ...] = (Staircase, LevelSum, MetricBands)
+BUILTIN_ITEM_RULES: tuple[type[Any], ...] = (Staircase, LevelSum, MetricBands, Iso33020)
 BUILTIN_AGGREGATION_RULES: tuple[type[Any], ...] = (Mean, Minimum, Quantile, Sum)
 
 
 class RuleRegistry:
     """Which rule class each ``kind`` tag of a model file stands for.
 
-    Start from :func:`default_registry`, add your own rule classes, and pass the registry to
+    Start from :func:`default_rule_registry`, add your own rule classes, and pass the registry to
     :func:`maturity_model.load_model`. Nothing is registered globally.
 
     >>> import attrs
@@ -409,7 +283,7 @@ class RuleRegistry:
     ...     def aggregate(self, children):
     ...         top = max(children, key=lambda c: c.score)
     ...         return Outcome(score=top.score, level=top.level)
-    >>> registry = default_registry()
+    >>> registry = default_rule_registry()
     >>> registry.register(Best)
     >>> sorted(registry.aggregation_kinds)
     ['best', 'mean', 'minimum', 'quantile', 'sum']
@@ -470,10 +344,23 @@ class RuleRegistry:
         yield from self._aggregation.values()
 
 
-def default_registry() -> RuleRegistry:
+def default_rule_registry() -> RuleRegistry:
     """A new registry holding the built-in rules (a fresh object each call).
 
-    >>> sorted(default_registry().item_kinds)
-    ['level-sum', 'metric-bands', 'staircase']
+    >>> sorted(default_rule_registry().item_kinds)
+    ['iso33020', 'level-sum', 'metric-bands', 'staircase']
     """
     return RuleRegistry(BUILTIN_ITEM_RULES, BUILTIN_AGGREGATION_RULES)
+
+
+def default_registry() -> RuleRegistry:
+    """Deprecated name of :func:`default_rule_registry` (it read like a registry of standards).
+
+    :deprecated: call :func:`default_rule_registry`; this alias warns and will go.
+    """
+    import warnings
+
+    warnings.warn("maturity_model.default_registry() is deprecated: call "
+                  "default_rule_registry() (the rule registry; standards.default_registry "
+                  "is the registry of standards)", DeprecationWarning, stacklevel=2)
+    return default_rule_registry()

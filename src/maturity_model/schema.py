@@ -21,7 +21,7 @@ import attrs
 
 from maturity_model.evidence import ASSESSMENT_FORMAT
 from maturity_model.model import MODEL_FORMAT
-from maturity_model.rules import RuleRegistry, default_registry
+from maturity_model.rules import RuleRegistry, default_rule_registry
 
 __all__ = ["assessment_json_schema", "model_json_schema", "rule_json_schema"]
 
@@ -117,7 +117,7 @@ def model_json_schema(registry: RuleRegistry | None = None) -> dict[str, Any]:
     >>> schema["properties"]["format"]["const"]
     'maturity-model/1'
     """
-    rules = default_registry() if registry is None else registry
+    rules = default_rule_registry() if registry is None else registry
     better = {"enum": ["higher", "lower"]}
     item_rule = {"oneOf": [rule_json_schema(cls) for _, cls in sorted(
         rules.item_kinds.items())]}

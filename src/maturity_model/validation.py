@@ -352,8 +352,8 @@ def check(model: MaturityModel, assessment: Assessment | None = None, *,
 
 def model_errors(model: MaturityModel) -> tuple[Problem, ...]:
     """The error-level problems of a model, computed once per model object."""
-    cached = model._cache.get("errors")
+    cached = model._index.errors
     if cached is None:
-        cached = model._cache["errors"] = tuple(
+        cached = model._index.errors = tuple(
             p for p in check(model) if p.severity == "error")
     return cached
