@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from maturity_model._display_registry import formatter, frame
 from maturity_model.errors import IncompatibleProfilesError, UnknownNodeError, ValidationError
 from maturity_model.evidence import AnswerStatus
 from maturity_model.model import MaturityModel
@@ -202,8 +203,6 @@ class Gap:
 
         :raises maturity_model.errors.MissingExtraError: pandas is not installed.
         """
-        from maturity_model._tables import frame
-
         return frame(self.to_records(), GAP_COLUMNS)
 
 
@@ -445,19 +444,13 @@ class Roadmap:
 
         :raises maturity_model.errors.MissingExtraError: pandas is not installed.
         """
-        from maturity_model._tables import frame
-
         return frame(self.to_records(), STEP_COLUMNS)
 
     def _repr_html_(self) -> str:
-        from maturity_model._html import roadmap_html
-
-        return roadmap_html(self)
+        return str(formatter("roadmap_html")(self))
 
     def __repr__(self) -> str:
-        from maturity_model._html import roadmap_repr
-
-        return roadmap_repr(self)
+        return str(formatter("roadmap_repr")(self))
 
 def _efforts(model: MaturityModel, effort: Mapping[str, float] | None) -> Mapping[str, float]:
     if not effort:
