@@ -17,8 +17,9 @@ from typing import Any, Literal
 
 from maturity_model.errors import AssessmentValidationError, Problem
 from maturity_model.evidence import Assessment, RawAnswer
+from maturity_model.formats._dsomm_terms import MODEL_ID, progress_score
+from maturity_model.formats._dsomm_terms import fold as _fold
 from maturity_model.formats._sources import key_path, read_yaml, shown, type_name
-from maturity_model.formats.dsomm import MODEL_ID, _fold, progress_score
 from maturity_model.model import MaturityModel
 
 __all__ = ["read_progress"]

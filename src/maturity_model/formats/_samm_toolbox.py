@@ -34,12 +34,24 @@ from maturity_model.errors import (
 from maturity_model.evidence import Assessment, RawAnswer
 from maturity_model.formats._sources import shown
 from maturity_model.formats._xlsx import BROKEN_PART_ERRORS, broken_part, open_workbook
-from maturity_model.formats.samm import activity_id
 from maturity_model.model import MaturityModel
 
-__all__ = ["excel_match", "read_toolbox"]
+__all__ = ["activity_id", "excel_match", "read_toolbox"]
 
 Options = list[tuple[str | None, float]]
+
+
+def activity_id(toolbox_id: str) -> str | None:
+    """The activity id of a toolbox question id (``function-practice-stream-level-n``).
+
+    >>> activity_id("G-SM-A-1-1"), activity_id("D-SA-B-3-2"), activity_id("Overall")
+    ('G-SM-1-A', 'D-SA-3-B', None)
+    """
+    match = re.fullmatch(r"([A-Z])-([A-Z0-9]+)-([A-Z])-(\d+)-\d+", toolbox_id.strip())
+    if match is None:
+        return None
+    function, practice, stream, level = match.groups()
+    return f"{function}-{practice}-{level}-{stream}"
 
 
 def _pattern(value: str) -> list[list[str | None]]:
