@@ -340,7 +340,7 @@ class CompiledModel:
                                  f"metric_names), not {observations.shape}")
             if np.isinf(observations).any():
                 rows, cols = np.nonzero(np.isinf(observations))
-                raise AssessmentValidationError([Problem.error(
+                raise AssessmentValidationError([Problem.of(
                     "invalid-value",
                     f"observations[{int(r)}, {self._plan.metric_names[int(c)]!r}]",
                     "an observation must be a finite number")

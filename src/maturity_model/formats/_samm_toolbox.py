@@ -266,7 +266,7 @@ def _read(workbook: Any, name: str, model: MaturityModel | None,
                                                      "imp-answers")}
     missing = [key for key, sheet in sheets.items() if sheet is None]
     if missing:
-        raise AssessmentValidationError([Problem.error(
+        raise AssessmentValidationError([Problem.of(
             "invalid-value", f"{name}:$",
             f"not a SAMM toolbox workbook: it has no sheet {key!r}") for key in missing])
     for sheet in sheets.values():
@@ -350,7 +350,7 @@ def _answers(values: dict[str, list[tuple[str | None, float | None]]],
                 practice = model.practice(activity)
             except UnknownNodeError:
                 if given:  # a blank row of an activity the model lacks says nothing
-                    problems.append(Problem.error(
+                    problems.append(Problem.of(
                         "unknown-practice", f"{name}:{cells[activity]}",
                         f"model {model.id!r} has no activity {activity!r}"))
                 continue

@@ -123,7 +123,7 @@ class _Reader:
         self.folded: dict[str, _Activity] = {}
 
     def add(self, code: str, path: str, message: str) -> None:
-        self.problems.append(Problem.error(code, path, message))
+        self.problems.append(Problem.of(code, path, message))
 
     def mapping(self, value: object, path: str, what: str) -> bool:
         if isinstance(value, dict):
@@ -314,10 +314,10 @@ def _read(path: str | os.PathLike[str], weights: Weights) -> tuple[
     file = Path(path)
     display = file.name or os.fspath(path)
     if file.is_dir():
-        return None, (Problem.error("invalid-value", f"{display}:$",
-                                    "is a folder; give DSOMM's generated model.yaml"),)
+        return None, (Problem.of("invalid-value", f"{display}:$",
+                                 "is a folder; give DSOMM's generated model.yaml"),)
     if not file.exists():
-        return None, (Problem.error("invalid-value", f"{display}:$", "no such file"),)
+        return None, (Problem.of("invalid-value", f"{display}:$", "no such file"),)
     docs, problems = read_yaml(file, display)
     if problems:
         return None, tuple(problems)

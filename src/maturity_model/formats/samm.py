@@ -85,10 +85,10 @@ def _read(core_dir: str | os.PathLike[str]) -> tuple[MaturityModel | None,
                                                     tuple[Problem, ...]]:
     root = Path(core_dir)
     if not root.is_dir():
-        return None, (Problem.error("invalid-value", f"{os.fspath(core_dir)}:$",
-                                    "is not a folder; give SAMM's core folder"
-                                    if root.exists() else
-                                    "the SAMM core folder does not exist"),)
+        return None, (Problem.of("invalid-value", f"{os.fspath(core_dir)}:$",
+                                 "is not a folder; give SAMM's core folder"
+                                 if root.exists() else
+                                 "the SAMM core folder does not exist"),)
     model_dir, prefix = _resolve_root(root)
     reader = Reader(model_dir, prefix)
     paths = PathMap(prefix.rstrip("/") or os.fspath(core_dir))
