@@ -175,3 +175,21 @@ def test_the_core_never_imports_display_code() -> None:
 def test_no_module_is_longer_than_500_lines(module: str) -> None:
     lines = _modules()[module].read_text(encoding="utf-8").count("\n")
     assert lines <= MAX_LINES
+
+
+def test_every_formatter_the_core_asks_for_is_registered() -> None:
+    from maturity_model import _display_registry
+
+    asked: set[str] = set()
+    for module, path in _modules().items():
+        if not _is_core(module):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "formatter" and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                asked.add(node.args[0].value)
+    assert asked >= {"frame", "model_html", "roadmap_repr"}
+    for name in sorted(asked):
+        assert callable(_display_registry.formatter(name)), name
