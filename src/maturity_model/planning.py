@@ -38,7 +38,14 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from maturity_model._display_registry import formatter, frame
-from maturity_model._planning_gap import Gap, GapEntry, frozen_map, gap, is_unmet
+from maturity_model._planning_gap import (  # GAP_COLUMNS: still importable from here
+    GAP_COLUMNS,  # noqa: F401
+    Gap,
+    GapEntry,
+    frozen_map,
+    gap,
+    is_unmet,
+)
 from maturity_model.errors import IncompatibleProfilesError, UnknownNodeError
 from maturity_model.evidence import AnswerStatus
 from maturity_model.model import MaturityModel
