@@ -306,7 +306,7 @@ def test_na_wins_over_a_value_and_unknown_is_not_evidence() -> None:
 
 def test_score_stream_keeps_order_and_passes_failures_through() -> None:
     compiled = small()
-    broken = mm.AssessmentValidationError([mm.Problem.error("invalid-value", "$", "x")])
+    broken = mm.AssessmentValidationError([mm.Problem.of("invalid-value", "$", "x")])
     items: list[tuple[str, Any]] = [
         ("a", mm.Assessment(model="m", subject="a", answers={"p1": True})),
         ("b", broken),

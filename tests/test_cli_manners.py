@@ -320,13 +320,13 @@ def test_unknown_fields_are_set_aside_by_their_paths() -> None:
 
     doc: dict[str, Any] = {"id": "m", "answer_sets": {"c'v": [{"label": "No", "value": 0, "x": 1}]},
            "domains": [{"id": "d", "items": [{"id": "i"}, {"id": "j", "colour": "red"}]}]}
-    found = [Problem.error("unknown-field", path, "unknown field")
+    found = [Problem.of("unknown-field", path, "unknown field")
              for path in ("$.answer_sets[\"c'v\"][0].x", "$.domains[0].items[1].colour")]
     assert without_unknown_fields(doc, found) == {
         "id": "m", "answer_sets": {"c'v": [{"label": "No", "value": 0}]},
         "domains": [{"id": "d", "items": [{"id": "i"}, {"id": "j"}]}]}
     assert doc["domains"][0]["items"][1]["colour"] == "red"  # the document is not changed
-    lost = [Problem.error("unknown-field", "$.domains[5].colour", "unknown field")]
+    lost = [Problem.of("unknown-field", "$.domains[5].colour", "unknown field")]
     assert without_unknown_fields(doc, lost) is None
     assert without_unknown_fields(doc, []) is None
 

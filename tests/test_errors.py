@@ -21,9 +21,9 @@ from maturity_model.errors import (
     ValidationError,
 )
 
-PROBLEMS = (Problem.error("dependency-cycle", "$.domains[0].items[0].practices[0].requires",
-                          "dependency cycle: a → b → a"),
-            Problem.error("empty-item", "$.domains[0].items[1].practices", "no practices"))
+PROBLEMS = (Problem.of("dependency-cycle", "$.domains[0].items[0].practices[0].requires",
+                       "dependency cycle: a → b → a"),
+            Problem.of("empty-item", "$.domains[0].items[1].practices", "no practices"))
 
 
 def _round_trip(err: BaseException) -> BaseException:
@@ -106,3 +106,16 @@ def test_nan_answer_warning_keeps_its_columns() -> None:
     assert isinstance(copy, NaNAnswerWarning)
     assert copy.columns == ("a", "b")
     assert str(copy) == str(NaNAnswerWarning(("a", "b")))
+
+
+def test_problem_of_takes_the_severity_from_the_codes_table() -> None:
+    assert Problem.of("empty-item", "$.x", "no practices").severity == "warning"
+    assert Problem.of("duplicate-id", "$.x", "again").severity == "error"
+    assert Problem.of("no-such-code", "$.x", "odd").severity == "error"
+
+
+def test_problem_error_is_a_deprecated_alias_of_problem_of() -> None:
+    with pytest.warns(DeprecationWarning, match=r"Problem\.of\(\)"):
+        old = Problem.error("empty-item", "$.x", "no practices")
+    assert old == Problem.of("empty-item", "$.x", "no practices")
+    assert old.severity == "warning"

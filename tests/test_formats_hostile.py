@@ -104,7 +104,7 @@ def _survives(call: Callable[[], object]) -> None:
         try:
             call()
         except ValidationError as exc:
-            found = exc.problems or (Problem.error("none", "", "no problem listed"),)
+            found = exc.problems or (Problem.of("none", "", "no problem listed"),)
     assert all(p.code in PROBLEM_CODES and ":$" in p.path for p in found), found
 
 

@@ -133,4 +133,4 @@ def test_every_problem_code_has_a_docs_page() -> None:
         page = docs / f"{code}.rst"
         assert page.is_file(), code
         assert f"``{code}``" in page.read_text(encoding="utf-8")
-        assert mm.Problem.error(code, "$", "").docs_url.endswith(f"/problems/{code}.html")
+        assert mm.Problem.of(code, "$", "").docs_url.endswith(f"/problems/{code}.html")

@@ -159,8 +159,12 @@ _LAZY = {
 
 
 # Display code sits on top of the core: wire it in here, so the core never imports it.
-_display_registry.register(explain=_explain.explain, profile_html=_html.profile_html,
-                           frame=_tables.frame, result_record=_tables.result_record)
+_display_registry.register(
+    explain=_explain.explain, frame=_tables.frame, result_record=_tables.result_record,
+    profile_html=_html.profile_html, model_html=_html.model_html,
+    cohort_html=_html.cohort_html, cohort_repr=_html.cohort_repr,
+    diff_html=_html.diff_html, diff_repr=_html.diff_repr,
+    roadmap_html=_html.roadmap_html, roadmap_repr=_html.roadmap_repr)
 
 _SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
                          "plots", "report", "schema", "standards", "target"})

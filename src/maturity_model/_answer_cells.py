@@ -174,8 +174,8 @@ def resolve_observations(uniques: Sequence[Any], codes: IntArray, path: str,
             continue
         if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
             is_invalid[k] = True
-            problems[k] = Problem.error("invalid-value", path,
-                                        f"observation {cell!r} is not a finite number")
+            problems[k] = Problem.of("invalid-value", path,
+                                     f"observation {cell!r} is not a finite number")
             continue
         table[k] = float(raw)
     return table[codes], is_invalid[codes], problems

@@ -97,17 +97,17 @@ def frame_input(plan: Plan, frame: pd.DataFrame, *, strict: bool, na: Any = None
     practices = {pid: j for j, pid in enumerate(plan.practice_ids)}
     metrics = {name: k for k, name in enumerate(plan.metric_names)}
     problems: list[Problem] = [
-        Problem.error("duplicate-id", f"$[{name!r}]",
-                      f"column {name!r} appears more than once")
+        Problem.of("duplicate-id", f"$[{name!r}]",
+                   f"column {name!r} appears more than once")
         for name in dict.fromkeys(frame.columns[frame.columns.duplicated()])]
     if problems:  # frame[name] would be a frame, not a column
         raise AssessmentValidationError(problems)
     mask = _na_mask(frame, na)
     unknown = [str(c) for c in frame.columns if c not in practices and c not in metrics]
     if unknown and strict:
-        problems.extend(Problem.error("unknown-practice", f"$[{c!r}]",
-                                      f"model {plan.model.id!r} has no practice or metric "
-                                      f"{c!r}") for c in unknown)
+        problems.extend(Problem.of("unknown-practice", f"$[{c!r}]",
+                                   f"model {plan.model.id!r} has no practice or metric "
+                                   f"{c!r}") for c in unknown)
     suspicious: list[str] = []
     for position, name in enumerate(frame.columns):
         column = frame.iloc[:, position]

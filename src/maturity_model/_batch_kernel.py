@@ -102,13 +102,13 @@ def _invalid(plan: Plan, values: Any, na: BoolArray | None, row_offset: int) -> 
     if na is not None:
         bad &= ~na
     rows, cols = np.nonzero(bad)
-    problems = [Problem.error(
+    problems = [Problem.of(
         "invalid-value", f"values[{row_offset + int(r)}, {plan.practice_ids[int(c)]!r}]",
         f"answer {float(values[r, c])!r} to {plan.practice_ids[int(c)]!r} is not in [0, 1]")
         for r, c in zip(rows[:_MAX_PROBLEMS], cols[:_MAX_PROBLEMS], strict=True)]
     if len(rows) > _MAX_PROBLEMS:
-        problems.append(Problem.error("invalid-value", "values",
-                                      f"... and {len(rows) - _MAX_PROBLEMS} more"))
+        problems.append(Problem.of("invalid-value", "values",
+                                   f"... and {len(rows) - _MAX_PROBLEMS} more"))
     raise AssessmentValidationError(problems)
 
 

@@ -71,8 +71,8 @@ def classify_header(header: list[str], model: MaturityModel,
 def _unknown_columns(path: Path, header: Header, model: MaturityModel, *,
                      strict: bool) -> AssessmentValidationError | None:
     """Columns that name no practice: an error for the table, or a warning and dropped."""
-    problems = [Problem.error("unknown-practice", f"$.columns[{k}]",
-                              f"model {model.id!r} has no practice or metric {name!r}")
+    problems = [Problem.of("unknown-practice", f"$.columns[{k}]",
+                           f"model {model.id!r} has no practice or metric {name!r}")
                 for k, name in header.unknown]
     if not problems:
         return None
@@ -181,7 +181,7 @@ def _subject(row: tuple[str, ...], header: Header, ordinal: int) -> str:
 
 
 def _no_assessments() -> AssessmentValidationError:
-    return AssessmentValidationError([Problem.error(
+    return AssessmentValidationError([Problem.of(
         "no-assessments", "$", "the table has a header but no rows")])
 
 
@@ -206,7 +206,7 @@ def _jsonl_rows(path: Path, model: MaturityModel) -> Iterator[
         yield f"{path}:{exc.line}", AssessmentValidationError(exc.problems)
         return
     if seen == 0:
-        yield str(path), AssessmentValidationError([Problem.error(
+        yield str(path), AssessmentValidationError([Problem.of(
             "no-assessments", "$", "the file has no JSON lines")])
 
 

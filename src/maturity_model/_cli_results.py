@@ -231,7 +231,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         diff = compare(before, after)
     except IncompatibleProfilesError as exc:
         raise FileProblems.of(f"{args.before}, {args.after}", [
-            Problem.error("model-mismatch", "$.model", str(exc))]) from None
+            Problem.of("model-mismatch", "$.model", str(exc))]) from None
     if args.json:
         print_json({"model": diff.model_id, "summary": dict(diff.summary),
                     "nodes": diff.to_records()})
@@ -313,7 +313,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         write_report(args.output, model, profile, compare=compare, target=target)
     except IncompatibleProfilesError as exc:
         raise FileProblems.of(args.compare, [
-            Problem.error("model-mismatch", "$.model", str(exc))]) from None
+            Problem.of("model-mismatch", "$.model", str(exc))]) from None
     if args.json:
         print_json({"output": args.output, "overall_level": profile.overall.level,
                     "overall_level_name": profile.level_name(profile.overall.level),

@@ -140,8 +140,8 @@ def _dates(column: tuple[Sequence[Any], IntArray] | None, n: int,
         try:
             parsed.append(datetime.date.fromisoformat(text) if text else None)
         except ValueError:
-            parsed.append(Problem.error("invalid-value", "$.date",
-                                        f"{text!r} is not a date (YYYY-MM-DD)"))
+            parsed.append(Problem.of("invalid-value", "$.date",
+                                     f"{text!r} is not a date (YYYY-MM-DD)"))
     parsed.append(None)
     out: list[datetime.date | None] = []
     for row, code in enumerate(codes.tolist()):

@@ -64,7 +64,7 @@ def without_unknown_fields(doc: Any, problems: Sequence[Problem]) -> Any | None:
     document itself is never changed.
 
     >>> without_unknown_fields({"id": "m", "colour": 1},
-    ...     [Problem.error("unknown-field", "$.colour", "unknown field 'colour'")])
+    ...     [Problem.of("unknown-field", "$.colour", "unknown field 'colour'")])
     {'id': 'm'}
     """
     import copy
@@ -189,7 +189,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for file, p in found:
             print(problem_line(file, p))
         for code in dict.fromkeys(p.code for p in problems):
-            print(f"  {code}: see {Problem.error(code, '$', '').docs_url}")
+            print(f"  {code}: see {Problem.of(code, '$', '').docs_url}")
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
         print(f"{args.file}: {'valid' if valid else 'invalid'}"

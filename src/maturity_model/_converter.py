@@ -49,7 +49,7 @@ class _ProblemsError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         if len(problems) > MAX_LISTED:
-            problems = [*problems[:MAX_LISTED], Problem.error(
+            problems = [*problems[:MAX_LISTED], Problem.of(
                 "invalid-value", "", _more(len(problems) - MAX_LISTED))]
         self.problems = problems
         super().__init__(f"{len(problems)} problems")
@@ -124,8 +124,8 @@ def _structure_str_map(value: Any, _: type) -> Mapping[str, str]:
     result: dict[str, str] = {}
     for key, item in _mapping(value).items():
         if not isinstance(key, str) or not isinstance(item, str):
-            problems.append(Problem.error("invalid-value", _key_path(key),
-                                          "keys and values must be strings"))
+            problems.append(Problem.of("invalid-value", _key_path(key),
+                                       "keys and values must be strings"))
         else:
             result[key] = item
     if problems:
@@ -143,16 +143,16 @@ def _structure_bounds(value: Any, _: type) -> Mapping[int, float]:
         elif isinstance(key, str) and re.fullmatch(r"-?\d+", key.strip()):
             level = int(key)
         if level is None:
-            problems.append(Problem.error("invalid-value", _key_path(key),
-                                          f"a bound's key must be a level, not {shown(key)}"))
+            problems.append(Problem.of("invalid-value", _key_path(key),
+                                       f"a bound's key must be a level, not {shown(key)}"))
             continue
         if not is_finite_number(bound):
-            problems.append(Problem.error("invalid-value", _key_path(key),
-                                          f"a bound must be a finite number, not {shown(bound)}"))
+            problems.append(Problem.of("invalid-value", _key_path(key),
+                                       f"a bound must be a finite number, not {shown(bound)}"))
             continue
         if level in result:
-            problems.append(Problem.error("duplicate-id", _key_path(key),
-                                          f"level {level} has two bounds"))
+            problems.append(Problem.of("duplicate-id", _key_path(key),
+                                       f"level {level} has two bounds"))
         result[level] = bound
     if problems:
         raise _ProblemsError(problems)
@@ -164,10 +164,10 @@ def _structure_answers(value: Any, _: type) -> Mapping[str, RawAnswer]:
     result: dict[str, RawAnswer] = {}
     for key, answer in _mapping(value).items():
         if not isinstance(key, str):
-            problems.append(Problem.error("invalid-value", _key_path(key),
-                                          f"a practice id must be a string, not {shown(key)}"))
+            problems.append(Problem.of("invalid-value", _key_path(key),
+                                       f"a practice id must be a string, not {shown(key)}"))
         elif answer is not None and not isinstance(answer, bool | int | float | str):
-            problems.append(Problem.error(
+            problems.append(Problem.of(
                 "invalid-value", _key_path(key),
                 f"an answer must be true, false, a number, a label or n/a, not "
                 f"{type_name(answer)}"))
@@ -183,12 +183,12 @@ def _structure_observations(value: Any, _: type) -> Mapping[str, float]:
     result: dict[str, float] = {}
     for key, observed in _mapping(value).items():
         if not isinstance(key, str):
-            problems.append(Problem.error("invalid-value", _key_path(key),
-                                          f"a metric name must be a string, not {shown(key)}"))
+            problems.append(Problem.of("invalid-value", _key_path(key),
+                                       f"a metric name must be a string, not {shown(key)}"))
         elif not is_finite_number(observed):
-            problems.append(Problem.error("invalid-value", _key_path(key),
-                                          f"an observation must be a finite number, not "
-                                          f"{shown(observed)}"))
+            problems.append(Problem.of("invalid-value", _key_path(key),
+                                       f"an observation must be a finite number, not "
+                                       f"{shown(observed)}"))
         else:
             result[key] = observed
     if problems:
@@ -208,11 +208,11 @@ def problems_from_exception(exc: BaseException, path: str = "$") -> list[Problem
         return [attrs.evolve(p, path=path + p.path) for p in exc.problems]
     if isinstance(exc, ForbiddenExtraKeysError):
         extra = sorted(exc.extra_fields, key=str)
-        unknown = [Problem.error("unknown-field", _field_path(path, key),
-                                 f"unknown field {shown(key)}") for key in extra[:MAX_LISTED]]
+        unknown = [Problem.of("unknown-field", _field_path(path, key),
+                              f"unknown field {shown(key)}") for key in extra[:MAX_LISTED]]
         if len(extra) > MAX_LISTED:
-            unknown.append(Problem.error("unknown-field", path,
-                                         _more(len(extra) - MAX_LISTED)))
+            unknown.append(Problem.of("unknown-field", path,
+                                      _more(len(extra) - MAX_LISTED)))
         return unknown
     if isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()
@@ -220,8 +220,8 @@ def problems_from_exception(exc: BaseException, path: str = "$") -> list[Problem
         for sub, note in with_notes:
             sub_path = f"{path}.{note.name}"
             if isinstance(sub, KeyError):
-                found.append(Problem.error("invalid-value", sub_path,
-                                           f"the required field {note.name!r} is missing"))
+                found.append(Problem.of("invalid-value", sub_path,
+                                        f"the required field {note.name!r} is missing"))
             else:
                 found.extend(problems_from_exception(sub, sub_path))
         for sub in without:
@@ -240,7 +240,7 @@ def problems_from_exception(exc: BaseException, path: str = "$") -> list[Problem
     message = str(exc) or type(exc).__name__
     if isinstance(exc, TypeError) and "argument" in message:
         message = "this does not fit here"
-    return [Problem.error("invalid-value", path, message)]
+    return [Problem.of("invalid-value", path, message)]
 
 
 def _rule_hooks(converter: cattrs.Converter, registry: RuleRegistry) -> None:
@@ -253,7 +253,7 @@ def _rule_hooks(converter: cattrs.Converter, registry: RuleRegistry) -> None:
         kind = mapping.get("kind")
         if not isinstance(kind, str) or kind not in kinds:
             known = ", ".join(sorted(kinds))
-            raise _ProblemsError([Problem.error(
+            raise _ProblemsError([Problem.of(
                 "invalid-value", ".kind",
                 f"{shown(kind)} is not an {role} rule kind; known kinds: {known}")])
         body = {k: v for k, v in mapping.items() if k != "kind"}
@@ -351,8 +351,8 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
         result: list[AnswerSet] = []
         for key, options in _mapping(value).items():
             if not isinstance(key, str):
-                problems.append(Problem.error("invalid-value", _key_path(key),
-                                              "an answer set id must be a string"))
+                problems.append(Problem.of("invalid-value", _key_path(key),
+                                           "an answer set id must be a string"))
                 continue
             try:
                 result.append(AnswerSet(id=key, options=converter.structure(
@@ -429,6 +429,6 @@ def structure(doc: Any, cls: type[T], converter: cattrs.Converter,
     except (ClassValidationError, _ProblemsError, ValueError, TypeError, KeyError) as exc:
         raise error(problems_from_exception(exc)) from None
     except RecursionError:
-        raise error([Problem.error("invalid-value", "$",
-                                   "the document is nested too deeply to read")]) from None
+        raise error([Problem.of("invalid-value", "$",
+                                "the document is nested too deeply to read")]) from None
 

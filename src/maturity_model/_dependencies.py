@@ -232,8 +232,8 @@ def cycle_error(model: MaturityModel, problems: Iterable[Problem]) -> ModelValid
 
 def cycle_problems(model: MaturityModel) -> tuple[Problem, ...]:
     """A ``dependency-cycle`` problem for every cycle, at the first practice's ``requires``."""
-    return tuple(Problem.error("dependency-cycle", model.path_of(c[0]) + ".requires",
-                               "dependency cycle: " + " → ".join(c))
+    return tuple(Problem.of("dependency-cycle", model.path_of(c[0]) + ".requires",
+                            "dependency cycle: " + " → ".join(c))
                  for c in dependency_cycles(model))
 
 

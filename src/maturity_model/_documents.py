@@ -64,13 +64,13 @@ def take_format(doc: Any, expected: str, error: type[ValidationError],
     except ValidationError as exc:
         raise error(exc.problems) from None
     if not isinstance(doc, Mapping):
-        raise error([Problem.error("invalid-value", "$",
-                                   f"the document must be a mapping, not {type_name(doc)}")])
+        raise error([Problem.of("invalid-value", "$",
+                                f"the document must be a mapping, not {type_name(doc)}")])
     body = dict(doc)
     found = body.pop("format", expected)
     if found != expected:
-        raise error([Problem.error("invalid-value", "$.format",
-                                   f"expected format {expected!r}, not {shown(found)}")])
+        raise error([Problem.of("invalid-value", "$.format",
+                                f"expected format {expected!r}, not {shown(found)}")])
     return body
 
 
@@ -119,7 +119,7 @@ def model_to_dict(model: MaturityModel, *, registry: RuleRegistry | None = None)
     try:
         body = converter_for(registry).unstructure(model)
     except RecursionError:
-        raise ModelValidationError([Problem.error(
+        raise ModelValidationError([Problem.of(
             "invalid-value", "$.domains", "the domain tree is nested too deeply to write",
         )]) from None
     body.pop("_cache", None)
@@ -140,7 +140,7 @@ def loads_model(text: str, file_format: FileFormat = "yaml", *,
     'm'
     """
     if len(text) > limits.max_bytes:
-        raise ModelValidationError([Problem.error(
+        raise ModelValidationError([Problem.of(
             "invalid-value", "$", f"the text is longer than {limits.max_bytes} characters")])
     try:
         doc = parse_text(text, file_format, limits=limits)
@@ -241,7 +241,7 @@ def loads_assessment(text: str, file_format: FileFormat = "yaml", *,
     'no'
     """
     if len(text) > limits.max_bytes:
-        raise AssessmentValidationError([Problem.error(
+        raise AssessmentValidationError([Problem.of(
             "invalid-value", "$", f"the text is longer than {limits.max_bytes} characters")])
     try:
         doc = parse_text(text, file_format, limits=limits)

@@ -76,7 +76,7 @@ def _duplicates(doc: Mapping[str, Any], field: str, key: str) -> list[Problem]:
         except TypeError:  # an unhashable id: reported when the entry is structured
             continue
         if first != index:
-            problems.append(Problem.error(
+            problems.append(Problem.of(
                 "duplicate-id", f"$.{field}[{index}].{key}",
                 f"{shown(value)} is already used at $.{field}[{first}].{key}"))
     return problems
@@ -96,17 +96,17 @@ def _result_problems(profile: Profile, index: int, result: Result) -> list[Probl
     found: list[Problem] = []
 
     def add(where: str, message: str) -> None:
-        found.append(Problem.error("invalid-value", at + where, message))
+        found.append(Problem.of("invalid-value", at + where, message))
 
     if _bad_number(result.score):
         add(".score", f"a score must be a finite number or null, not {shown(result.score)}")
     if result.level is not None and result.level != 0 and result.level not in profile.scale:
-        found.append(Problem.error("level-off-scale", f"{at}.level",
-                                   f"{result.level} is not on the profile's scale"))
+        found.append(Problem.of("level-off-scale", f"{at}.level",
+                                f"{result.level} is not on the profile's scale"))
     for level, value in result.coverage.items():
         if level not in profile.scale:
-            found.append(Problem.error("level-off-scale", f"{at}.coverage['{level}']",
-                                       f"{level} is not on the profile's scale"))
+            found.append(Problem.of("level-off-scale", f"{at}.coverage['{level}']",
+                                    f"{level} is not on the profile's scale"))
         if _bad_number(value, 0.0, 1.0):
             add(f".coverage['{level}']",
                 f"a coverage must be a number from 0 to 1 or null, not {shown(value)}")
@@ -120,8 +120,8 @@ def _result_problems(profile: Profile, index: int, result: Result) -> list[Probl
     elif result.parent is None:
         add(".parent", "only the model root has no parent")
     elif result.parent not in profile.results:
-        found.append(Problem.error("unresolved-reference", f"{at}.parent",
-                                   f"no result for the parent {shown(result.parent)}"))
+        found.append(Problem.of("unresolved-reference", f"{at}.parent",
+                                f"no result for the parent {shown(result.parent)}"))
     return found
 
 
@@ -136,7 +136,7 @@ def _cycle_problems(profile: Profile) -> list[Problem]:
         while current is not None and current not in settled:
             if current in on_path:
                 cycle = [*path[path.index(current):], current]
-                found.append(Problem.error(
+                found.append(Problem.of(
                     "invalid-value", f"$.results[{index[current]}].parent",
                     "the results' parents form a cycle: " + " → ".join(cycle)))
                 settled.update(on_path)  # reported once
@@ -161,29 +161,29 @@ def check_profile(profile: Profile) -> tuple[Problem, ...]:
     """
     found: list[Problem] = []
     if not profile.scale.is_consecutive():
-        found.append(Problem.error("invalid-value", "$.scale",
-                                   "the scale's values must be consecutive from 0 or 1"))
+        found.append(Problem.of("invalid-value", "$.scale",
+                                "the scale's values must be consecutive from 0 or 1"))
     if profile.model_id not in profile.results:
-        found.append(Problem.error("invalid-value", "$.results",
-                                   f"no result for the model root {shown(profile.model_id)}"))
+        found.append(Problem.of("invalid-value", "$.results",
+                                f"no result for the model root {shown(profile.model_id)}"))
     for index, result in enumerate(profile.results.values()):
         found.extend(_result_problems(profile, index, result))
     found.extend(_cycle_problems(profile))
     for index, practice in enumerate(profile.practices.values()):
         at = f"$.practices[{index}]"
         if _bad_number(practice.value, 0.0, 1.0):
-            found.append(Problem.error(
+            found.append(Problem.of(
                 "invalid-value", f"{at}.value",
                 f"a value must be a number from 0 to 1 or null, not {shown(practice.value)}"))
         if _bad_number(practice.weight, 0.0):
-            found.append(Problem.error(
+            found.append(Problem.of(
                 "invalid-value", f"{at}.weight",
                 f"a weight must be a finite number >= 0, not {shown(practice.weight)}"))
         if practice.level != 0 and practice.level not in profile.scale:
-            found.append(Problem.error("level-off-scale", f"{at}.level",
-                                       f"{practice.level} is not on the profile's scale"))
+            found.append(Problem.of("level-off-scale", f"{at}.level",
+                                    f"{practice.level} is not on the profile's scale"))
         if practice.item_id not in profile.results:
-            found.append(Problem.error(
+            found.append(Problem.of(
                 "unresolved-reference", f"{at}.item_id",
                 f"no result for the item {shown(practice.item_id)}"))
     return tuple(found)

@@ -45,7 +45,7 @@ STDIN: Final = "-"
 
 
 def _problem(message: str, path: str = "$") -> ValidationError:
-    return ValidationError([Problem.error("invalid-value", path, message)])
+    return ValidationError([Problem.of("invalid-value", path, message)])
 
 
 # A parser gives up (libyaml at 1000 levels, Python's recursion well above 100) only
@@ -134,7 +134,7 @@ def check_limits(doc: Any, limits: Limits = DEFAULT_LIMITS) -> None:
         stack.extend((child, False) for child in _members(node)
                      if isinstance(child, _CONTAINERS))
     if not unicode_ok:
-        raise ValidationError([Problem.error(
+        raise ValidationError([Problem.of(
             "invalid-value", path,
             f"the text holds a lone surrogate ({shown(value)}), which is not Unicode text")
             for path, value in _unencodable(doc)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from maturity_model._escape import html_text as _e
 from maturity_model._phrases import level_text as _level_text
@@ -19,9 +19,11 @@ from maturity_model._report_content import counts_cells as _counts_cells
 from maturity_model._report_content import depths as _depths
 from maturity_model._report_content import score_text as _score
 from maturity_model._report_svg import heatmap_svg, radar_svg
-from maturity_model.model import MaturityModel
-from maturity_model.profile import Profile
-from maturity_model.target import Target
+
+if TYPE_CHECKING:
+    from maturity_model.model import MaturityModel
+    from maturity_model.profile import Profile
+    from maturity_model.target import Target
 
 __all__ = ["render_html"]
 

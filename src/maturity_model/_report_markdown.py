@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from maturity_model._escape import md_cell, md_code
 from maturity_model._phrases import level_text as _level_text
@@ -12,9 +13,11 @@ from maturity_model._report_content import COUNT_HEADERS as _COUNT_HEADERS
 from maturity_model._report_content import counts_cells as _counts_cells
 from maturity_model._report_content import depths as _depths
 from maturity_model._report_content import score_text as _score
-from maturity_model.model import MaturityModel
-from maturity_model.profile import Profile
-from maturity_model.target import Target
+
+if TYPE_CHECKING:
+    from maturity_model.model import MaturityModel
+    from maturity_model.profile import Profile
+    from maturity_model.target import Target
 
 __all__ = ["render_markdown"]
 

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from maturity_model._escape import html_text as _e
 from maturity_model._report_content import score_text as _score
 from maturity_model._report_content import top_domains as _top_domains
 from maturity_model._report_content import truncate as _truncate
-from maturity_model.profile import Profile
-from maturity_model.target import Target
+
+if TYPE_CHECKING:
+    from maturity_model.profile import Profile
+    from maturity_model.target import Target
 
 __all__ = ["heatmap_svg", "radar_svg"]
 

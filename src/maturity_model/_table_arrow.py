@@ -88,8 +88,8 @@ def _decoded(uniques: list[Any], codes: IntArray, numbers: list[int],
         if problem is not None:
             row = int(np.argmax(codes == k))
             if worst is None or row < worst[0]:
-                worst = (row, Problem.error(problem[0], "$",
-                                            f"line {numbers[row]}: {problem[1]}"))
+                worst = (row, Problem.of(problem[0], "$",
+                                         f"line {numbers[row]}: {problem[1]}"))
     if worst is None:
         return out, None, None
     return out, worst[0], worst[1]
@@ -138,7 +138,7 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
                     numbers.append(number)
                 number += 1
         for line, width in sorted(refused):
-            yield RowProblem(line, Problem.error(
+            yield RowProblem(line, Problem.of(
                 "ragged-row", "$", f"the row has {width} cells, the header {len(header)}"))
         refused.clear()
         columns: list[Column] = []
@@ -158,7 +158,7 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
         if n:
             yield numbers, columns
     for line, width in sorted(refused):
-        yield RowProblem(line, Problem.error(
+        yield RowProblem(line, Problem.of(
             "ragged-row", "$", f"the row has {width} cells, the header {len(header)}"))
 
 
@@ -173,8 +173,8 @@ def parquet_chunks(path: Path, chunk_rows: int) -> Iterator[
     try:
         source = pa.parquet.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise TableError(1, (Problem.error("invalid-value", "$",
-                                           f"not a Parquet file ({exc})"),)) from None
+        raise TableError(1, (Problem.of("invalid-value", "$",
+                                        f"not a Parquet file ({exc})"),)) from None
     header = [str(name) for name in source.schema_arrow.names]
     problems = check_header(header)
     if problems:

@@ -62,12 +62,12 @@ def _lines(handle: BinaryIO) -> Iterator[str]:
             return
         number += 1
         if len(raw) > MAX_LINE_BYTES:
-            raise TableError(number, (Problem.error(
+            raise TableError(number, (Problem.of(
                 "too-large", "$", f"line {number} is longer than {MAX_LINE_BYTES} bytes"),))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise TableError(number, (Problem.error(
+            raise TableError(number, (Problem.of(
                 "bad-encoding", "$", f"line {number} is not UTF-8 (byte {exc.start + 1}: "
                 f"{raw[exc.start:exc.start + 1]!r})"),)) from None
         if number == 1:
@@ -85,11 +85,11 @@ def check_header(header: list[str]) -> list[Problem]:
     seen: set[str] = set()
     for k, name in enumerate(header):
         if not name.strip():
-            problems.append(Problem.error("blank-header", f"$.columns[{k}]",
-                                          f"column {k + 1} of the header has no name"))
+            problems.append(Problem.of("blank-header", f"$.columns[{k}]",
+                                       f"column {k + 1} of the header has no name"))
         elif name in seen:
-            problems.append(Problem.error("duplicate-id", f"$.columns[{k}]",
-                                          f"column {name!r} appears more than once"))
+            problems.append(Problem.of("duplicate-id", f"$.columns[{k}]",
+                                       f"column {name!r} appears more than once"))
         seen.add(name)
     return problems
 
@@ -106,7 +106,7 @@ def csv_chunks(path: Path, chunk_rows: int) -> Generator[list[str] | CsvChunk | 
         try:
             header = next(reader, None)
             if header is None:
-                raise TableError(1, (Problem.error(
+                raise TableError(1, (Problem.of(
                     "no-assessments", "$", "the table is empty: no header, no rows"),))
             problems = check_header(header)
             if problems:
@@ -124,7 +124,7 @@ def csv_chunks(path: Path, chunk_rows: int) -> Generator[list[str] | CsvChunk | 
                     start = reader.line_num + 1
                     continue
                 if len(row) != width:
-                    yield RowProblem(start, Problem.error(
+                    yield RowProblem(start, Problem.of(
                         "ragged-row", "$", f"the row has {len(row)} cells, the header "
                         f"{width}"))
                 else:
@@ -146,7 +146,7 @@ def csv_chunks(path: Path, chunk_rows: int) -> Generator[list[str] | CsvChunk | 
 
 def _csv_error(line: int, exc: csv.Error) -> TableError:
     code = "too-large" if "field larger" in str(exc) else "invalid-value"
-    return TableError(line, (Problem.error(code, "$", f"line {line}: not a CSV row ({exc})"),))
+    return TableError(line, (Problem.of(code, "$", f"line {line}: not a CSV row ({exc})"),))
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -174,21 +174,21 @@ def json_line(text: str) -> dict[str, Any] | Problem:
     # measure the nesting first (only a line with many brackets needs the scan).
     if (text.count("[") + text.count("{") > MAX_JSON_DEPTH
             and _prefix_depth(text) > MAX_JSON_DEPTH):
-        return Problem.error("too-large", "$",
-                             f"the line nests deeper than {MAX_JSON_DEPTH} levels")
+        return Problem.of("too-large", "$",
+                          f"the line nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         doc = json.loads(text, object_pairs_hook=_reject_duplicates)
     except _DuplicateKeyError as exc:
-        return Problem.error("duplicate-id", "$", f"key {exc.args[0]!r} appears more than "
-                             "once in one object")
+        return Problem.of("duplicate-id", "$", f"key {exc.args[0]!r} appears more than "
+                          "once in one object")
     except RecursionError:
-        return Problem.error("too-large", "$",
-                             f"the line nests deeper than {MAX_JSON_DEPTH} levels")
+        return Problem.of("too-large", "$",
+                          f"the line nests deeper than {MAX_JSON_DEPTH} levels")
     except ValueError as exc:
-        return Problem.error("invalid-value", "$", f"not valid JSON: {exc}")
+        return Problem.of("invalid-value", "$", f"not valid JSON: {exc}")
     if not isinstance(doc, dict):
-        return Problem.error("invalid-value", "$", f"the line is a JSON "
-                             f"{type(doc).__name__}, not an object")
+        return Problem.of("invalid-value", "$", f"the line is a JSON "
+                          f"{type(doc).__name__}, not an object")
     return doc
 
 
@@ -232,13 +232,13 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | Problem]]:
                 return
             number += 1
             if len(raw) > MAX_LINE_BYTES:
-                raise TableError(number, (Problem.error(
+                raise TableError(number, (Problem.of(
                     "too-large", "$", f"line {number} is longer than {MAX_LINE_BYTES} bytes"),))
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield number, Problem.error("bad-encoding", "$", f"line {number} is not "
-                                            f"UTF-8 (byte {exc.start + 1})")
+                yield number, Problem.of("bad-encoding", "$", f"line {number} is not "
+                                         f"UTF-8 (byte {exc.start + 1})")
                 continue
             if number == 1:
                 text = text.removeprefix("\ufeff")

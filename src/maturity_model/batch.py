@@ -47,14 +47,13 @@ list row by row and calls the rule. It is correct and slow.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
-import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from maturity_model._batch_input import BatchInput, from_assessments, score_stream
 from maturity_model._batch_kernel import (
     COUNT_FIELDS,
     Outputs,
@@ -63,16 +62,14 @@ from maturity_model._batch_kernel import (
     score_block,
 )
 from maturity_model._batch_plan import Plan, build_plan
-from maturity_model._batch_profile import build_profile, node_kinds
-from maturity_model._batch_rules import observations_of
+from maturity_model._batch_profile import node_kinds
+from maturity_model._batch_result import BatchResult, ScoredRow
 from maturity_model.errors import AssessmentValidationError, Problem
-from maturity_model.evidence import Assessment, resolve_answers
+from maturity_model.evidence import Assessment
 from maturity_model.model import MaturityModel
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from maturity_model.profile import Profile
 
 __all__ = [
     "COUNT_FIELDS",
@@ -85,23 +82,7 @@ __all__ = [
     "score_stream",
 ]
 
-K = TypeVar("K")
-E = TypeVar("E", bound=BaseException)
-
 _WORK_BYTES = 2 << 20  # one chunk of float64 answers: about the size of a core's L2
-
-
-class BatchInput(NamedTuple):
-    """The arrays :meth:`CompiledModel.score` takes: ``compiled.score(*batch_input)``.
-
-    :param values: ``(assessments × practices)`` float64 answer values, NaN unknown.
-    :param na: boolean mask of the same shape, true for N/A.
-    :param observations: ``(assessments × metrics)`` float64, NaN where not observed.
-    """
-
-    values: NDArray[np.float64]
-    na: NDArray[np.bool_]
-    observations: NDArray[np.float64]
 
 
 class CompiledModel:
@@ -359,7 +340,7 @@ class CompiledModel:
                                  f"metric_names), not {observations.shape}")
             if np.isinf(observations).any():
                 rows, cols = np.nonzero(np.isinf(observations))
-                raise AssessmentValidationError([Problem.error(
+                raise AssessmentValidationError([Problem.of(
                     "invalid-value",
                     f"observations[{int(r)}, {self._plan.metric_names[int(c)]!r}]",
                     "an observation must be a finite number")
@@ -401,182 +382,6 @@ def _restore(doc: dict[str, Any], custom: tuple[type[Any], ...],
     return compile(model_from_dict(doc, registry=registry), metrics=metrics)
 
 
-class BatchResult:
-    """Scores, levels, coverage (and optionally answer counts) of many assessments.
-
-    The arrays are laid out node-major in memory (``np.ascontiguousarray`` gives a
-    row-major copy).
-
-    :ivar scores: ``(assessments × nodes)`` float64, NaN where not assessed.
-    :ivar levels: ``(assessments × nodes)`` int16, -1 where not assessed.
-    :ivar coverage: ``(assessments × nodes × levels)`` float64 ``m(L)`` per scale level
-        (pooled over the practices below a domain), NaN where vacuous; ``None`` when
-        scored with ``coverage=False``.
-    :ivar counts: ``(assessments × nodes × 5)`` int32 answer counts in the order of
-        :data:`COUNT_FIELDS`; ``None`` unless scored with ``counts=True``.
-
-    Columns are :attr:`CompiledModel.node_ids`.
-    """
-
-    def __init__(self, compiled: CompiledModel, outputs: Outputs,
-                 inputs: tuple[Any, Any, Any]) -> None:
-        self.compiled = compiled
-        # Stored node-major: a node's column is contiguous, the kernel writes whole runs.
-        self.scores: NDArray[np.float64] = outputs.scores.T
-        self.levels: NDArray[np.int16] = outputs.levels.T
-        self.coverage: NDArray[np.float64] | None = (
-            None if outputs.coverage is None else outputs.coverage.transpose(2, 0, 1))
-        self.counts: NDArray[np.int32] | None = (
-            None if outputs.counts is None else outputs.counts.transpose(2, 0, 1))
-        self._inputs = inputs
-
-    @property
-    def node_ids(self) -> tuple[str, ...]:
-        """The output columns."""
-        return self.compiled.node_ids
-
-    def __len__(self) -> int:
-        return int(self.scores.shape[0])
-
-    def profile(self, index: int, *, subject: str = "",
-                date: datetime.date | None = None) -> Profile:
-        """Row ``index`` as a :class:`~maturity_model.Profile`, equal to the object engine's.
-
-        Scores, levels, coverage and counts are the batch's (coverage and counts are
-        computed for this row if the batch skipped them); the explanations (missing
-        practices, limits, violations, blocked practices) are read from the row's input.
-
-        >>> import maturity_model as mm
-        >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.range(1, 2), domains=[
-        ...     mm.Domain(id="d", items=[mm.CapabilityItem(id="i", practices=[
-        ...         mm.Practice(id="p1", level=1), mm.Practice(id="p2", level=2)])])])
-        >>> p = compile(m).score([[1.0, 0.25]]).profile(0, subject="payments")
-        >>> p["i"].level, p["i"].score, p["i"].missing, p["i"].counts.partial
-        (1, 1.25, ('p2',), 1)
-        """
-        index = self._row(index)
-        plan = self.compiled._plan
-        values, na, observations = self._inputs
-        row_na = None if na is None else na[index]
-        coverage = None if self.coverage is None else self.coverage[index]
-        counts = None if self.counts is None else self.counts[index]
-        if coverage is None or counts is None:
-            one = Outputs.allocate(plan, 1, coverage=True, counts=True)
-            score_block(
-                plan, values[index:index + 1], None if na is None else na[index:index + 1],
-                None if observations is None else observations[index:index + 1], one,
-                row_offset=index)
-            assert one.coverage is not None
-            assert one.counts is not None
-            coverage = one.coverage[:, :, 0] if coverage is None else coverage
-            counts = one.counts[:, :, 0] if counts is None else counts
-        return build_profile(plan, self.compiled._info, values[index], row_na,
-                             self.scores[index], self.levels[index], coverage, counts,
-                             subject=subject, date=date,
-                             observed=None if observations is None
-                             else observations_of(plan, observations, index))
-
-    def records(self, index: int, *, subject: str = "") -> list[dict[str, Any]]:
-        """Row ``index`` as one plain dict per node, as :meth:`Profile.to_records` gives.
-
-        Answer counts are included when the batch was scored with ``counts=True``.
-
-        >>> import maturity_model as mm
-        >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"),
-        ...     domains=[mm.Domain(id="d", items=[
-        ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
-        >>> compile(m).score([[0.5]], counts=True).records(0, subject="t")[2]
-        ... # doctest: +NORMALIZE_WHITESPACE
-        {'subject': 't', 'node_id': 'i', 'kind': 'item', 'name': 'i', 'parent': 'd',
-         'score': 0.5, 'level': 0, 'met': 0, 'partial': 1, 'not_met': 0, 'na': 0,
-         'unknown': 0}
-        """
-        index = self._row(index)
-        info = self.compiled._info
-        scores = self.scores[index].tolist()
-        levels = self.levels[index].tolist()
-        counts = None if self.counts is None else self.counts[index].tolist()
-        records = []
-        for k, node_id in enumerate(self.node_ids):
-            kind, name, parent, _ = info[k]
-            assessed = levels[k] >= 0
-            record: dict[str, Any] = {
-                "subject": subject, "node_id": node_id, "kind": kind, "name": name,
-                "parent": parent, "score": scores[k] if assessed else None,
-                "level": levels[k] if assessed else None}
-            if counts is not None:
-                record.update(zip(COUNT_FIELDS, counts[k], strict=True))
-            records.append(record)
-        return records
-
-    def _row(self, index: int) -> int:
-        """``index`` as a row number in ``0 .. len(self) - 1`` (negative counts from the end)."""
-        rows = len(self)
-        position = int(index)
-        if not -rows <= position < rows:
-            raise IndexError(f"row {index} out of range for {rows} assessments")
-        return position + rows if position < 0 else position
-
-    def to_frame(self, index: Any = None) -> pd.DataFrame:
-        """Scores and levels as a pandas DataFrame (needs the ``pandas`` extra).
-
-        Columns ``score:<node id>`` (float, NaN not assessed), then ``level:<node id>``
-        (nullable ``Int16``).
-
-        >>> import maturity_model as mm
-        >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"),
-        ...     domains=[mm.Domain(id="d", items=[
-        ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
-        >>> compile(m).score([[1.0]]).to_frame().columns.tolist()
-        ['score:m', 'score:d', 'score:i', 'level:m', 'level:d', 'level:i']
-        """
-        from maturity_model._batch_frame import result_frame
-
-        return result_frame(self.node_ids, self.scores, self.levels, index)
-
-    def __repr__(self) -> str:
-        return f"BatchResult(assessments={len(self)}, nodes={len(self.node_ids)})"
-
-
-@attrs.frozen(eq=False)
-class ScoredRow:
-    """One assessment of :func:`score_stream`: its place in a batch result.
-
-    >>> import maturity_model as mm
-    >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"),
-    ...     domains=[mm.Domain(id="d", items=[
-    ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
-    >>> a = mm.Assessment(model="m", subject="t", answers={"p": True})
-    >>> [(key, row.profile().overall.score) for key, row in score_stream(compile(m), [("x", a)])]
-    [('x', 1.0)]
-    """
-
-    assessment: Assessment
-    result: BatchResult
-    index: int
-
-    @property
-    def scores(self) -> NDArray[np.float64]:
-        """The row's scores, in :attr:`CompiledModel.node_ids` order."""
-        scores: NDArray[np.float64] = self.result.scores[self.index]
-        return scores
-
-    @property
-    def levels(self) -> NDArray[np.int16]:
-        """The row's levels (-1 where not assessed)."""
-        levels: NDArray[np.int16] = self.result.levels[self.index]
-        return levels
-
-    def profile(self) -> Profile:
-        """The assessment's :class:`~maturity_model.Profile` (subject and date included)."""
-        return self.result.profile(self.index, subject=self.assessment.subject,
-                                   date=self.assessment.date)
-
-    def records(self) -> list[dict[str, Any]]:
-        """One plain dict per node, as :meth:`Profile.to_records` gives."""
-        return self.result.records(self.index, subject=self.assessment.subject)
-
-
 def compile(model: MaturityModel, *, metrics: Iterable[str] = ()) -> CompiledModel:
     """Turn ``model`` into arrays once, for :meth:`CompiledModel.score`.
 
@@ -592,120 +397,3 @@ def compile(model: MaturityModel, *, metrics: Iterable[str] = ()) -> CompiledMod
     ('lead_time',)
     """
     return CompiledModel(build_plan(model, metrics))
-
-
-def _fill_row(plan: Plan, assessment: Assessment, values: Any, na: Any, observations: Any,
-              *, strict: bool) -> None:
-    answers = resolve_answers(plan.model, assessment, strict=strict)
-    for j, pid in enumerate(plan.practice_ids):
-        answer = answers[pid]
-        if answer.status == "n/a":
-            na[j] = True
-        elif answer.status != "unknown":
-            values[j] = answer.value
-    for k, name in enumerate(plan.metric_names):
-        observed = assessment.observations.get(name)
-        if observed is not None:
-            observations[k] = float(observed)
-
-
-def from_assessments(compiled: CompiledModel, assessments: Iterable[Assessment], *,
-                     strict: bool = True) -> BatchInput:
-    """The arrays of :meth:`CompiledModel.score` for these assessments, one row each.
-
-    Answers are resolved by :func:`~maturity_model.evidence.resolve_answers`, exactly as
-    :func:`maturity_model.score` resolves them: labels, ``yes``/``no``, ``n/a`` and
-    practices judged from a metric observation.
-
-    :raises AssessmentValidationError: the first assessment with problems (all listed).
-
-    >>> import maturity_model as mm
-    >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"),
-    ...     domains=[mm.Domain(id="d", items=[
-    ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1),
-    ...                                          mm.Practice(id="q", level=1)])])])
-    >>> c = compile(m)
-    >>> x = from_assessments(c, [mm.Assessment(model="m", answers={"p": "yes", "q": "n/a"})])
-    >>> x.values.tolist(), x.na.tolist()
-    ([[1.0, nan]], [[False, True]])
-    >>> c.score(*x).scores.tolist()
-    [[1.0, 1.0, 1.0]]
-    """
-    plan = compiled._plan
-    batch = list(assessments)
-    values = np.full((len(batch), plan.n_practices), np.nan)
-    na = np.zeros(values.shape, dtype=np.bool_)
-    observations = np.full((len(batch), len(plan.metric_names)), np.nan)
-    for row, assessment in enumerate(batch):
-        _fill_row(plan, assessment, values[row], na[row], observations[row], strict=strict)
-    return BatchInput(values, na, observations)
-
-
-def score_stream(compiled: CompiledModel, items: Iterable[tuple[K, Assessment | E]], *,
-                 chunk_size: int = 1024, strict: bool = True, coverage: bool = False,
-                 counts: bool = True,
-                 ) -> Iterator[tuple[K, ScoredRow | E | AssessmentValidationError]]:
-    """Score ``(key, assessment)`` pairs in chunks, yielding ``(key, outcome)`` in order.
-
-    This is what ``maturity score`` over many files or table rows calls. The outcome is
-    a :class:`ScoredRow` (``.records()`` for a CSV row per node, ``.profile()`` for
-    JSON), the :class:`AssessmentValidationError` of an assessment that does not resolve,
-    or the item itself when it is an exception already (a file that did not load), so
-    one bad input never stops the stream. At most ``chunk_size`` assessments are held.
-
-    >>> import maturity_model as mm
-    >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"),
-    ...     domains=[mm.Domain(id="d", items=[
-    ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
-    >>> items = [("a.yaml", mm.Assessment(model="m", answers={"p": 0.5})),
-    ...          ("b.yaml", mm.Assessment(model="m", answers={"p": 7}))]
-    >>> for key, outcome in score_stream(compile(m), items):
-    ...     print(key, outcome.scores.tolist() if isinstance(outcome, ScoredRow)
-    ...           else outcome.codes)
-    a.yaml [0.5, 0.5, 0.5]
-    b.yaml ('invalid-value',)
-    """
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
-    pending: list[tuple[K, Assessment | E]] = []
-    held = 0
-    for key, item in items:
-        pending.append((key, item))
-        if isinstance(item, Assessment):
-            held += 1
-            if held >= chunk_size:
-                yield from _flush(compiled, pending, strict=strict, coverage=coverage,
-                                  counts=counts)
-                pending, held = [], 0
-    yield from _flush(compiled, pending, strict=strict, coverage=coverage, counts=counts)
-
-
-def _flush(compiled: CompiledModel, pending: Sequence[tuple[K, Assessment | E]], *,
-           strict: bool, coverage: bool, counts: bool,
-           ) -> Iterator[tuple[K, ScoredRow | E | AssessmentValidationError]]:
-    plan = compiled._plan
-    n = sum(isinstance(item, Assessment) for _, item in pending)
-    values = np.full((n, plan.n_practices), np.nan)
-    na = np.zeros(values.shape, dtype=np.bool_)
-    observations = np.full((n, len(plan.metric_names)), np.nan)
-    outcomes: list[int | AssessmentValidationError | E] = []
-    row = 0
-    for _, item in pending:
-        if not isinstance(item, Assessment):
-            outcomes.append(item)
-            continue
-        try:
-            _fill_row(plan, item, values[row], na[row], observations[row], strict=strict)
-        except AssessmentValidationError as exc:
-            outcomes.append(exc)
-            continue
-        outcomes.append(row)
-        row += 1
-    result = compiled.score(values[:row], na[:row], observations[:row], coverage=coverage,
-                            counts=counts)
-    for (key, item), outcome in zip(pending, outcomes, strict=True):
-        if isinstance(outcome, int):
-            assert isinstance(item, Assessment)
-            yield key, ScoredRow(assessment=item, result=result, index=outcome)
-        else:
-            yield key, outcome

@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report([(None, p) for p in exc.problems], as_json=as_json)
         return EXIT_PROBLEMS
     except MaturityModelError as exc:
-        _report([(None, Problem.error(_code_of(exc), "$", str(exc)))], as_json=as_json)
+        _report([(None, Problem.of(_code_of(exc), "$", str(exc)))], as_json=as_json)
         return EXIT_PROBLEMS
     except BrokenPipeError:
         return EXIT_OK

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from maturity_model._display_registry import formatter, frame
 from maturity_model.errors import IncompatibleProfilesError, UnknownNodeError
 from maturity_model.evidence import AnswerStatus
 from maturity_model.profile import Counts, PracticeResult, Profile, Result
@@ -468,8 +469,6 @@ class Cohort:
 
         :raises maturity_model.errors.MissingExtraError: pandas is not installed.
         """
-        from maturity_model._tables import frame
-
         return frame(self.to_records(), DISTRIBUTION_COLUMNS)
 
     def subject_frame(self, subject: str | Profile) -> pd.DataFrame:
@@ -477,16 +476,10 @@ class Cohort:
 
         :raises maturity_model.errors.MissingExtraError: pandas is not installed.
         """
-        from maturity_model._tables import frame
-
         return frame(self.compare_subject(subject), SUBJECT_COLUMNS)
 
     def _repr_html_(self) -> str:
-        from maturity_model._html import cohort_html
-
-        return cohort_html(self)
+        return str(formatter("cohort_html")(self))
 
     def __repr__(self) -> str:
-        from maturity_model._html import cohort_repr
-
-        return cohort_repr(self)
+        return str(formatter("cohort_repr")(self))

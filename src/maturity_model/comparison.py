@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from maturity_model._display_registry import formatter, frame
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import IncompatibleProfilesError, UnknownNodeError
 from maturity_model.profile import NodeKind, Profile, Result
@@ -332,19 +333,13 @@ class ProfileDiff:
         :raises maturity_model.errors.MissingExtraError: pandas is not installed
             (``pip install 'maturity_model[pandas]'``).
         """
-        from maturity_model._tables import frame
-
         return frame(self.to_records(), RECORD_COLUMNS)
 
     def _repr_html_(self) -> str:
-        from maturity_model._html import diff_html
-
-        return diff_html(self)
+        return str(formatter("diff_html")(self))
 
     def __repr__(self) -> str:
-        from maturity_model._html import diff_repr
-
-        return diff_repr(self)
+        return str(formatter("diff_repr")(self))
 
 def compare(before: Profile, after: Profile) -> ProfileDiff:
     """Compare two profiles of one model, node by node.

@@ -93,20 +93,43 @@ class Problem:
     def docs_url(self) -> str:
         """The page that explains this problem's code, with an example and how to fix it.
 
-        >>> Problem.error("empty-item", "$", "no practices").docs_url
+        >>> Problem.of("empty-item", "$", "no practices").docs_url
         'https://maturity-model.readthedocs.io/en/latest/problems/empty-item.html'
         """
         return f"{DOCS_URL}/problems/{self.code}.html"
 
     @classmethod
-    def error(cls, code: str, path: str, message: str) -> Problem:
+    def of(cls, code: str, path: str, message: str) -> Problem:
         """A problem at the severity its code has in :data:`PROBLEM_CODES`.
 
-        >>> Problem.error("empty-item", "$.x", "no practices").severity
+        A code missing from the table is an error.
+
+        >>> Problem.of("empty-item", "$.x", "no practices").severity
         'warning'
+        >>> Problem.of("duplicate-id", "$.x", "id 'a' is used again").severity
+        'error'
         """
         return cls(code=code, severity=PROBLEM_CODES.get(code, "error"), path=path,
                    message=message)
+
+    @classmethod
+    def error(cls, code: str, path: str, message: str) -> Problem:
+        """Deprecated alias of :meth:`of` (the name misled: the severity is the code's).
+
+        :deprecated: call :meth:`of`; this alias warns and will go.
+
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     severity = Problem.error("empty-item", "$.x", "no practices").severity
+        >>> severity, caught[0].category.__name__
+        ('warning', 'DeprecationWarning')
+        """
+        import warnings
+
+        warnings.warn("Problem.error() is deprecated: call Problem.of(), which gives the "
+                      "severity the code has", DeprecationWarning, stacklevel=2)
+        return cls.of(code, path, message)
 
 
 class MaturityModelError(Exception):
@@ -124,7 +147,7 @@ class MaturityModelError(Exception):
 class ValidationError(MaturityModelError, ValueError):
     """A document or object has problems; :attr:`problems` holds every one of them.
 
-    >>> err = ValidationError([Problem.error("invalid-value", "$.id", "must be a string")])
+    >>> err = ValidationError([Problem.of("invalid-value", "$.id", "must be a string")])
     >>> print(err)
     1 problem:
       $.id: must be a string [invalid-value]

@@ -171,8 +171,8 @@ def _resolve_one(model: MaturityModel, practice: Practice, raw: RawAnswer,
         return Answer.met() if raw else Answer.not_met()
     if isinstance(raw, int | float):
         if not is_finite_number(raw) or not 0.0 <= raw <= 1.0:
-            return Problem.error("invalid-value", path,
-                                 f"answer {raw!r} to {practice.id!r} is not in [0, 1]")
+            return Problem.of("invalid-value", path,
+                              f"answer {raw!r} to {practice.id!r} is not in [0, 1]")
         return Answer.partial(float(raw))
     if isinstance(raw, str):
         if practice.answer_set is not None:
@@ -200,11 +200,11 @@ def _resolve_one(model: MaturityModel, practice: Practice, raw: RawAnswer,
                 allowed += " or one of " + ", ".join(repr(x) for x in labels)
             except KeyError:
                 pass
-        return Problem.error("invalid-value", path,
-                             f"answer {raw!r} to {practice.id!r} is not an answer: "
-                             f"use {allowed}")
-    return Problem.error("invalid-value", path,
-                         f"answer to {practice.id!r} has type {type(raw).__name__}")
+        return Problem.of("invalid-value", path,
+                          f"answer {raw!r} to {practice.id!r} is not an answer: "
+                          f"use {allowed}")
+    return Problem.of("invalid-value", path,
+                      f"answer to {practice.id!r} has type {type(raw).__name__}")
 
 
 def answer_path(practice_id: str) -> str:
@@ -234,17 +234,17 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
     """Resolve every answer and collect every problem (errors and warnings) on the way."""
     problems: list[Problem] = []
     if assessment.model != model.id:
-        problems.append(Problem.error(
+        problems.append(Problem.of(
             "model-mismatch", "$.model",
             f"the assessment is for model {assessment.model!r}, not {model.id!r}"))
     if assessment.model_version is not None and assessment.model_version != model.version:
-        problems.append(Problem.error(
+        problems.append(Problem.of(
             "model-mismatch", "$.model_version",
             f"the assessment is for version {assessment.model_version!r} of "
             f"{model.id!r}, not {model.version!r}"))
     for name, value in assessment.observations.items():
         if not is_finite_number(value):
-            problems.append(Problem.error(
+            problems.append(Problem.of(
                 "invalid-value", f"$.observations[{name!r}]",
                 f"observation {name!r} must be a finite number, not {value!r}"))
     resolved: dict[str, Answer] = {}

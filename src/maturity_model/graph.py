@@ -298,9 +298,9 @@ def to_graphml(model: MaturityModel, roadmap: Roadmap | None = None) -> str:
     groups, edges = _view(model, roadmap)
     practices = model._index.practices
     item_of = model._index.item_of
-    unwritable = [Problem.error("invalid-value", model.path_of(pid) + ".id",
-                                f"practice id {pid!r} holds a character XML cannot carry "
-                                f"({_XML_ILLEGAL.search(pid).group()!r})")  # type: ignore[union-attr]
+    unwritable = [Problem.of("invalid-value", model.path_of(pid) + ".id",
+                             f"practice id {pid!r} holds a character XML cannot carry "
+                             f"({_XML_ILLEGAL.search(pid).group()!r})")  # type: ignore[union-attr]
                   for ids in groups.values() for pid in ids if _XML_ILLEGAL.search(pid)]
     if unwritable:
         raise ModelValidationError(unwritable)

@@ -26,6 +26,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from maturity_model._display_registry import formatter
 from maturity_model.errors import Problem, UnknownNodeError
 from maturity_model.ids import ITEM_LEVEL_SEPARATOR
 from maturity_model.levels import LevelScale
@@ -469,9 +470,7 @@ class MaturityModel:
         return tuple(p.id for p in self.item(item_id).practices if p.level <= level)
 
     def _repr_html_(self) -> str:
-        from maturity_model._html import model_html
-
-        return model_html(self)
+        return str(formatter("model_html")(self))
 
     def __repr__(self) -> str:
         return (f"MaturityModel(id={self.id!r}, version={self.version!r}, "

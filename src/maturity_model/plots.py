@@ -23,12 +23,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from maturity_model.errors import MissingExtraError
-from maturity_model.profile import Profile, Result
+from maturity_model.profile import Profile
 
 if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
     from maturity_model.comparison import ProfileDiff
     from maturity_model.planning import Roadmap
+    from maturity_model.profile import Result
     from maturity_model.target import Target
 
 __all__ = ["cohort_distribution", "coverage_heatmap", "diff_chart", "radar", "roadmap_waves"]

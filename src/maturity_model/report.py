@@ -29,14 +29,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from maturity_model._report_html import render_html
 from maturity_model._report_markdown import render_markdown
 from maturity_model._report_svg import heatmap_svg, radar_svg
-from maturity_model.model import MaturityModel
-from maturity_model.profile import Profile
-from maturity_model.target import Target
+
+if TYPE_CHECKING:
+    from maturity_model.model import MaturityModel
+    from maturity_model.profile import Profile
+    from maturity_model.target import Target
 
 __all__ = ["heatmap_svg", "radar_svg", "render_html", "render_markdown", "write_report"]
 

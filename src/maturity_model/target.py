@@ -43,7 +43,7 @@ def _is_level(value: object) -> bool:
 
 
 def _not_a_level(path: str, value: object) -> ValidationError:
-    return ValidationError([Problem.error(
+    return ValidationError([Problem.of(
         "invalid-value", path, f"must be a level (an integer >= 0), not {value!r}")])
 
 
@@ -126,7 +126,7 @@ class Target:
         problems: list[Problem] = []
 
         def bad(path: str, message: str, code: str = "invalid-value") -> None:
-            problems.append(Problem.error(code, path, message))
+            problems.append(Problem.of(code, path, message))
 
         if not isinstance(doc, Mapping):
             bad("$", f"a target must be a mapping, not {type(doc).__name__}")
@@ -270,7 +270,7 @@ class Target:
         """
         problems: list[Problem] = []
         if self.model is not None and self.model != profile.model_id:
-            problems.append(Problem.error(
+            problems.append(Problem.of(
                 "model-mismatch", "$.model",
                 f"the target is for model {self.model!r}, the profile for "
                 f"{profile.model_id!r}"))
@@ -281,10 +281,10 @@ class Target:
         for node_id, level in levels:
             path = f"$.levels[{node_id!r}]" if node_id else "$.default"
             if node_id and node_id not in profile.results:
-                problems.append(Problem.error("unresolved-reference", path,
-                                              f"no node with id {node_id!r} in the model"))
+                problems.append(Problem.of("unresolved-reference", path,
+                                           f"no node with id {node_id!r} in the model"))
             if level > top:
-                problems.append(Problem.error(
+                problems.append(Problem.of(
                     "level-off-scale", path,
                     f"level {level} is above the scale's top ({top})"))
         return tuple(problems)

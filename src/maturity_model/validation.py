@@ -62,7 +62,7 @@ class _Checker:
         self.scale_values = set(model.scale.values)
 
     def add(self, code: str, path: str, message: str) -> None:
-        self.problems.append(Problem.error(code, path, message))
+        self.problems.append(Problem.of(code, path, message))
 
     def string(self, value: object, path: str, *, empty_ok: bool = False) -> bool:
         if not isinstance(value, str):

@@ -17,8 +17,9 @@ from typing import Any, Literal
 
 from maturity_model.errors import AssessmentValidationError, Problem
 from maturity_model.evidence import Assessment, RawAnswer
+from maturity_model.formats._dsomm_terms import MODEL_ID, progress_score
+from maturity_model.formats._dsomm_terms import fold as _fold
 from maturity_model.formats._sources import key_path, read_yaml, shown, type_name
-from maturity_model.formats.dsomm import MODEL_ID, _fold, progress_score
 from maturity_model.model import MaturityModel
 
 __all__ = ["read_progress"]
@@ -55,9 +56,9 @@ def _document(path: Path, problems: list[Problem]) -> Any:
 def _states(meta: Any, where: str, problems: list[Problem]) -> dict[str, float]:
     definition = meta.get("progressDefinition") if isinstance(meta, dict) else None
     if not isinstance(definition, dict) or not definition:
-        problems.append(Problem.error("invalid-value", f"{where}.progressDefinition",
-                                      "meta.yaml must define the progress states "
-                                      "(progressDefinition)"))
+        problems.append(Problem.of("invalid-value", f"{where}.progressDefinition",
+                                   "meta.yaml must define the progress states "
+                                   "(progressDefinition)"))
         return {}
     states: dict[str, float] = {}
     for title, state in definition.items():
@@ -65,12 +66,12 @@ def _states(meta: Any, where: str, problems: list[Problem]) -> dict[str, float]:
         raw = state.get("score") if isinstance(state, dict) else None
         value = progress_score(raw)
         if value is None:
-            problems.append(Problem.error("invalid-value", f"{at}.score",
-                                          f"the score must be 0%..100% or 0..1, not {shown(raw)}"))
+            problems.append(Problem.of("invalid-value", f"{at}.score",
+                                       f"the score must be 0%..100% or 0..1, not {shown(raw)}"))
             continue
         states[str(title)] = value
     if states and (min(states.values()) != 0.0 or max(states.values()) != 1.0):
-        problems.append(Problem.error(
+        problems.append(Problem.of(
             "invalid-value", f"{where}.progressDefinition",
             "the progress states must include one scored 0% and one scored 100%"))
     return states
@@ -106,7 +107,7 @@ def read_progress(progress: str | os.PathLike[str], *, meta: str | os.PathLike[s
     problems: list[Problem] = []
     meta_path = Path(meta) if meta is not None else _find_meta(path)
     if meta_path is None or not meta_path.exists() or meta_path.is_dir():
-        raise AssessmentValidationError([Problem.error(
+        raise AssessmentValidationError([Problem.of(
             "invalid-value", f"{path.name}:$",
             "no meta.yaml with the progress states was found beside the progress file; "
             "pass meta=")])
@@ -141,14 +142,14 @@ def _progress(doc: Any, name: str, states: Mapping[str, float], model: MaturityM
     root = f"{name}:$"
     entries = doc.get("progress") if isinstance(doc, dict) else None
     if doc is not None and not isinstance(doc, dict):
-        problems.append(Problem.error("invalid-value", root,
-                                      f"must be a mapping with 'progress', not "
-                                      f"{type_name(doc)}"))
+        problems.append(Problem.of("invalid-value", root,
+                                   f"must be a mapping with 'progress', not "
+                                   f"{type_name(doc)}"))
     if entries is None:
         return {}, {}
     if not isinstance(entries, dict):
-        problems.append(Problem.error("invalid-value", f"{root}.progress",
-                                      "must map activity uuids to teams"))
+        problems.append(Problem.of("invalid-value", f"{root}.progress",
+                                   "must map activity uuids to teams"))
         return {}, {}
     severity: Literal["error", "warning"] = "error" if strict else "warning"
     by_name: dict[str, str] = {}
@@ -172,14 +173,14 @@ def _progress(doc: Any, name: str, states: Mapping[str, float], model: MaturityM
                 continue
             activity_id = found
         if not isinstance(teams, dict):
-            problems.append(Problem.error("invalid-value", where,
-                                          "must map team names to progress states"))
+            problems.append(Problem.of("invalid-value", where,
+                                       "must map team names to progress states"))
             continue
         for team, reached in teams.items():
             team_where = key_path(where, team)
             if not isinstance(reached, dict):
-                problems.append(Problem.error("invalid-value", team_where,
-                                              "must map progress states to dates"))
+                problems.append(Problem.of("invalid-value", team_where,
+                                           "must map progress states to dates"))
                 continue
             values: list[float] = []
             for title, when in reached.items():

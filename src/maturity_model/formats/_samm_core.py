@@ -89,7 +89,7 @@ class Reader:
         return self.ids.get(file.where)
 
     def add(self, code: str, path: str, message: str) -> None:
-        self.problems.append(Problem.error(code, path, message))
+        self.problems.append(Problem.of(code, path, message))
 
     def folder(self, name: str) -> list[_File]:
         kind, known = _KINDS[name]

@@ -34,12 +34,24 @@ from maturity_model.errors import (
 from maturity_model.evidence import Assessment, RawAnswer
 from maturity_model.formats._sources import shown
 from maturity_model.formats._xlsx import BROKEN_PART_ERRORS, broken_part, open_workbook
-from maturity_model.formats.samm import activity_id
 from maturity_model.model import MaturityModel
 
-__all__ = ["excel_match", "read_toolbox"]
+__all__ = ["activity_id", "excel_match", "read_toolbox"]
 
 Options = list[tuple[str | None, float]]
+
+
+def activity_id(toolbox_id: str) -> str | None:
+    """The activity id of a toolbox question id (``function-practice-stream-level-n``).
+
+    >>> activity_id("G-SM-A-1-1"), activity_id("D-SA-B-3-2"), activity_id("Overall")
+    ('G-SM-1-A', 'D-SA-3-B', None)
+    """
+    match = re.fullmatch(r"([A-Z])-([A-Z0-9]+)-([A-Z])-(\d+)-\d+", toolbox_id.strip())
+    if match is None:
+        return None
+    function, practice, stream, level = match.groups()
+    return f"{function}-{practice}-{level}-{stream}"
 
 
 def _pattern(value: str) -> list[list[str | None]]:
@@ -254,7 +266,7 @@ def _read(workbook: Any, name: str, model: MaturityModel | None,
                                                      "imp-answers")}
     missing = [key for key, sheet in sheets.items() if sheet is None]
     if missing:
-        raise AssessmentValidationError([Problem.error(
+        raise AssessmentValidationError([Problem.of(
             "invalid-value", f"{name}:$",
             f"not a SAMM toolbox workbook: it has no sheet {key!r}") for key in missing])
     for sheet in sheets.values():
@@ -338,7 +350,7 @@ def _answers(values: dict[str, list[tuple[str | None, float | None]]],
                 practice = model.practice(activity)
             except UnknownNodeError:
                 if given:  # a blank row of an activity the model lacks says nothing
-                    problems.append(Problem.error(
+                    problems.append(Problem.of(
                         "unknown-practice", f"{name}:{cells[activity]}",
                         f"model {model.id!r} has no activity {activity!r}"))
                 continue

@@ -130,15 +130,15 @@ def parse_yaml(text: str, display: str) -> tuple[list[Any], list[Problem]]:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        return [], [Problem.error("invalid-value", where, f"not valid YAML{at}: {problem}")]
+        return [], [Problem.of("invalid-value", where, f"not valid YAML{at}: {problem}")]
     except RecursionError:
-        return [], [Problem.error("invalid-value", where,
-                                  "the document is nested too deeply to read")]
+        return [], [Problem.of("invalid-value", where,
+                               "the document is nested too deeply to read")]
     except LimitExceeded as exc:
         return [], [attrs.evolve(p, path=where) for p in limit_error(exc).problems]
     except (ValueError, OverflowError, TypeError) as exc:  # a constructor not guarded above
-        return [], [Problem.error("invalid-value", where,
-                                  f"holds a value that cannot be read ({type(exc).__name__})")]
+        return [], [Problem.of("invalid-value", where,
+                               f"holds a value that cannot be read ({type(exc).__name__})")]
     for doc in docs:
         try:
             check_limits(doc)
@@ -172,15 +172,15 @@ def read_yaml(path: Path, display: str) -> tuple[list[Any], list[Problem]]:
     try:
         data = read_bounded(path, DEFAULT_LIMITS.max_bytes)
     except OSError as exc:
-        return [], [Problem.error("invalid-value", where,
-                                  f"cannot be read ({exc.strerror or exc})")]
+        return [], [Problem.of("invalid-value", where,
+                               f"cannot be read ({exc.strerror or exc})")]
     if data is None:
-        return [], [Problem.error(
+        return [], [Problem.of(
             "invalid-value", where, f"the file is larger than {DEFAULT_LIMITS.max_bytes} bytes")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return [], [Problem.error(
+        return [], [Problem.of(
             "invalid-value", where,
             f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")]
     return parse_yaml(text, display)

@@ -99,20 +99,20 @@ def check_archive(archive: zipfile.ZipFile, name: str) -> list[Problem]:
     where = f"{name}:$"
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        return [Problem.error("invalid-value", where,
-                              f"the workbook has {len(members)} parts, more than "
-                              f"{MAX_MEMBERS}")]
+        return [Problem.of("invalid-value", where,
+                           f"the workbook has {len(members)} parts, more than "
+                           f"{MAX_MEMBERS}")]
     problems: list[Problem] = []
     total = 0
     for member in members:
         total += member.file_size
         if member.file_size > MAX_MEMBER_BYTES:
-            problems.append(Problem.error(
+            problems.append(Problem.of(
                 "invalid-value", where,
                 f"the part {member.filename!r} inflates to {member.file_size} bytes, more "
                 f"than {MAX_MEMBER_BYTES}"))
     if total > MAX_TOTAL_BYTES:
-        problems.append(Problem.error(
+        problems.append(Problem.of(
             "invalid-value", where,
             f"the workbook's parts inflate to {total} bytes, more than {MAX_TOTAL_BYTES}"))
     if problems:
@@ -125,13 +125,13 @@ def check_archive(archive: zipfile.ZipFile, name: str) -> list[Problem]:
                 head = part.read(_MAX_PROLOG)
         except (*BROKEN_PART_ERRORS, RuntimeError, NotImplementedError) as exc:
             # RuntimeError: an encrypted part; NotImplementedError: an unknown compression.
-            problems.append(Problem.error(
+            problems.append(Problem.of(
                 "invalid-value", where,
                 f"the part {member.filename!r} cannot be read ({type(exc).__name__})"))
             continue
         reason = _prolog_problem(head, complete=len(head) >= member.file_size)
         if reason is not None:
-            problems.append(Problem.error(
+            problems.append(Problem.of(
                 "invalid-value", where, f"the part {member.filename!r} is refused: {reason}"))
     return problems
 
@@ -152,13 +152,13 @@ def open_workbook(path: Path) -> Any:
     where = f"{name}:$"
     data = read_bounded(path, MAX_FILE_BYTES)
     if data is None:
-        raise AssessmentValidationError([Problem.error(
+        raise AssessmentValidationError([Problem.of(
             "invalid-value", where, f"the file is larger than {MAX_FILE_BYTES} bytes")])
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError, OSError):
         # OSError: a seek outside the data, as a damaged end record asks for.
-        raise AssessmentValidationError([Problem.error(
+        raise AssessmentValidationError([Problem.of(
             "invalid-value", where,
             "not an Excel workbook: the file is not a zip archive (.xlsx)")]) from None
     with archive:
@@ -176,6 +176,6 @@ def open_workbook(path: Path) -> Any:
 
 def broken_part(name: str, exc: BaseException) -> Problem:
     """The problem for what openpyxl raised on a broken part of the workbook ``name``."""
-    return Problem.error("invalid-value", f"{name}:$",
-                         f"not an Excel workbook that can be read: a part is broken "
-                         f"({type(exc).__name__})")
+    return Problem.of("invalid-value", f"{name}:$",
+                      f"not an Excel workbook that can be read: a part is broken "
+                      f"({type(exc).__name__})")

@@ -47,7 +47,6 @@ intended activity is unambiguous. :func:`load_model` raises one
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -58,6 +57,9 @@ import attrs
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
 from maturity_model.evidence import Assessment
+from maturity_model.formats._dsomm_terms import MODEL_ID as DSOMM_MODEL_ID
+from maturity_model.formats._dsomm_terms import fold as _fold
+from maturity_model.formats._dsomm_terms import progress_score
 from maturity_model.formats._sources import (
     PathMap,
     collect,
@@ -76,7 +78,7 @@ __all__ = ["MODEL_ID", "check_file", "effort", "load_model", "load_progress",
            "progress_score"]
 
 #: The id of every model this importer builds.
-MODEL_ID: Final = "owasp-dsomm"
+MODEL_ID: Final = DSOMM_MODEL_ID
 
 Weights = Literal["equal", "usefulness"]
 _DIFFICULTY: Final = ("knowledge", "time", "resources")
@@ -95,35 +97,8 @@ def effort(difficulty: Mapping[str, object]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def progress_score(score: object) -> float | None:
-    """The value of a progress state's ``score`` (``"20%"``, ``0.2``); ``None`` if invalid.
-
-    >>> progress_score("20%"), progress_score("100%"), progress_score(0.5), progress_score(2)
-    (0.2, 1.0, 0.5, None)
-    """
-    if isinstance(score, str):
-        text = score.strip()
-        percent = text.endswith("%")
-        try:
-            value = float(text.rstrip("%").strip())
-        except ValueError:
-            return None
-        if percent:
-            value /= 100
-    elif _is_number(score):
-        value = float(cast(float, score))
-    else:
-        return None
-    return value if math.isfinite(value) and 0.0 <= value <= 1.0 else None
-
-
 def _is_number(value: object) -> bool:
     return is_finite_number(value)
-
-
-def _fold(text: str) -> str:
-    # A name or uuid as it compares when case and spacing are ignored.
-    return " ".join(text.split()).casefold()
 
 
 @attrs.define
@@ -148,7 +123,7 @@ class _Reader:
         self.folded: dict[str, _Activity] = {}
 
     def add(self, code: str, path: str, message: str) -> None:
-        self.problems.append(Problem.error(code, path, message))
+        self.problems.append(Problem.of(code, path, message))
 
     def mapping(self, value: object, path: str, what: str) -> bool:
         if isinstance(value, dict):
@@ -339,10 +314,10 @@ def _read(path: str | os.PathLike[str], weights: Weights) -> tuple[
     file = Path(path)
     display = file.name or os.fspath(path)
     if file.is_dir():
-        return None, (Problem.error("invalid-value", f"{display}:$",
-                                    "is a folder; give DSOMM's generated model.yaml"),)
+        return None, (Problem.of("invalid-value", f"{display}:$",
+                                 "is a folder; give DSOMM's generated model.yaml"),)
     if not file.exists():
-        return None, (Problem.error("invalid-value", f"{display}:$", "no such file"),)
+        return None, (Problem.of("invalid-value", f"{display}:$", "no such file"),)
     docs, problems = read_yaml(file, display)
     if problems:
         return None, tuple(problems)

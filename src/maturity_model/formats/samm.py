@@ -51,13 +51,13 @@ rows, labels and blank cells are read.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Final, Literal
 
 from maturity_model.errors import Problem
 from maturity_model.evidence import Assessment
 from maturity_model.formats._samm_core import Reader, build, model_version
+from maturity_model.formats._samm_toolbox import activity_id, read_toolbox
 from maturity_model.formats._sources import PathMap, collect, raise_for_errors
 from maturity_model.model import MaturityModel
 
@@ -74,19 +74,6 @@ __all__ = [
 MODEL_ID: Final = "owasp-samm"
 
 
-def activity_id(toolbox_id: str) -> str | None:
-    """The activity id of a toolbox question id (``function-practice-stream-level-n``).
-
-    >>> activity_id("G-SM-A-1-1"), activity_id("D-SA-B-3-2"), activity_id("Overall")
-    ('G-SM-1-A', 'D-SA-3-B', None)
-    """
-    match = re.fullmatch(r"([A-Z])-([A-Z0-9]+)-([A-Z])-(\d+)-\d+", toolbox_id.strip())
-    if match is None:
-        return None
-    function, practice, stream, level = match.groups()
-    return f"{function}-{practice}-{level}-{stream}"
-
-
 def _resolve_root(core_dir: Path) -> tuple[Path, str]:
     """The folder holding SAMM's element folders, and how problems name it."""
     if (core_dir / "model").is_dir():
@@ -98,10 +85,10 @@ def _read(core_dir: str | os.PathLike[str]) -> tuple[MaturityModel | None,
                                                     tuple[Problem, ...]]:
     root = Path(core_dir)
     if not root.is_dir():
-        return None, (Problem.error("invalid-value", f"{os.fspath(core_dir)}:$",
-                                    "is not a folder; give SAMM's core folder"
-                                    if root.exists() else
-                                    "the SAMM core folder does not exist"),)
+        return None, (Problem.of("invalid-value", f"{os.fspath(core_dir)}:$",
+                                 "is not a folder; give SAMM's core folder"
+                                 if root.exists() else
+                                 "the SAMM core folder does not exist"),)
     model_dir, prefix = _resolve_root(root)
     reader = Reader(model_dir, prefix)
     paths = PathMap(prefix.rstrip("/") or os.fspath(core_dir))
@@ -178,7 +165,5 @@ def load_toolbox(xlsx_path: str | os.PathLike[str], *, model: MaturityModel | No
     ...
     FileNotFoundError: no-such-workbook.xlsx: no such file
     """
-    from maturity_model.formats._samm_toolbox import read_toolbox
-
     return read_toolbox(Path(xlsx_path), model=model, unanswered=unanswered,
                         model_id=MODEL_ID)
