@@ -56,6 +56,11 @@ class _ProblemsError(Exception):
 
 
 def type_name(value: object) -> str:
+    """How a value's type reads in a message.
+
+    >>> type_name(None), type_name(True), type_name(3), type_name([1]), type_name({})
+    ('null', 'a boolean', 'a number', 'a list', 'a mapping')
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):

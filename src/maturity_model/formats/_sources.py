@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import yaml
 
+from maturity_model._converter import type_name
 from maturity_model._reading import limit_error
 from maturity_model._reading import read_bounded as _read_bounded
 from maturity_model._yaml import LimitExceeded
@@ -298,22 +299,3 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
-def type_name(value: object) -> str:
-    """How a value's YAML type reads in a message.
-
-    >>> type_name(None), type_name(True), type_name(3), type_name([1])
-    ('null', 'a boolean', 'a number', 'a list')
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
