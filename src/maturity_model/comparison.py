@@ -331,7 +331,7 @@ class ProfileDiff:
         """:meth:`to_records` as a pandas DataFrame.
 
         :raises maturity_model.errors.MissingExtraError: pandas is not installed
-            (``pip install 'maturity_model[pandas]'``).
+            (the ``pandas`` extra: ``pip install '.[pandas]'`` in a checkout).
         """
         return frame(self.to_records(), RECORD_COLUMNS)
 

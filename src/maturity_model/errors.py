@@ -257,16 +257,18 @@ class IncompatibleProfilesError(MaturityModelError, ValueError):
 class MissingExtraError(MaturityModelError, ImportError):
     """An optional dependency is needed; the message names the extra that installs it.
 
-    >>> str(MissingExtraError("pandas", "pandas"))
-    "this needs the optional dependency 'pandas': pip install 'maturity_model[pandas]'"
+    >>> print(MissingExtraError("pandas", "pandas"))
+    this needs the optional dependency 'pandas': install the 'pandas' extra (pip install \
+'.[pandas]' in a checkout of maturity_model, or pip install 'maturity_model[pandas]')
     """
 
     def __init__(self, module: str, extra: str) -> None:
         self.module = module
         self.extra = extra
         super().__init__(
-            f"this needs the optional dependency {module!r}: "
-            f"pip install 'maturity_model[{extra}]'"
+            f"this needs the optional dependency {module!r}: install the {extra!r} extra "
+            f"(pip install '.[{extra}]' in a checkout of maturity_model, or "
+            f"pip install 'maturity_model[{extra}]')"
         )
 
     def _reduce_args(self) -> tuple[Any, ...]:
