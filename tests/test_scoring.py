@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 import maturity_model as mm
@@ -307,3 +308,29 @@ def test_scoring_a_model_with_errors_is_refused() -> None:
     with pytest.raises(mm.ModelValidationError) as info:
         run(model, {})
     assert info.value.codes == ("level-off-scale",)
+
+
+def test_a_profile_keeps_the_metric_observations_its_model_reads() -> None:
+    model = mm.standards.load("dora-four-keys")
+    assessment = mm.standards.example_assessment("dora-four-keys")
+    extra = attrs.evolve(assessment, observations={**assessment.observations,
+                                                    "not_a_metric_of_the_model": 5.0})
+    profile = mm.score(model, extra)
+    assert dict(profile.observations) == {
+        "deployment_frequency_per_day": 0.4, "lead_time_hours": 30.0,
+        "time_to_restore_hours": 3.0, "change_failure_rate_pct": 12.0}
+    from maturity_model.serialization import dump_profile, load_profile_text
+
+    assert load_profile_text(dump_profile(profile)).observations == profile.observations
+
+
+def test_a_profile_file_with_an_observation_that_is_not_finite_is_refused() -> None:
+    from maturity_model.serialization import profile_from_dict, profile_to_dict
+
+    model = mm.standards.load("dora-four-keys")
+    doc = profile_to_dict(mm.score(model, mm.standards.example_assessment("dora-four-keys")))
+    doc["observations"]["lead_time_hours"] = float("inf")
+    with pytest.raises(mm.ValidationError) as info:
+        profile_from_dict(doc)
+    assert [(p.code, p.path) for p in info.value.problems] == [
+        ("invalid-value", "$.observations['lead_time_hours']")]

@@ -160,14 +160,7 @@ class Plan:
 
 
 def _metric_names(model: MaturityModel, extra: Iterable[str]) -> tuple[str, ...]:
-    names: dict[str, None] = {}
-    for item in model.items():
-        rule = model.item_rule(item)
-        if isinstance(rule, MetricBands):
-            names.setdefault(rule.metric, None)
-        for practice in item.practices:
-            if practice.metric is not None:
-                names.setdefault(practice.metric.name, None)
+    names: dict[str, None] = dict.fromkeys(model.metric_names())
     for name in extra:
         names.setdefault(name, None)
     return tuple(names)

@@ -120,4 +120,5 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
         for p in model.practices()}
     return Profile(model_id=model.id, model_version=model.version, subject=subject,
                    date=date, dependencies=model.dependencies, scale=model.scale,
-                   results=MappingProxyType(results), practices=MappingProxyType(practices))
+                   results=MappingProxyType(results), practices=MappingProxyType(practices),
+                   observations=dict(observed or {}))

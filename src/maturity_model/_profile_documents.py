@@ -18,6 +18,7 @@ import attrs
 
 from maturity_model._converter import converter_for, structure
 from maturity_model._documents import take_format
+from maturity_model._numbers import is_finite_number
 from maturity_model._reading import DEFAULT_LIMITS, Limits, parse_text, read_document
 from maturity_model._writing import write_atomic
 from maturity_model.errors import Problem, ProfileValidationError, ValidationError, shown
@@ -169,6 +170,11 @@ def check_profile(profile: Profile) -> tuple[Problem, ...]:
     for index, result in enumerate(profile.results.values()):
         found.extend(_result_problems(profile, index, result))
     found.extend(_cycle_problems(profile))
+    for name, value in profile.observations.items():
+        if not is_finite_number(value):
+            found.append(Problem.of("invalid-value", f"$.observations[{shown(name)}]",
+                                    f"an observation must be a finite number, not "
+                                    f"{shown(value)}"))
     for index, practice in enumerate(profile.practices.values()):
         at = f"$.practices[{index}]"
         if _bad_number(practice.value, 0.0, 1.0):

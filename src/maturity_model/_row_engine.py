@@ -87,6 +87,7 @@ class RowPlan:
     node_ids: Mapping[str, int]  # output order (root, then pre-order) → node index
     scale_values: tuple[int, ...]
     metric_columns: tuple[int, ...]
+    metric_names: tuple[str, ...]  # every metric the model reads, in document order
     dependencies: bool  # the policy is not "ignore" and some practice requires another
 
     def node_id(self, k: int) -> str:
@@ -153,6 +154,7 @@ def row_plan(model: MaturityModel) -> RowPlan:
         node_ids={nid: position[nid] for nid in (model.id, *index.nodes)},
         scale_values=scale_values,
         metric_columns=tuple(j for j, p in enumerate(practices) if p.metric is not None),
+        metric_names=model.metric_names(),
         dependencies=model.dependencies != "ignore"
         and any(p.requires for p in practices))
     model._index.row_plan = plan
@@ -309,7 +311,9 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
                    subject=assessment.subject, date=assessment.date,
                    dependencies=model.dependencies, scale=model.scale,
                    results=LazyResults(plan.node_ids, state.result),
-                   practices=LazyResults(plan.column, state.practice))
+                   practices=LazyResults(plan.column, state.practice),
+                   observations={name: float(observations[name]) for name in plan.metric_names
+                                 if name in observations})
 
 
 def _evidence(plan: RowPlan, it: ItemPlan, values: list[float | None], statuses: list[str],

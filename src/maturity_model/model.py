@@ -30,7 +30,7 @@ from maturity_model._display_registry import formatter
 from maturity_model.errors import Problem, UnknownNodeError
 from maturity_model.ids import ITEM_LEVEL_SEPARATOR
 from maturity_model.levels import LevelScale
-from maturity_model.rules import AggregationRule, ItemRule, Mean, Staircase
+from maturity_model.rules import AggregationRule, ItemRule, Mean, MetricBands, Staircase
 
 __all__ = [
     "MODEL_FORMAT",
@@ -449,6 +449,18 @@ class MaturityModel:
     def item_rule(self, item: CapabilityItem) -> ItemRule:
         """The rule that scores ``item``: its own, else the model's default."""
         return item.rule if item.rule is not None else self.rules.item
+
+    def metric_names(self) -> tuple[str, ...]:
+        """Every metric the model reads (metric-bands items, practice criteria), in order."""
+        names: dict[str, None] = {}
+        for item in self.items():
+            rule = self.item_rule(item)
+            if isinstance(rule, MetricBands):
+                names.setdefault(rule.metric, None)
+            for practice in item.practices:
+                if practice.metric is not None:
+                    names.setdefault(practice.metric.name, None)
+        return tuple(names)
 
     def domain_rule(self, domain: Domain | None) -> AggregationRule:
         """The rule that aggregates ``domain`` (``None`` for the root)."""

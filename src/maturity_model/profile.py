@@ -229,6 +229,9 @@ class Profile:
     results: Mapping[str, Result] = attrs.field(converter=_frozen_map, hash=False)
     practices: Mapping[str, PracticeResult] = attrs.field(factory=dict, converter=_frozen_map,
                                                           hash=False)
+    #: The metric observations the model reads, as they were scored (name → value).
+    observations: Mapping[str, float] = attrs.field(factory=dict, converter=_frozen_map,
+                                                    hash=False)
 
     @property
     def overall(self) -> Result:
