@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 import maturity_model as mm
-from maturity_model.serialization import Limits, dump_profile, loads_assessment, loads_model
+from maturity_model.serialization import (
+    Limits,
+    dump_profile,
+    loads_assessment,
+    loads_model,
+    model_from_dict,
+)
 
 SRC = Path(mm.__file__).parent
 DATA = Path(__file__).parent / "data"
@@ -156,3 +162,18 @@ def test_a_dependency_chain_thousands_long_needs_no_recursion() -> None:
     (problem,) = mm.check(ring)
     assert problem.code == "dependency-cycle"
     assert problem.message.count("→") == n
+
+
+def test_messages_never_render_an_unbounded_value() -> None:
+    long_id = "x" * 100_000
+    doc = {"id": "m", "domains": [{"id": "d", "items": [{"id": "i", "practices": [
+        {"id": long_id, "level": 1}, {"id": long_id, "level": 1, "requires": [long_id + "@"]},
+    ]}]}]}
+    with pytest.raises(mm.ModelValidationError) as info:
+        model_from_dict(doc)
+    assert info.value.problems
+    assert all(len(p.message) < 400 for p in info.value.problems)
+    with pytest.raises(mm.AssessmentValidationError) as answered:
+        mm.score(mm.load_model(DATA / "valid-model.yaml"),
+                 mm.Assessment(model="mini-cd", answers={long_id: True}))
+    assert all(len(p.message) < 400 for p in answered.value.problems)

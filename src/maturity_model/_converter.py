@@ -226,7 +226,7 @@ def problems_from_exception(exc: BaseException, path: str = "$") -> list[Problem
             sub_path = f"{path}.{note.name}"
             if isinstance(sub, KeyError):
                 found.append(Problem.of("invalid-value", sub_path,
-                                        f"the required field {note.name!r} is missing"))
+                                        f"the required field {shown(note.name)} is missing"))
             else:
                 found.extend(problems_from_exception(sub, sub_path))
         for sub in without:
@@ -316,7 +316,7 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
                     f"Structuring {cls} @ index {index}", index, inner)]
                 errors.append(exc)
         if errors:
-            raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+            raise IterableValidationError(f"While structuring {shown(cls)}", errors, cls)
         return tuple(items)
 
     converter.register_structure_hook_func(

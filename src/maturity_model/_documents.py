@@ -70,7 +70,7 @@ def take_format(doc: Any, expected: str, error: type[ValidationError],
     found = body.pop("format", expected)
     if found != expected:
         raise error([Problem.of("invalid-value", "$.format",
-                                f"expected format {expected!r}, not {shown(found)}")])
+                                f"expected format {shown(expected)}, not {shown(found)}")])
     return body
 
 

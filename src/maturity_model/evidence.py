@@ -31,7 +31,7 @@ from typing import Final, Literal
 import attrs
 
 from maturity_model._numbers import is_finite_number
-from maturity_model.errors import AssessmentValidationError, Problem
+from maturity_model.errors import AssessmentValidationError, Problem, shown
 from maturity_model.ids import confusable_key
 from maturity_model.model import MaturityModel, Practice
 
@@ -172,7 +172,7 @@ def _resolve_one(model: MaturityModel, practice: Practice, raw: RawAnswer,
     if isinstance(raw, int | float):
         if not is_finite_number(raw) or not 0.0 <= raw <= 1.0:
             return Problem.of("invalid-value", path,
-                              f"answer {raw!r} to {practice.id!r} is not in [0, 1]")
+                              f"answer {shown(raw)} to {shown(practice.id)} is not in [0, 1]")
         return Answer.partial(float(raw))
     if isinstance(raw, str):
         if practice.answer_set is not None:
@@ -201,15 +201,15 @@ def _resolve_one(model: MaturityModel, practice: Practice, raw: RawAnswer,
             except KeyError:
                 pass
         return Problem.of("invalid-value", path,
-                          f"answer {raw!r} to {practice.id!r} is not an answer: "
+                          f"answer {shown(raw)} to {shown(practice.id)} is not an answer: "
                           f"use {allowed}")
     return Problem.of("invalid-value", path,
-                      f"answer to {practice.id!r} has type {type(raw).__name__}")
+                      f"answer to {shown(practice.id)} has type {type(raw).__name__}")
 
 
 def answer_path(practice_id: str) -> str:
     """The JSON path of an answer in an assessment document."""
-    return f"$.answers[{practice_id!r}]"
+    return f"$.answers[{shown(practice_id)}]"
 
 
 def _look_alike(model: MaturityModel, practice_id: object) -> str:
@@ -225,7 +225,7 @@ def _look_alike(model: MaturityModel, practice_id: object) -> str:
     match = keys.get(confusable_key(practice_id))
     if match is None:
         return ""
-    return (f"; did you mean {match!r}? (the two differ only by case, Unicode "
+    return (f"; did you mean {shown(match)}? (the two differ only by case, Unicode "
             f"normalisation or invisible characters)")
 
 
@@ -236,17 +236,17 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
     if assessment.model != model.id:
         problems.append(Problem.of(
             "model-mismatch", "$.model",
-            f"the assessment is for model {assessment.model!r}, not {model.id!r}"))
+            f"the assessment is for model {shown(assessment.model)}, not {shown(model.id)}"))
     if assessment.model_version is not None and assessment.model_version != model.version:
         problems.append(Problem.of(
             "model-mismatch", "$.model_version",
-            f"the assessment is for version {assessment.model_version!r} of "
-            f"{model.id!r}, not {model.version!r}"))
+            f"the assessment is for version {shown(assessment.model_version)} of "
+            f"{shown(model.id)}, not {shown(model.version)}"))
     for name, value in assessment.observations.items():
         if not is_finite_number(value):
             problems.append(Problem.of(
-                "invalid-value", f"$.observations[{name!r}]",
-                f"observation {name!r} must be a finite number, not {value!r}"))
+                "invalid-value", f"$.observations[{shown(name)}]",
+                f"observation {shown(name)} must be a finite number, not {shown(value)}"))
     resolved: dict[str, Answer] = {}
     known = model._index.practices
     for practice_id, raw in assessment.answers.items():
@@ -262,7 +262,7 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
         if practice is None:
             problems.append(Problem(
                 code="unknown-practice", severity="error" if strict else "warning", path=path,
-                message=f"model {model.id!r} has no practice {practice_id!r}"
+                message=f"model {shown(model.id)} has no practice {shown(practice_id)}"
                 + _look_alike(model, practice_id)
                 + ("" if strict else "; the answer is dropped")))
             continue

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from maturity_model.errors import Problem, UnknownNodeError, ValidationError
+from maturity_model.errors import Problem, UnknownNodeError, ValidationError, shown
 
 if TYPE_CHECKING:
     from maturity_model.profile import Profile
@@ -44,7 +44,7 @@ def _is_level(value: object) -> bool:
 
 def _not_a_level(path: str, value: object) -> ValidationError:
     return ValidationError([Problem.of(
-        "invalid-value", path, f"must be a level (an integer >= 0), not {value!r}")])
+        "invalid-value", path, f"must be a level (an integer >= 0), not {shown(value)}")])
 
 
 def _check_level(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -56,7 +56,7 @@ def _levels_converter(levels: Mapping[str, int] | None) -> Mapping[str, int]:
     result = dict(levels or {})
     for node_id, level in result.items():
         if not _is_level(level):
-            raise _not_a_level(f"$.levels[{node_id!r}]", level)
+            raise _not_a_level(f"$.levels[{shown(node_id)}]", level)
     return MappingProxyType(result)
 
 
@@ -133,16 +133,16 @@ class Target:
             raise ValidationError(problems)
         for key in doc:
             if key not in _TARGET_FIELDS:
-                bad(f"$.{key}", f"unknown field {key!r} (expected one of "
+                bad(f"$.{key}", f"unknown field {shown(key)} (expected one of "
                     f"{', '.join(sorted(_TARGET_FIELDS))})", "unknown-field")
         if doc.get("format", TARGET_FORMAT) != TARGET_FORMAT:
-            bad("$.format", f"expected format {TARGET_FORMAT!r}, not {doc['format']!r}")
+            bad("$.format", f"expected format {shown(TARGET_FORMAT)}, not {doc['format']!r}")
         model = doc.get("model")
         if model is not None and not isinstance(model, str):
-            bad("$.model", f"must be a model id (a string), not {model!r}")
+            bad("$.model", f"must be a model id (a string), not {shown(model)}")
         default = doc.get("default")
         if default is not None and not _is_level(default):
-            bad("$.default", f"must be a level (an integer >= 0), not {default!r}")
+            bad("$.default", f"must be a level (an integer >= 0), not {shown(default)}")
         raw_levels = doc.get("levels") or {}
         levels: dict[str, int] = {}
         if not isinstance(raw_levels, Mapping):
@@ -150,10 +150,10 @@ class Target:
         else:
             for node_id, level in raw_levels.items():
                 if not isinstance(node_id, str):
-                    bad(f"$.levels[{node_id!r}]", "node ids must be strings")
+                    bad(f"$.levels[{shown(node_id)}]", "node ids must be strings")
                 elif not _is_level(level):
-                    bad(f"$.levels[{node_id!r}]",
-                        f"must be a level (an integer >= 0), not {level!r}")
+                    bad(f"$.levels[{shown(node_id)}]",
+                        f"must be a level (an integer >= 0), not {shown(level)}")
                 else:
                     levels[node_id] = level
         if problems:
@@ -272,17 +272,17 @@ class Target:
         if self.model is not None and self.model != profile.model_id:
             problems.append(Problem.of(
                 "model-mismatch", "$.model",
-                f"the target is for model {self.model!r}, the profile for "
-                f"{profile.model_id!r}"))
+                f"the target is for model {shown(self.model)}, the profile for "
+                f"{shown(profile.model_id)}"))
         top = profile.scale.top
         levels: list[tuple[str, int]] = list(self.levels.items())
         if self.default is not None:
             levels.append(("", self.default))
         for node_id, level in levels:
-            path = f"$.levels[{node_id!r}]" if node_id else "$.default"
+            path = f"$.levels[{shown(node_id)}]" if node_id else "$.default"
             if node_id and node_id not in profile.results:
                 problems.append(Problem.of("unresolved-reference", path,
-                                           f"no node with id {node_id!r} in the model"))
+                                           f"no node with id {shown(node_id)} in the model"))
             if level > top:
                 problems.append(Problem.of(
                     "level-off-scale", path,

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from maturity_model._dependencies import cycle_problems
 from maturity_model._numbers import is_finite_number
-from maturity_model.errors import Problem
+from maturity_model.errors import Problem, shown
 from maturity_model.evidence import Assessment, check_assessment
 from maturity_model.ids import ITEM_LEVEL_SEPARATOR, confusable_key, invisible_in
 from maturity_model.model import (
@@ -66,7 +66,7 @@ class _Checker:
 
     def string(self, value: object, path: str, *, empty_ok: bool = False) -> bool:
         if not isinstance(value, str):
-            self.add("invalid-value", path, f"must be a string, not {value!r}")
+            self.add("invalid-value", path, f"must be a string, not {shown(value)}")
             return False
         if not empty_ok and not value.strip():
             self.add("invalid-value", path, "must not be empty")
@@ -75,7 +75,8 @@ class _Checker:
 
     def weight(self, value: object, path: str) -> None:
         if not _is_number(value) or value <= 0:  # type: ignore[operator]
-            self.add("invalid-value", path, f"weight must be a finite number > 0, not {value!r}")
+            self.add("invalid-value", path,
+                     f"weight must be a finite number > 0, not {shown(value)}")
 
     def scale(self) -> None:
         levels = self.model.scale.levels
@@ -85,7 +86,7 @@ class _Checker:
         for i, level in enumerate(levels):
             if not isinstance(level.value, int) or isinstance(level.value, bool):
                 self.add("invalid-value", f"$.scale[{i}].value",
-                         f"a level value must be an integer, not {level.value!r}")
+                         f"a level value must be an integer, not {shown(level.value)}")
             self.string(level.name, f"$.scale[{i}].name", empty_ok=True)
         if not self.model.scale.is_consecutive():
             values = ", ".join(str(v) for v in self.model.scale.values)
@@ -98,21 +99,21 @@ class _Checker:
         if not hasattr(rule, method):
             kind = getattr(rule, "kind", type(rule).__name__)
             self.add("invalid-value", f"{path}.kind",
-                     f"{kind!r} is not an {role} rule")
+                     f"{shown(kind)} is not an {role} rule")
             return
         if isinstance(rule, Staircase):
             t = rule.threshold
             if not _is_number(t) or not 0 < t <= 1:
                 self.add("invalid-value", f"{path}.threshold",
-                         f"threshold must be in (0, 1], not {t!r}")
+                         f"threshold must be in (0, 1], not {shown(t)}")
         elif isinstance(rule, Quantile):
             if not _is_number(rule.q) or not 0 <= rule.q <= 1:
-                self.add("invalid-value", f"{path}.q", f"q must be in [0, 1], not {rule.q!r}")
+                self.add("invalid-value", f"{path}.q", f"q must be in [0, 1], not {shown(rule.q)}")
         elif isinstance(rule, MetricBands):
             self.string(rule.metric, f"{path}.metric")
             if rule.better not in ("higher", "lower"):
                 self.add("invalid-value", f"{path}.better",
-                         f"better must be 'higher' or 'lower', not {rule.better!r}")
+                         f"better must be 'higher' or 'lower', not {shown(rule.better)}")
             if not rule.bounds:
                 self.add("invalid-value", f"{path}.bounds", "bounds must name at least one level")
             for level, bound in rule.bounds.items():
@@ -121,25 +122,25 @@ class _Checker:
                              f"{level} is not on the scale {self.scale_text()}")
                 if not _is_number(bound):
                     self.add("invalid-value", f"{path}.bounds[{level}]",
-                             f"a bound must be a number, not {bound!r}")
+                             f"a bound must be a number, not {shown(bound)}")
 
     def identifier(self, identifier: str, path: str, what: str,
                    looks: dict[str, tuple[str, str]]) -> None:
         """The rules every id follows beyond being unique: no ``@``, nothing confusable."""
         if ITEM_LEVEL_SEPARATOR in identifier:
             self.add("invalid-value", path,
-                     f"{what} id {identifier!r} contains '@', which separates an item "
+                     f"{what} id {shown(identifier)} contains '@', which separates an item "
                      f"id from a level in requirements ('item-id@2')")
         hidden = invisible_in(identifier)
         key = confusable_key(identifier)
         first = looks.setdefault(key, (identifier, path))
         if first[0] != identifier:
             self.add("confusable-id", path,
-                     f"{what} id {identifier!r} differs from {first[0]!r} (at {first[1]}) "
-                     f"only by case, Unicode normalisation or invisible characters")
+                     f"{what} id {shown(identifier)} differs from {shown(first[0])} "
+                     f"(at {first[1]}) only by case, Unicode normalisation or invisible characters")
         elif hidden:
             self.add("confusable-id", path,
-                     f"{what} id {identifier!r} contains invisible characters "
+                     f"{what} id {shown(identifier)} contains invisible characters "
                      f"({', '.join(hidden)})")
 
     def scale_text(self) -> str:
@@ -149,9 +150,10 @@ class _Checker:
     def answer_sets(self) -> set[str]:
         ids: set[str] = set()
         for i, answer_set in enumerate(self.model.answer_sets):
-            path = f"$.answer_sets[{answer_set.id!r}]"
+            path = f"$.answer_sets[{shown(answer_set.id)}]"
             if answer_set.id in ids:
-                self.add("duplicate-id", path, f"answer set {answer_set.id!r} is defined twice")
+                self.add("duplicate-id", path,
+                         f"answer set {shown(answer_set.id)} is defined twice")
             ids.add(answer_set.id)
             if not answer_set.options:
                 self.add("invalid-value", path, "an answer set needs at least one label")
@@ -161,12 +163,12 @@ class _Checker:
                     continue
                 if option.label in labels:
                     self.add("duplicate-id", f"{path}[{j}].label",
-                             f"label {option.label!r} appears twice")
+                             f"label {shown(option.label)} appears twice")
                 labels.add(option.label)
                 v = option.value
                 if not _is_number(v) or not 0 <= v <= 1:
                     self.add("invalid-value", f"{path}[{j}].value",
-                             f"value must be in [0, 1], not {v!r}")
+                             f"value must be in [0, 1], not {shown(v)}")
             del i
         return ids
 
@@ -179,7 +181,7 @@ class _Checker:
         self.rule(model.rules.domain, "$.rules.domain", role="aggregation")
         if model.dependencies not in ("ignore", "report", "enforce"):
             self.add("invalid-value", "$.dependencies",
-                     f"must be 'ignore', 'report' or 'enforce', not {model.dependencies!r}")
+                     f"must be 'ignore', 'report' or 'enforce', not {shown(model.dependencies)}")
         answer_set_ids = self.answer_sets()
         seen: dict[str, str] = {}
         looks: dict[str, tuple[str, str]] = {}  # confusable key -> (first id, its path)
@@ -190,7 +192,7 @@ class _Checker:
             assert isinstance(identifier, str)
             if identifier in seen:
                 self.add("duplicate-id", path,
-                         f"{what} id {identifier!r} is already used at {seen[identifier]}")
+                         f"{what} id {shown(identifier)} is already used at {seen[identifier]}")
                 return
             seen[identifier] = path
             self.identifier(identifier, path, what, looks)
@@ -214,14 +216,14 @@ class _Checker:
             rule = model.item_rule(node)
             if not node.practices and not isinstance(rule, MetricBands):
                 self.add("empty-item", f"{path}.practices",
-                         f"item {node.id!r} has no practices and can never be assessed")
+                         f"item {shown(node.id)} has no practices and can never be assessed")
             for j, practice in enumerate(node.practices):
                 ppath = f"{path}.practices[{j}]"
                 claim(practice.id, f"{ppath}.id", "practice")
                 level = practice.level
                 if not isinstance(level, int) or isinstance(level, bool):
                     self.add("invalid-value", f"{ppath}.level",
-                             f"level must be an integer, not {level!r}")
+                             f"level must be an integer, not {shown(level)}")
                 elif level not in self.scale_values:
                     self.add("level-off-scale", f"{ppath}.level",
                              f"{level} is not on the scale {self.scale_text()}")
@@ -230,21 +232,21 @@ class _Checker:
                 mandatory: object = practice.mandatory
                 if not isinstance(mandatory, bool):
                     self.add("invalid-value", f"{ppath}.mandatory",
-                             f"mandatory must be true or false, not {practice.mandatory!r}")
+                             f"mandatory must be true or false, not {shown(practice.mandatory)}")
                 if practice.answer_set is not None and practice.answer_set not in answer_set_ids:
                     self.add("unresolved-reference", f"{ppath}.answer_set",
-                             f"no answer set {practice.answer_set!r}")
+                             f"no answer set {shown(practice.answer_set)}")
                 if practice.effort is not None and (
                         not _is_number(practice.effort)
                         or practice.effort < 0):
                     self.add("invalid-value", f"{ppath}.effort",
-                             f"effort must be a finite number >= 0, not {practice.effort!r}")
+                             f"effort must be a finite number >= 0, not {shown(practice.effort)}")
                 if practice.metric is not None:
                     self.string(practice.metric.name, f"{ppath}.metric.name")
                     t = practice.metric.threshold
                     if not _is_number(t):
                         self.add("invalid-value", f"{ppath}.metric.threshold",
-                                 f"threshold must be a finite number, not {t!r}")
+                                 f"threshold must be a finite number, not {shown(t)}")
                     if practice.metric.better not in ("higher", "lower"):
                         self.add("invalid-value", f"{ppath}.metric.better",
                                  "better must be 'higher' or 'lower'")
@@ -274,7 +276,7 @@ class _Checker:
                     rpath = f"{path}.practices[{j}].requires[{k}]"
                     if not isinstance(requirement, str):
                         self.add("invalid-value", rpath,
-                                 f"a requirement must be a string, not {requirement!r}")
+                                 f"a requirement must be a string, not {shown(requirement)}")
                         continue
                     if requirement in index.practices:
                         required_level = index.practices[requirement].level
@@ -290,8 +292,8 @@ class _Checker:
                     if (isinstance(required_level, int) and isinstance(practice.level, int)
                             and required_level > practice.level):
                         self.add("level-inversion", rpath,
-                                 f"{practice.id!r} (level {practice.level}) requires "
-                                 f"{requirement!r} at level {required_level}")
+                                 f"{shown(practice.id)} (level {practice.level}) requires "
+                                 f"{shown(requirement)} at level {required_level}")
         if too_many is not None:
             self.add("invalid-value", too_many,
                      f"the model's requirements stand for {expanded} practice-to-practice "
@@ -307,20 +309,20 @@ class _Checker:
         if level is None:
             if ITEM_LEVEL_SEPARATOR in requirement:
                 self.add("invalid-value", path,
-                         f"{requirement!r} is neither a practice id nor 'item-id@level' "
+                         f"{shown(requirement)} is neither a practice id nor 'item-id@level' "
                          f"with a level in digits 0-9")
             else:
                 self.add("unresolved-reference", path,
-                         f"no practice {requirement!r} (an item is required as "
+                         f"no practice {shown(requirement)} (an item is required as "
                          f"'item-id@level')")
             return None
         if not isinstance(self.model._index.nodes.get(target), CapabilityItem):
             self.add("unresolved-reference", path,
-                     f"no capability item {target!r} for {requirement!r}")
+                     f"no capability item {shown(target)} for {shown(requirement)}")
             return None
         if level not in self.scale_values:
             self.add("level-off-scale", path,
-                     f"{level} in {requirement!r} is not on the scale {self.scale_text()}")
+                     f"{level} in {shown(requirement)} is not on the scale {self.scale_text()}")
             return None
         return level
 

@@ -31,7 +31,7 @@ from typing import Any, Final
 
 import attrs
 
-from maturity_model.errors import MaturityModelError, UnknownNodeError, UnknownStandardError
+from maturity_model.errors import MaturityModelError, UnknownNodeError, UnknownStandardError, shown
 from maturity_model.evidence import Assessment
 from maturity_model.model import MaturityModel
 
@@ -131,7 +131,8 @@ class StandardsRegistry:
                 except Exception as exc:  # a broken plug-in must not hide the rest
                     import warnings
 
-                    warnings.warn(f"standard {name!r} from {origin} could not be loaded: {exc}",
+                    warnings.warn(f"standard {shown(name)} from {origin} could not be loaded: "
+                                  f"{exc}",
                                   RuntimeWarning, stacklevel=3)
 
     def _add(self, name: str, source: Source, origin: str) -> None:
