@@ -349,3 +349,13 @@ def test_a_file_the_caller_may_not_write_is_not_replaced(monkeypatch: pytest.Mon
     assert (info.value.errno, info.value.filename) == (errno.EACCES, str(out))
     assert out.read_text() == "old"
     assert leftovers(tmp_path) == []
+
+
+def test_a_full_disk_behind_standard_output_is_one_error_line_naming_it() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "maturity_model", "score", str(MODEL),
+             str(DATA / "valid-assessment.yaml")],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr == "maturity: error: standard output: No space left on device\n"

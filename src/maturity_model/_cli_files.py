@@ -123,11 +123,17 @@ def document_kind(doc: Any) -> str:
 def os_error_message(exc: OSError) -> str:
     """``<file>: <reason>`` for an error reading or writing a file.
 
+    An error without a file name comes from writing the output to standard output (a
+    full disk behind ``> file``, a closed terminal).
+
     >>> os_error_message(FileNotFoundError(2, "No such file or directory", "out/x.json"))
     'out/x.json: No such file or directory'
+    >>> os_error_message(OSError(28, "No space left on device"))
+    'standard output: No space left on device'
     """
     reason = exc.strerror or str(exc)
-    return f"{exc.filename}: {reason}" if exc.filename is not None else reason
+    where = exc.filename if exc.filename is not None else "standard output"
+    return f"{where}: {reason}"
 
 
 class Terminated(BaseException):
