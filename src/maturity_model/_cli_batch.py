@@ -11,7 +11,7 @@ import csv
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -92,8 +92,6 @@ def _metric_names(model: MaturityModel) -> tuple[str, ...]:
 def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
         tuple[str, Assessment | ValidationError]]:
     """One assessment per row, built from the cells with :func:`text_answer`."""
-    from maturity_model.serialization import assessment_from_dict
-
     header: Header | None = None
     ordinal = 0
     try:
@@ -112,18 +110,8 @@ def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
             assert header is not None
             for line, row in zip(item.lines, item.rows, strict=True):
                 ordinal += 1
-                doc: dict[str, Any] = {
-                    "model": model.id,
-                    "subject": _subject(row, header, ordinal),
-                    "answers": {pid: text_answer(row[k]) for k, pid in header.practices},
-                    "observations": {name: text_answer(row[k]) for k, name in header.metrics
-                                     if row[k].strip()}}
-                if header.date is not None and row[header.date].strip():
-                    doc["date"] = row[header.date].strip()
-                try:
-                    yield f"{path}:{line}", assessment_from_dict(doc)
-                except ValidationError as exc:
-                    yield f"{path}:{line}", exc
+                cells = {k: text_answer(row[k]) for k in range(len(row))}
+                yield f"{path}:{line}", _row_assessment(model, header, row, cells, ordinal)
     except TableError as exc:
         yield f"{path}:{exc.line}", AssessmentValidationError(exc.problems)
         return
@@ -135,7 +123,6 @@ def _parquet_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator
         tuple[str, Assessment | ValidationError]]:
     """One assessment per row of a Parquet table, cells read as a CSV table's are."""
     from maturity_model._table_arrow import parquet_chunks
-    from maturity_model.serialization import assessment_from_dict
 
     header: Header | None = None
     seen = 0
@@ -157,17 +144,7 @@ def _parquet_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator
                 row = tuple("" if (v := raw[k][codes[k][r]]) is None else str(v)
                             for k in range(len(columns)))
                 cells = {k: plain_cell(raw[k][codes[k][r]]) for k in range(len(columns))}
-                doc: dict[str, Any] = {
-                    "model": model.id, "subject": _subject(row, header, seen),
-                    "answers": {pid: cells[k] for k, pid in header.practices},
-                    "observations": {name: cells[k] for k, name in header.metrics
-                                     if cells[k] is not None}}
-                if header.date is not None and row[header.date].strip():
-                    doc["date"] = row[header.date].strip()
-                try:
-                    yield f"{path}:{number}", assessment_from_dict(doc)
-                except ValidationError as exc:
-                    yield f"{path}:{number}", exc
+                yield f"{path}:{number}", _row_assessment(model, header, row, cells, seen)
     except TableError as exc:
         yield f"{path}:{exc.line}", AssessmentValidationError(exc.problems)
         return
@@ -175,7 +152,28 @@ def _parquet_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator
         yield str(path), _no_assessments()
 
 
-def _subject(row: tuple[str, ...], header: Header, ordinal: int) -> str:
+def _row_assessment(model: MaturityModel, header: Header, row: Sequence[str],
+                    cells: dict[int, Any], ordinal: int) -> Assessment | ValidationError:
+    """The assessment of one table row: ``row`` its text, ``cells`` its answers by column.
+
+    An empty cell is unknown, so an empty metric cell is no observation.
+    """
+    from maturity_model.serialization import assessment_from_dict
+
+    doc: dict[str, Any] = {
+        "model": model.id, "subject": _subject(row, header, ordinal),
+        "answers": {pid: cells[k] for k, pid in header.practices},
+        "observations": {name: cells[k] for k, name in header.metrics
+                         if cells[k] is not None}}
+    if header.date is not None and row[header.date].strip():
+        doc["date"] = row[header.date].strip()
+    try:
+        return assessment_from_dict(doc)
+    except ValidationError as exc:
+        return exc
+
+
+def _subject(row: Sequence[str], header: Header, ordinal: int) -> str:
     text = row[header.subject].strip() if header.subject is not None else ""
     return text or f"row {ordinal}"
 
