@@ -53,8 +53,14 @@ class RowProblem:
     problem: Problem
 
 
-def _lines(handle: BinaryIO) -> Iterator[str]:
-    """Decoded lines, each read with a byte bound; a BOM on the first is dropped."""
+def _decoded(handle: BinaryIO) -> Iterator[tuple[int, str | Problem]]:
+    """``(line number, text)`` of every line, each read with a byte bound.
+
+    A BOM on the first line is dropped; a line that is not UTF-8 is a ``bad-encoding``
+    problem in place of its text.
+
+    :raises TableError: a line over :data:`MAX_LINE_BYTES`.
+    """
     number = 0
     while True:
         raw = handle.readline(MAX_LINE_BYTES + 1)
@@ -67,11 +73,18 @@ def _lines(handle: BinaryIO) -> Iterator[str]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise TableError(number, (Problem.of(
+            yield number, Problem.of(
                 "bad-encoding", "$", f"line {number} is not UTF-8 (byte {exc.start + 1}: "
-                f"{raw[exc.start:exc.start + 1]!r})"),)) from None
-        if number == 1:
-            text = text.removeprefix("\ufeff")
+                f"{raw[exc.start:exc.start + 1]!r})")
+            continue
+        yield number, text.removeprefix("\ufeff") if number == 1 else text
+
+
+def _lines(handle: BinaryIO) -> Iterator[str]:
+    """Decoded lines for the csv module; a line that is not UTF-8 stops the table."""
+    for number, text in _decoded(handle):
+        if isinstance(text, Problem):
+            raise TableError(number, (text,))
         yield text
 
 
@@ -225,22 +238,8 @@ def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | Problem]]:
     :raises TableError: a line over :data:`MAX_LINE_BYTES`.
     """
     with path.open("rb") as handle:
-        number = 0
-        while True:
-            raw = handle.readline(MAX_LINE_BYTES + 1)
-            if not raw:
-                return
-            number += 1
-            if len(raw) > MAX_LINE_BYTES:
-                raise TableError(number, (Problem.of(
-                    "too-large", "$", f"line {number} is longer than {MAX_LINE_BYTES} bytes"),))
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield number, Problem.of("bad-encoding", "$", f"line {number} is not "
-                                         f"UTF-8 (byte {exc.start + 1})")
-                continue
-            if number == 1:
-                text = text.removeprefix("\ufeff")
-            if text.strip():
+        for number, text in _decoded(handle):
+            if isinstance(text, Problem):
+                yield number, text
+            elif text.strip():
                 yield number, json_line(text)
