@@ -83,6 +83,15 @@ class SafeLoader(_BaseLoader):  # type: ignore[valid-type, misc]
         measured[node] = (self._values - before, height)
         return data
 
+    def new_mapping(self) -> dict[Any, Any]:
+        """The mapping a YAML mapping is built into."""
+        return {}
+
+    def repeated_key(self, mapping: dict[Any, Any], key: Any, key_node: yaml.Node) -> None:
+        """A key written twice in one mapping: an error here; a reader may record it."""
+        raise yaml.constructor.ConstructorError(
+            None, None, f"duplicate key {shown(key)}", key_node.start_mark)
+
     def flatten_mapping(self, node: yaml.MappingNode) -> None:
         # Merge keys copy pairs into the merging mapping; nested merges can double them
         # at every level, so the copies are bounded like values.
@@ -112,7 +121,7 @@ def _construct_mapping(loader: SafeLoader, node: yaml.MappingNode) -> dict[Any, 
     own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
     merged = len(node.value) - own
-    result: dict[Any, Any] = {}
+    result = loader.new_mapping()
     seen: set[Any] = set()
     for position, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
@@ -124,8 +133,8 @@ def _construct_mapping(loader: SafeLoader, node: yaml.MappingNode) -> dict[Any, 
             ) from None
         if position >= merged:
             if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {shown(key)}", key_node.start_mark)
+                loader.repeated_key(result, key, key_node)
+                continue
             seen.add(key)
         result[key] = loader.construct_object(value_node, deep=True)
     return result

@@ -69,33 +69,12 @@ class SourceMapping(dict[Any, Any]):
 class _Loader(_SafeLoader):
     """The library's safe loader, recording repeated keys instead of refusing the file."""
 
+    def new_mapping(self) -> SourceMapping:
+        return SourceMapping()
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> SourceMapping:
-    own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
-    loader.flatten_mapping(node)
-    merged = len(node.value) - own  # merged pairs come first; own keys override them
-    result = SourceMapping()
-    seen: set[Any] = set()
-    duplicates: list[tuple[Any, int]] = []
-    for position, (key_node, value_node) in enumerate(node.value):
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
-            ) from None
-        if position >= merged:
-            if key in seen:
-                duplicates.append((key, key_node.start_mark.line + 1))
-                continue
-            seen.add(key)
-        result[key] = loader.construct_object(value_node, deep=True)
-    result.duplicates = tuple(duplicates)
-    return result
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    def repeated_key(self, mapping: dict[Any, Any], key: Any, key_node: yaml.Node) -> None:
+        assert isinstance(mapping, SourceMapping)
+        mapping.duplicates = (*mapping.duplicates, (key, key_node.start_mark.line + 1))
 
 
 def _guard(tag: str, what: str) -> None:
