@@ -89,13 +89,17 @@ def _metric_names(model: MaturityModel) -> tuple[str, ...]:
     return batch.compile(model).metric_names
 
 
-def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
-        tuple[str, Assessment | ValidationError]]:
-    """One assessment per row, built from the cells with :func:`text_answer`."""
+def _table_rows(path: Path, model: MaturityModel, items: Iterator[Any], *, strict: bool,
+                ) -> Iterator[tuple[str, Assessment | ValidationError]]:
+    """One assessment per row of a table read as ``items``.
+
+    ``items`` is what the CSV and Parquet readers give: the header (a list of names), then
+    problems of single rows and chunks of rows.
+    """
     header: Header | None = None
     ordinal = 0
     try:
-        for item in csv_chunks(path, CHUNK_ROWS):
+        for item in items:
             if isinstance(item, list):
                 header = classify_header(item, model, _metric_names(model))
                 refused = _unknown_columns(path, header, model, strict=strict)
@@ -108,9 +112,8 @@ def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
                 yield f"{path}:{item.line}", AssessmentValidationError([item.problem])
                 continue
             assert header is not None
-            for line, row in zip(item.lines, item.rows, strict=True):
+            for line, row, cells in _chunk_rows(item):
                 ordinal += 1
-                cells = {k: text_answer(row[k]) for k in range(len(row))}
                 yield f"{path}:{line}", _row_assessment(model, header, row, cells, ordinal)
     except TableError as exc:
         yield f"{path}:{exc.line}", AssessmentValidationError(exc.problems)
@@ -119,37 +122,33 @@ def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
         yield str(path), _no_assessments()
 
 
+def _chunk_rows(chunk: Any) -> Iterator[tuple[int, Sequence[str], dict[int, Any]]]:
+    """``(line, row text, answers by column)`` of each row of a CSV or Parquet chunk."""
+    if isinstance(chunk, tuple):  # Parquet: row numbers, and (values, codes) per column
+        numbers, columns = chunk
+        raw = [[*uniques, None] for uniques, _ in columns]
+        codes = [c.tolist() for _, c in columns]
+        for r, number in enumerate(numbers):
+            values = [raw[k][codes[k][r]] for k in range(len(columns))]
+            yield (number, tuple("" if v is None else str(v) for v in values),
+                   {k: plain_cell(v) for k, v in enumerate(values)})
+        return
+    for line, row in zip(chunk.lines, chunk.rows, strict=True):  # CSV text
+        yield line, row, {k: text_answer(row[k]) for k in range(len(row))}
+
+
+def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
+        tuple[str, Assessment | ValidationError]]:
+    """One assessment per row, built from the cells with :func:`text_answer`."""
+    return _table_rows(path, model, csv_chunks(path, CHUNK_ROWS), strict=strict)
+
+
 def _parquet_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
         tuple[str, Assessment | ValidationError]]:
     """One assessment per row of a Parquet table, cells read as a CSV table's are."""
     from maturity_model._table_arrow import parquet_chunks
 
-    header: Header | None = None
-    seen = 0
-    try:
-        for item in parquet_chunks(path, CHUNK_ROWS):
-            if isinstance(item, list):
-                header = classify_header(item, model, _metric_names(model))
-                refused = _unknown_columns(path, header, model, strict=strict)
-                if refused is not None:
-                    yield f"{path}:1", refused
-                    return
-                continue
-            assert header is not None
-            numbers, columns = item
-            raw = [[*uniques, None] for uniques, _ in columns]
-            codes = [c.tolist() for _, c in columns]
-            for r, number in enumerate(numbers):
-                seen += 1
-                row = tuple("" if (v := raw[k][codes[k][r]]) is None else str(v)
-                            for k in range(len(columns)))
-                cells = {k: plain_cell(raw[k][codes[k][r]]) for k in range(len(columns))}
-                yield f"{path}:{number}", _row_assessment(model, header, row, cells, seen)
-    except TableError as exc:
-        yield f"{path}:{exc.line}", AssessmentValidationError(exc.problems)
-        return
-    if seen == 0:
-        yield str(path), _no_assessments()
+    return _table_rows(path, model, parquet_chunks(path, CHUNK_ROWS), strict=strict)
 
 
 def _row_assessment(model: MaturityModel, header: Header, row: Sequence[str],
