@@ -14,6 +14,7 @@ from maturity_model.rules import ChildOutcome, Outcome
 from maturity_model.serialization import (
     dump_profile,
     load_profile,
+    load_profile_text,
     loads_assessment,
     loads_model,
     model_to_dict,
@@ -206,3 +207,17 @@ def test_json_schema_accepts_the_example_files() -> None:
     jsonschema.validate(doc, assessment_json_schema())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(read_document(DATA / "unknown-field.yaml"), model_json_schema())
+
+
+def test_a_floor_level_above_the_scale_from_a_sum_reads_back() -> None:
+    # sum adds scores past the scale's top; mean with level: floor takes floor(score)
+    # unclamped (DESIGN §2), so a profile file must hold that level.
+    model = mm.MaturityModel(
+        id="m", scale=mm.LevelScale.range(0, 1),
+        rules=mm.ModelRules(domain=mm.Mean(level="floor")),
+        domains=[mm.Domain(id="d", rule=mm.Sum(), items=[
+            mm.CapabilityItem(id=f"i{n}", practices=[mm.Practice(id=f"p{n}", level=1)])
+            for n in (1, 2)])])
+    profile = mm.score(model, mm.Assessment(model="m", answers={"p1": True, "p2": True}))
+    assert (profile.overall.score, profile.overall.level) == (2.0, 2)
+    assert load_profile_text(dump_profile(profile)) == profile

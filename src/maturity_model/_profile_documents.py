@@ -101,7 +101,8 @@ def _result_problems(profile: Profile, index: int, result: Result) -> list[Probl
 
     if _bad_number(result.score):
         add(".score", f"a score must be a finite number or null, not {shown(result.score)}")
-    if result.level is not None and result.level != 0 and result.level not in profile.scale:
+    if result.level is not None and result.level != 0 and result.level not in profile.scale \
+            and not _floor_of_a_sum(profile, result):
         found.append(Problem.of("level-off-scale", f"{at}.level",
                                 f"{result.level} is not on the profile's scale"))
     for level, value in result.coverage.items():
@@ -149,6 +150,17 @@ def _cycle_problems(profile: Profile) -> list[Problem]:
             current = profile.results[current].parent
         settled.update(on_path)
     return found
+
+
+def _floor_of_a_sum(profile: Profile, result: Result) -> bool:
+    """Whether a level above the scale is what ``mean`` with ``level: floor`` gives.
+
+    ``sum`` adds scores past the scale's top, and a parent that takes ``floor(score)``
+    then has a level above it: DESIGN §2 does not clamp it, so neither does reading.
+    """
+    top = max(profile.scale.values)
+    return (result.kind != "item" and result.rule == "mean" and result.score is not None
+            and isinstance(result.level, int) and top < result.level <= result.score)
 
 
 def check_profile(profile: Profile) -> tuple[Problem, ...]:
