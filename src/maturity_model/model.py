@@ -141,6 +141,8 @@ class Practice:
         an item at levels ``<= L``.
     :param metric: judge the practice from a metric observation.
     :param effort: relative effort to implement it (used to order roadmaps).
+    :param key: a stable external identifier (DSOMM uuid, SAMM id), unique in the model.
+    :param replaces: ids or keys of earlier versions that this practice continues.
 
     >>> Practice(id="vcs.3.1", level=3, requires=["ci@2"]).requires
     ('ci@2',)
@@ -155,13 +157,16 @@ class Practice:
     requires: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     metric: MetricCriterion | None = None
     effort: float | None = None
+    key: str | None = None
+    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
 
 @attrs.frozen(kw_only=True)
 class CapabilityItem:
     """A leaf of the model tree, rated on the scale from its practices.
 
-    ``name`` defaults to the id; ``rule`` overrides the model's item rule.
+    ``name`` defaults to the id; ``rule`` overrides the model's item rule; ``key`` and
+    ``replaces`` are as for :class:`Practice`.
 
     >>> CapabilityItem(id="vcs", practices=[Practice(id="vcs.1", level=1)]).name
     'vcs'
@@ -173,13 +178,15 @@ class CapabilityItem:
     weight: float = 1.0
     rule: ItemRule | None = None
     practices: tuple[Practice, ...] = attrs.field(default=(), converter=_tuple)
+    key: str | None = None
+    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
 
 @attrs.frozen(kw_only=True)
 class Domain:
     """An inner node of the model tree: holds domains and/or capability items.
 
-    ``rule`` overrides the model's domain rule for this domain.
+    ``rule`` overrides the model's domain rule; ``key`` and ``replaces`` as for items.
 
     >>> Domain(id="cm", name="Configuration management").children
     ()
@@ -192,6 +199,8 @@ class Domain:
     rule: AggregationRule | None = None
     domains: tuple[Domain, ...] = attrs.field(default=(), converter=_tuple)
     items: tuple[CapabilityItem, ...] = attrs.field(default=(), converter=_tuple)
+    key: str | None = None
+    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
     @property
     def children(self) -> tuple[Domain | CapabilityItem, ...]:
