@@ -149,6 +149,8 @@ class Practice:
     """
 
     id: str
+    key: str | None = None
+    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     level: int
     text: str = ""
     weight: float = 1.0
@@ -157,8 +159,6 @@ class Practice:
     requires: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     metric: MetricCriterion | None = None
     effort: float | None = None
-    key: str | None = None
-    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -173,13 +173,13 @@ class CapabilityItem:
     """
 
     id: str
+    key: str | None = None
+    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
     description: str = ""
     weight: float = 1.0
     rule: ItemRule | None = None
     practices: tuple[Practice, ...] = attrs.field(default=(), converter=_tuple)
-    key: str | None = None
-    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -193,14 +193,14 @@ class Domain:
     """
 
     id: str
+    key: str | None = None
+    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
     description: str = ""
     weight: float = 1.0
     rule: AggregationRule | None = None
     domains: tuple[Domain, ...] = attrs.field(default=(), converter=_tuple)
     items: tuple[CapabilityItem, ...] = attrs.field(default=(), converter=_tuple)
-    key: str | None = None
-    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
     @property
     def children(self) -> tuple[Domain | CapabilityItem, ...]:
