@@ -130,7 +130,8 @@ def test_dsomm_keys_are_the_activity_uuids() -> None:
     assert len(practices) == len(uuids)
     assert {p.key for p in practices} == uuids
     assert all(p.key == p.id for p in practices)
-    assert all(node.key is None for node in (*model.domains_preorder(), *model.items()))
+    assert all(domain.key is None for domain in model.domains_preorder())
+    assert all(item.key is None for item in model.items())
 
 
 def _guid(path: Path) -> str:
