@@ -159,3 +159,19 @@ def test_samm_keys_are_the_core_file_ids() -> None:
     assert {d.key for d in model.domains} == guids("business_functions")
     assert {p.key for d in model.domains for p in d.domains} == guids("security_practices")
     assert mm.check(model) == ()
+
+
+def test_validate_reports_a_duplicate_key_and_exits_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from maturity_model.cli import main
+
+    path = tmp_path / "model.yaml"
+    path.write_text(dump_model(mm.MaturityModel(id="m", domains=[mm.Domain(
+        id="d", key="K", items=[mm.CapabilityItem(id="ci", practices=[
+            mm.Practice(id="ci.1", level=1, key="K")])])])), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    captured = capsys.readouterr()
+    lines = (captured.out + captured.err).splitlines()
+    assert [line for line in lines if line.startswith("maturity:")] == [
+        f"maturity: error: {path}: $.domains[0].items[0].practices[0].key: practice key 'K' "
+        "is already used at $.domains[0].key [duplicate-id]"]
