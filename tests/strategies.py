@@ -65,6 +65,11 @@ def models(draw: st.DrawFn, *, item_kinds: tuple[str, ...] = (
         counter[prefix] += 1
         return f"{prefix}{counter[prefix]}"
 
+    def identity(own: str) -> dict[str, Any]:
+        """Sometimes a stable key, sometimes the ids of earlier versions this node replaces."""
+        key = f"urn:x:{own}" if draw(st.integers(0, 2)) == 0 else None
+        return {"key": key, "replaces": [f"{own}.v{n}" for n in range(draw(st.integers(0, 2)))]}
+
     def make_item() -> mm.CapabilityItem:
         item_id = new_id("i")
         rule = draw(st.one_of(st.none(), item_rules(scale, metrics, item_kinds)))
@@ -82,8 +87,9 @@ def models(draw: st.DrawFn, *, item_kinds: tuple[str, ...] = (
                 metric = mm.MetricCriterion(name=draw(st.sampled_from(metrics)),
                                             threshold=float(draw(st.integers(0, 10))),
                                             better=draw(st.sampled_from(["higher", "lower"])))
+            practice_id = new_id("p")
             practice = mm.Practice(
-                id=new_id("p"), level=draw(st.sampled_from(scale.values)),
+                id=practice_id, **identity(practice_id), level=draw(st.sampled_from(scale.values)),
                 weight=draw(st.sampled_from([0.5, 1.0, 1.0, 2.0, 3.0])),
                 mandatory=draw(st.integers(0, 4)) == 0,
                 answer_set="cov" if draw(st.integers(0, 3)) == 0 else None,
@@ -92,7 +98,7 @@ def models(draw: st.DrawFn, *, item_kinds: tuple[str, ...] = (
         practices_so_far.extend(practices)
         items_so_far.append(item_id)
         return mm.CapabilityItem(id=item_id, weight=draw(st.sampled_from([0.5, 1.0, 2.0, 10.0])),
-                                 rule=rule, practices=practices)
+                                 rule=rule, practices=practices, **identity(item_id))
 
     budget = [draw(st.integers(1, max_items))]
 
@@ -111,7 +117,7 @@ def models(draw: st.DrawFn, *, item_kinds: tuple[str, ...] = (
             items.append(make_item())
         rule = draw(st.one_of(st.none(), domain_rules(domain_kinds)))
         return mm.Domain(id=domain_id, weight=draw(st.sampled_from([1.0, 2.5, 7.5, 10.0])),
-                         rule=rule, domains=subdomains, items=items)
+                         rule=rule, domains=subdomains, items=items, **identity(domain_id))
 
     domains = [make_domain(0) for _ in range(draw(st.integers(1, 3)))]
     return mm.MaturityModel(

@@ -141,12 +141,16 @@ class Practice:
         an item at levels ``<= L``.
     :param metric: judge the practice from a metric observation.
     :param effort: relative effort to implement it (used to order roadmaps).
+    :param key: a stable external identifier (DSOMM uuid, SAMM id), unique in the model.
+    :param replaces: ids or keys of earlier versions that this practice continues.
 
     >>> Practice(id="vcs.3.1", level=3, requires=["ci@2"]).requires
     ('ci@2',)
     """
 
     id: str
+    key: str | None = None
+    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     level: int
     text: str = ""
     weight: float = 1.0
@@ -161,13 +165,16 @@ class Practice:
 class CapabilityItem:
     """A leaf of the model tree, rated on the scale from its practices.
 
-    ``name`` defaults to the id; ``rule`` overrides the model's item rule.
+    ``name`` defaults to the id; ``rule`` overrides the model's item rule; ``key`` and
+    ``replaces`` are as for :class:`Practice`.
 
     >>> CapabilityItem(id="vcs", practices=[Practice(id="vcs.1", level=1)]).name
     'vcs'
     """
 
     id: str
+    key: str | None = None
+    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
     description: str = ""
     weight: float = 1.0
@@ -179,13 +186,15 @@ class CapabilityItem:
 class Domain:
     """An inner node of the model tree: holds domains and/or capability items.
 
-    ``rule`` overrides the model's domain rule for this domain.
+    ``rule`` overrides the model's domain rule; ``key`` and ``replaces`` as for items.
 
     >>> Domain(id="cm", name="Configuration management").children
     ()
     """
 
     id: str
+    key: str | None = None
+    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
     description: str = ""
     weight: float = 1.0

@@ -43,6 +43,8 @@ _STRING: Final = {"type": "string"}
 _ID: Final = {"type": "string", "minLength": 1}
 _WEIGHT: Final = {"type": "number", "exclusiveMinimum": 0}
 _UNIT: Final = {"type": "number", "minimum": 0, "maximum": 1}
+#: ``key`` and ``replaces``, which domains, items and practices all may carry.
+_IDENTITY: Final = {"key": _ID, "replaces": {"type": "array", "items": _ID, "uniqueItems": True}}
 
 
 #: Ranges the field types do not say (the checks of :func:`maturity_model.check` agree).
@@ -129,16 +131,17 @@ def model_json_schema(registry: RuleRegistry | None = None) -> dict[str, Any]:
         "requires": {"type": "array", "items": _ID},
         "metric": _obj({"name": _ID, "threshold": {"type": "number"}, "better": better,
                         "unit": _STRING}, ["name", "threshold"]),
-        "effort": {"type": "number", "minimum": 0},
+        "effort": {"type": "number", "minimum": 0}, **_IDENTITY,
     }, ["id", "level"])
     item = _obj({"id": _ID, "name": _STRING, "description": _STRING, "weight": _WEIGHT,
                  "rule": {"$ref": "#/$defs/item_rule"},
-                 "practices": {"type": "array", "items": {"$ref": "#/$defs/practice"}}},
-                ["id"])
+                 "practices": {"type": "array", "items": {"$ref": "#/$defs/practice"}},
+                 **_IDENTITY}, ["id"])
     domain = _obj({"id": _ID, "name": _STRING, "description": _STRING, "weight": _WEIGHT,
                    "rule": {"$ref": "#/$defs/domain_rule"},
                    "domains": {"type": "array", "items": {"$ref": "#/$defs/domain"}},
-                   "items": {"type": "array", "items": {"$ref": "#/$defs/item"}}}, ["id"])
+                   "items": {"type": "array", "items": {"$ref": "#/$defs/item"}},
+                   **_IDENTITY}, ["id"])
     level = _obj({"value": {"type": "integer", "minimum": 0}, "name": _STRING,
                   "description": _STRING}, ["value"])
     answer_option = _obj({"label": _ID, "value": _UNIT}, ["label", "value"])

@@ -324,14 +324,14 @@ def build(reader: Reader, paths: PathMap, model_id: str) -> MaturityModel:
                     activities.append(_activity(reader, file, new_id, number, activity_ids,
                                                 answer_set_of, paths, apath))
                 items.append(CapabilityItem(
-                    id=stream_of[stream_guid][0], name=_name(stream, "name"),
+                    id=stream_of[stream_guid][0], name=_name(stream, "name"), key=stream_guid,
                     description=_name(stream, "description"), practices=activities))
             practices.append(Domain(
-                id=practice_code[practice_guid], name=_name(practice, "name"),
+                id=practice_code[practice_guid], name=_name(practice, "name"), key=practice_guid,
                 description=_name(practice, "shortDescription"), items=items))
         domains.append(Domain(id=functions[function.where], name=_name(function, "name"),
                               description=_name(function, "description"),
-                              domains=practices))
+                              domains=practices, key=reader.id_of(function)))
     if files["business_functions"]:
         first = files["business_functions"][0]
         for field in ("id", "version"):
@@ -496,5 +496,5 @@ def _activity(reader: Reader, file: _File, new_id: str, number: int,
             paths.add(f"{native}.requires[{len(requires)}]", where)
             requires.append(target)
     text = _name(file, "shortDescription") or _name(file, "title")
-    return Practice(id=new_id, level=number, text=text, requires=requires,
+    return Practice(id=new_id, level=number, text=text, requires=requires, key=guid,
                     answer_set=answer_set[0] if answer_set is not None else None)

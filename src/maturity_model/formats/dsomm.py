@@ -14,8 +14,8 @@ activity           :class:`Practice` at its ``level`` 1-5  the activity's ``uuid
 
 Activities keep DSOMM's uuids as ids, since progress files, ``dependsOn`` and custom
 activity files all refer to activities by uuid, and names change between releases; the
-activity's name is the practice's text. The scale is DSOMM's levels 1..5; the model's
-version is ``meta.version``.
+uuid is also the practice's stable ``key``, and the activity's name is its text. The
+scale is DSOMM's levels 1..5; the model's version is ``meta.version``.
 
 **Rules.** Items use :class:`~maturity_model.Staircase` (threshold 1: a sub-dimension is at
 level L when every activity of levels 1..L is implemented) and domains
@@ -110,6 +110,7 @@ class _Activity:
     item_native: str  # its item's path in the model document
     data: Mapping[str, Any]
     id: str = ""
+    key: str | None = None  # its uuid, on the first activity that has it
 
 
 class _Reader:
@@ -233,8 +234,11 @@ class _Reader:
                 self.add("invalid-value", f"{activity.source}.uuid",
                          f"activity {activity.name!r} has no uuid (a string)")
                 uuid = f"{activity.item}/{activity.name}"  # keeps the graph checkable
+            else:
+                activity.key = uuid.strip()
             activity.id = uuid.strip()
-            self.by_id.setdefault(activity.id, activity)
+            if self.by_id.setdefault(activity.id, activity) is not activity:
+                activity.key = None  # the duplicate uuid is reported once, at the id
             self.by_name.setdefault(activity.name, activity)
             self.folded.setdefault(_fold(activity.id), activity)
             self.folded.setdefault(_fold(activity.name), activity)
@@ -267,6 +271,7 @@ class _Reader:
         data, source, native = activity.data, activity.source, activity.native
         self.paths.add(native, source)
         self.paths.add(f"{native}.id", f"{source}.uuid")
+        self.paths.add(f"{native}.key", f"{source}.uuid")
         self.paths.add(f"{native}.level", f"{source}.level")
         self.paths.add(f"{native}.text", source)
         self.paths.add(f"{native}.requires", f"{source}.dependsOn")
@@ -306,7 +311,8 @@ class _Reader:
         # The raw level goes in as written: check() reports a missing, non-integer or
         # off-scale level at its place, and leaves it out of level comparisons.
         return Practice(id=activity.id, level=cast(int, data.get("level")),
-                        text=activity.name, weight=weight, effort=cost, requires=requires)
+                        text=activity.name, weight=weight, effort=cost, requires=requires,
+                        key=activity.key)
 
 
 def _read(path: str | os.PathLike[str], weights: Weights) -> tuple[

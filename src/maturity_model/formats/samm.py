@@ -17,6 +17,9 @@ answer set             :class:`AnswerSet`, labels/values    the file name (``A``
 question               the activity's ``answer_set``
 =====================  ===================================  ===========================
 
+Functions, practices, streams and activities keep their file's GUID (its ``id``) as their
+stable ``key``: the identifier SAMM's own files link them by.
+
 Names and descriptions are read from the files at run time (the stream's and practice's
 names, the activity's ``shortDescription`` as its text, else its ``title``); nothing of
 SAMM's text is part of this library.
