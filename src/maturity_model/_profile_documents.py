@@ -153,13 +153,15 @@ def _cycle_problems(profile: Profile) -> list[Problem]:
 
 
 def _floor_of_a_sum(profile: Profile, result: Result) -> bool:
-    """Whether a level above the scale is what ``mean`` with ``level: floor`` gives.
+    """Whether a level above the scale is one that scoring gives to a domain.
 
-    ``sum`` adds scores past the scale's top, and a parent that takes ``floor(score)``
-    then has a level above it: DESIGN §2 does not clamp it, so neither does reading.
+    ``sum`` adds scores past the scale's top, a parent that takes ``floor(score)`` (``mean``
+    with ``level: floor``) then has a level above it, and rules that take the weakest
+    child's level pass it up: DESIGN §2 clamps none of these, so neither does reading. Such
+    a level is never above the node's own score.
     """
     top = max(profile.scale.values)
-    return (result.kind != "item" and result.rule == "mean" and result.score is not None
+    return (result.kind != "item" and result.score is not None
             and isinstance(result.level, int) and top < result.level <= result.score)
 
 
