@@ -32,7 +32,8 @@ CORE_PRIVATE = frozenset({
 })
 #: Display: formatting for people (HTML, tables, text, reports, plots, the command line).
 DISPLAY = frozenset({
-    "_html", "_tables", "_explain", "_phrases", "_escape", "report", "plots", "cli",
+    "_html", "_tables", "_explain", "_phrases", "_escape", "_display_wiring", "report", "plots",
+    "cli",
 })
 DISPLAY_PREFIXES = ("_report_", "_cli_")
 
@@ -133,7 +134,7 @@ def test_the_graph_sees_imports_inside_functions() -> None:
     graph = _graph(with_type_checking=False)
     # ``_cli_batch`` imports ``batch`` inside a function only.
     assert graph.has_edge(f"{PACKAGE}._cli_batch", f"{PACKAGE}.batch")
-    assert graph.has_edge(PACKAGE, f"{PACKAGE}._display_registry")
+    assert graph.has_edge(PACKAGE, f"{PACKAGE}._display_wiring")
 
 
 def test_the_graph_reads_import_module_calls_and_relative_imports() -> None:

@@ -10,7 +10,7 @@
 
 from typing import TYPE_CHECKING, Any
 
-from maturity_model import _display_registry, _explain, _html, _tables
+from maturity_model._display_wiring import wire_display as _wire_display
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
@@ -159,12 +159,7 @@ _LAZY = {
 
 
 # Display code sits on top of the core: wire it in here, so the core never imports it.
-_display_registry.register(
-    explain=_explain.explain, frame=_tables.frame, result_record=_tables.result_record,
-    profile_html=_html.profile_html, model_html=_html.model_html,
-    cohort_html=_html.cohort_html, cohort_repr=_html.cohort_repr,
-    diff_html=_html.diff_html, diff_repr=_html.diff_repr,
-    roadmap_html=_html.roadmap_html, roadmap_repr=_html.roadmap_repr)
+_wire_display()
 
 _SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
                          "plots", "report", "schema", "standards", "target"})
