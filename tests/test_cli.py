@@ -9,18 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from maturity_model.cli import main
+from tests.cli_run import run
 
 DATA = Path(__file__).parent / "data"
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_validate_valid_model(capsys: pytest.CaptureFixture[str]) -> None:

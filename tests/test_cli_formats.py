@@ -8,16 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from maturity_model.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli_run import run
 
 
 def test_import_samm_then_score_its_toolbox(capsys: pytest.CaptureFixture[str],

@@ -13,19 +13,13 @@ import pytest
 import maturity_model as mm
 from maturity_model._escape import md_cell
 from maturity_model._phrases import overall_sentence
-from maturity_model.cli import main
 from maturity_model.report import render_html, render_markdown
+from tests.cli_run import run
 
 CASES = Path(__file__).parent / "corpus" / "cli"
 MODEL = CASES / "model.yaml"
 BROKEN = CASES / "broken-assessment.yaml"
 GOOD = CASES / "good-assessment.yaml"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # --------------------------------------------------------------------------- --version

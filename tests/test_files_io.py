@@ -19,7 +19,7 @@ import pytest
 
 import maturity_model as mm
 from maturity_model import _writing, report, serialization
-from maturity_model.cli import main
+from tests.cli_run import run
 
 DATA = Path(__file__).parent / "data"
 SRC = Path(mm.__file__).parent
@@ -27,13 +27,6 @@ MODEL = DATA / "valid-model.yaml"
 ASSESSMENT = DATA / "valid-assessment.yaml"
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import yaml
 
-from maturity_model.cli import main
 from maturity_model.errors import (
     PROBLEM_CODES,
     AssessmentValidationError,
@@ -24,6 +23,7 @@ from maturity_model.errors import (
 from maturity_model.formats import detect, dsomm, samm
 from maturity_model.formats._samm_toolbox import excel_match
 from maturity_model.formats._xlsx import MAX_MEMBER_BYTES, MAX_MEMBERS
+from tests.cli_run import run
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "dsomm"
 DSOMM_MODELS = [REFERENCE / "DevSecOps-MaturityModel-data" / "generated" / "model.yaml",
@@ -389,13 +389,6 @@ def test_long_values_are_cut_short_in_messages(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- the command
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("kind", ["empty", "non-utf8", "list", "deep", "zero"])

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import maturity_model as mm
 from maturity_model.cli import main
+from tests.cli_run import run
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -30,13 +31,6 @@ ROW = st.tuples(st.text("ab =,\"'\n", max_size=6),
                   for pid in IDS)).map(list)
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_quietly(*args: str | Path) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from maturity_model._csv_cells import csv_row, safe_text
-from maturity_model.cli import main
+from tests.cli_run import run
 
 DATA = Path(__file__).parent / "data"
 MODEL = DATA / "valid-model.yaml"
@@ -21,13 +21,6 @@ OPTIONS = {"csv": ["--format", "csv"], "jsonl": ["--format", "jsonl"],
            "csv-arrow": ["--format", "csv", "--reader", "arrow"]}
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def subjects(out: str, fmt: str) -> list[str]:
