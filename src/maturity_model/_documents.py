@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import yaml
 
@@ -35,6 +35,8 @@ from maturity_model.errors import (
 from maturity_model.evidence import ASSESSMENT_FORMAT, Assessment
 from maturity_model.model import MODEL_FORMAT, MaturityModel
 from maturity_model.rules import RuleRegistry
+
+T = TypeVar("T")
 
 __all__ = [
     "assessment_from_dict",
@@ -131,6 +133,28 @@ def model_to_dict(model: MaturityModel, *, registry: RuleRegistry | None = None)
     return ordered
 
 
+def as_kind(error: type[ValidationError], build: Callable[[], T]) -> T:
+    """``build()``, its problems raised as ``error`` (a model's, an assessment's, ...).
+
+    Reading and parsing raise the plain :class:`ValidationError`; each kind of document
+    raises its own subclass, whatever stage found the problem.
+    """
+    try:
+        return build()
+    except error:
+        raise
+    except ValidationError as exc:
+        raise error(exc.problems) from None
+
+
+def parse_bounded(text: str, file_format: FileFormat, limits: Limits) -> Any:
+    """Parse a document given as text, refusing text longer than ``limits.max_bytes``."""
+    if len(text) > limits.max_bytes:
+        raise ValidationError([Problem.of(
+            "invalid-value", "$", f"the text is longer than {limits.max_bytes} characters")])
+    return parse_text(text, file_format, limits=limits)
+
+
 def loads_model(text: str, file_format: FileFormat = "yaml", *,
                 registry: RuleRegistry | None = None,
                 limits: Limits = DEFAULT_LIMITS) -> MaturityModel:
@@ -139,14 +163,8 @@ def loads_model(text: str, file_format: FileFormat = "yaml", *,
     >>> loads_model('{"id": "m", "domains": []}', "json").id
     'm'
     """
-    if len(text) > limits.max_bytes:
-        raise ModelValidationError([Problem.of(
-            "invalid-value", "$", f"the text is longer than {limits.max_bytes} characters")])
-    try:
-        doc = parse_text(text, file_format, limits=limits)
-    except ValidationError as exc:
-        raise ModelValidationError(exc.problems) from None
-    return model_from_dict(doc, registry=registry, limits=limits)
+    return as_kind(ModelValidationError, lambda: model_from_dict(
+        parse_bounded(text, file_format, limits), registry=registry, limits=limits))
 
 
 def load_model(path: str | os.PathLike[str], *, file_format: FileFormat | None = None,
@@ -160,13 +178,8 @@ def load_model(path: str | os.PathLike[str], *, file_format: FileFormat | None =
     :raises ModelValidationError: the file has error-level problems (all are listed);
         warnings are available from :func:`maturity_model.check`.
     """
-    try:
-        return model_from_dict(read_document(path, file_format, limits=limits),
-                               registry=registry, limits=limits)
-    except ModelValidationError:
-        raise
-    except ValidationError as exc:
-        raise ModelValidationError(exc.problems) from None
+    return as_kind(ModelValidationError, lambda: model_from_dict(
+        read_document(path, file_format, limits=limits), registry=registry, limits=limits))
 
 
 def _to_toml_ready(value: Any) -> Any:
@@ -240,14 +253,8 @@ def loads_assessment(text: str, file_format: FileFormat = "yaml", *,
     >>> loads_assessment("model: m\nanswers: {p: no, q: n/a}").answers["p"]
     'no'
     """
-    if len(text) > limits.max_bytes:
-        raise AssessmentValidationError([Problem.of(
-            "invalid-value", "$", f"the text is longer than {limits.max_bytes} characters")])
-    try:
-        doc = parse_text(text, file_format, limits=limits)
-    except ValidationError as exc:
-        raise AssessmentValidationError(exc.problems) from None
-    return assessment_from_dict(doc, limits=limits)
+    return as_kind(AssessmentValidationError, lambda: assessment_from_dict(
+        parse_bounded(text, file_format, limits), limits=limits))
 
 
 def load_assessment(path: str | os.PathLike[str], *,
@@ -261,13 +268,8 @@ def load_assessment(path: str | os.PathLike[str], *,
     :raises OSError: the file cannot be read.
     :raises AssessmentValidationError: the file is malformed (every problem listed).
     """
-    try:
-        return assessment_from_dict(read_document(path, file_format, limits=limits),
-                                    limits=limits)
-    except AssessmentValidationError:
-        raise
-    except ValidationError as exc:
-        raise AssessmentValidationError(exc.problems) from None
+    return as_kind(AssessmentValidationError, lambda: assessment_from_dict(
+        read_document(path, file_format, limits=limits), limits=limits))
 
 
 def dump_assessment(assessment: Assessment, path: str | os.PathLike[str] | None = None, *,

@@ -17,11 +17,11 @@ from typing import Any, Final
 import attrs
 
 from maturity_model._converter import converter_for, structure
-from maturity_model._documents import take_format
+from maturity_model._documents import as_kind, parse_bounded, take_format
 from maturity_model._numbers import is_finite_number
-from maturity_model._reading import DEFAULT_LIMITS, Limits, parse_text, read_document
+from maturity_model._reading import DEFAULT_LIMITS, Limits, read_document
 from maturity_model._writing import write_atomic
-from maturity_model.errors import Problem, ProfileValidationError, ValidationError, shown
+from maturity_model.errors import Problem, ProfileValidationError, shown
 from maturity_model.profile import Counts, Profile, Result
 
 __all__ = [
@@ -258,12 +258,8 @@ def load_profile_text(text: str, *, limits: Limits = DEFAULT_LIMITS) -> Profile:
 
     :raises ProfileValidationError: the text is not a valid profile (every problem listed).
     """
-    try:
-        return profile_from_dict(parse_text(text, "json", limits=limits), limits=limits)
-    except ProfileValidationError:
-        raise
-    except ValidationError as exc:
-        raise ProfileValidationError(exc.problems) from None
+    return as_kind(ProfileValidationError, lambda: profile_from_dict(
+        parse_bounded(text, "json", limits), limits=limits))
 
 
 def load_profile(path: str | os.PathLike[str], *,
@@ -273,9 +269,5 @@ def load_profile(path: str | os.PathLike[str], *,
     :raises OSError: the file cannot be read.
     :raises ProfileValidationError: the file is not a valid profile (every problem listed).
     """
-    try:
-        return profile_from_dict(read_document(path, "json", limits=limits), limits=limits)
-    except ProfileValidationError:
-        raise
-    except ValidationError as exc:
-        raise ProfileValidationError(exc.problems) from None
+    return as_kind(ProfileValidationError, lambda: profile_from_dict(
+        read_document(path, "json", limits=limits), limits=limits))
