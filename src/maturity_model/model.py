@@ -19,18 +19,28 @@ turned into tuples, so a model is as easy to write in code as in a file:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from types import MappingProxyType
+from collections.abc import Iterator, Mapping
 from typing import Any, Final, Literal
 
 import attrs
 
 from maturity_model._display_registry import formatter
 from maturity_model.errors import Problem, UnknownNodeError
-from maturity_model.ids import ITEM_LEVEL_SEPARATOR
 from maturity_model.levels import LevelScale
-from maturity_model.rules import AggregationRule, ItemRule, Mean, MetricBands, Staircase
+from maturity_model.nodes import (
+    AnswerOption,
+    AnswerSet,
+    CapabilityItem,
+    Domain,
+    MetricCriterion,
+    ModelRules,
+    Node,
+    Practice,
+    _frozen_str_map,
+    _tuple,
+    parse_requirement,
+)
+from maturity_model.rules import AggregationRule, ItemRule, MetricBands
 
 __all__ = [
     "MODEL_FORMAT",
@@ -51,196 +61,6 @@ MODEL_FORMAT: Final = "maturity-model/1"
 
 DependencyPolicy = Literal["ignore", "report", "enforce"]
 
-# ASCII digits only: int() also reads "³" and "٣", which no one writes as a level.
-_LEVEL: Final = re.compile(r"-?[0-9]+")
-
-
-def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(values)
-
-
-def _frozen_str_map(values: Mapping[str, str] | None) -> Mapping[str, str]:
-    return MappingProxyType(dict(values or {}))
-
-
-@attrs.frozen(kw_only=True)
-class AnswerOption:
-    """One label of an answer set and the value it stands for.
-
-    >>> AnswerOption(label="Yes, for some applications", value=0.25).value
-    0.25
-    """
-
-    label: str
-    value: float
-
-
-@attrs.frozen(kw_only=True)
-class AnswerSet:
-    """A named list of answer labels with values in [0, 1] (SAMM's answer scales).
-
-    >>> s = AnswerSet(id="coverage", options=[AnswerOption(label="No", value=0),
-    ...                                       AnswerOption(label="All", value=1)])
-    >>> s.value_of("all")
-    1
-    """
-
-    id: str
-    options: tuple[AnswerOption, ...] = attrs.field(converter=_tuple)
-
-    def value_of(self, label: str) -> float | None:
-        """The value of ``label`` (exact match first, then ignoring case); ``None`` if absent."""
-        for option in self.options:
-            if option.label == label:
-                return option.value
-        folded = label.casefold().strip()
-        for option in self.options:
-            if option.label.casefold().strip() == folded:
-                return option.value
-        return None
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        """The labels, in order."""
-        return tuple(o.label for o in self.options)
-
-
-@attrs.frozen(kw_only=True)
-class MetricCriterion:
-    """A practice judged from a metric observation instead of an answer.
-
-    Met when the observation is at least (``better="higher"``) or at most
-    (``better="lower"``) the threshold.
-
-    >>> c = MetricCriterion(name="unit_test_coverage_pct", unit="%", threshold=80)
-    >>> c.is_met(85.0), c.is_met(79.9)
-    (True, False)
-    """
-
-    name: str
-    threshold: float
-    better: Literal["higher", "lower"] = "higher"
-    unit: str = ""
-
-    def is_met(self, value: float) -> bool:
-        """Whether an observed value meets the threshold."""
-        return value >= self.threshold if self.better == "higher" else value <= self.threshold
-
-
-@attrs.frozen(kw_only=True)
-class Practice:
-    """One requirement of one capability item at one level: the unit of evidence.
-
-    :param id: unique in the model.
-    :param level: the scale level this practice belongs to.
-    :param text: the requirement, in words.
-    :param weight: its weight in the level's mean (> 0).
-    :param mandatory: a staircase level is not reached unless this practice is fully met.
-    :param answer_set: id of the model's answer set whose labels answer this practice.
-    :param requires: prerequisites: practice ids, or ``"item-id@L"`` for every practice of
-        an item at levels ``<= L``.
-    :param metric: judge the practice from a metric observation.
-    :param effort: relative effort to implement it (used to order roadmaps).
-    :param key: a stable external identifier (DSOMM uuid, SAMM id), unique in the model.
-    :param replaces: ids or keys of earlier versions that this practice continues.
-
-    >>> Practice(id="vcs.3.1", level=3, requires=["ci@2"]).requires
-    ('ci@2',)
-    """
-
-    id: str
-    key: str | None = None
-    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    level: int
-    text: str = ""
-    weight: float = 1.0
-    mandatory: bool = False
-    answer_set: str | None = None
-    requires: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    metric: MetricCriterion | None = None
-    effort: float | None = None
-
-
-@attrs.frozen(kw_only=True)
-class CapabilityItem:
-    """A leaf of the model tree, rated on the scale from its practices.
-
-    ``name`` defaults to the id; ``rule`` overrides the model's item rule; ``key`` and
-    ``replaces`` are as for :class:`Practice`.
-
-    >>> CapabilityItem(id="vcs", practices=[Practice(id="vcs.1", level=1)]).name
-    'vcs'
-    """
-
-    id: str
-    key: str | None = None
-    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
-    description: str = ""
-    weight: float = 1.0
-    rule: ItemRule | None = None
-    practices: tuple[Practice, ...] = attrs.field(default=(), converter=_tuple)
-
-
-@attrs.frozen(kw_only=True)
-class Domain:
-    """An inner node of the model tree: holds domains and/or capability items.
-
-    ``rule`` overrides the model's domain rule; ``key`` and ``replaces`` as for items.
-
-    >>> Domain(id="cm", name="Configuration management").children
-    ()
-    """
-
-    id: str
-    key: str | None = None
-    replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
-    description: str = ""
-    weight: float = 1.0
-    rule: AggregationRule | None = None
-    domains: tuple[Domain, ...] = attrs.field(default=(), converter=_tuple)
-    items: tuple[CapabilityItem, ...] = attrs.field(default=(), converter=_tuple)
-
-    @property
-    def children(self) -> tuple[Domain | CapabilityItem, ...]:
-        """Sub-domains first, then items, each in document order."""
-        return (*self.domains, *self.items)
-
-
-Node = Domain | CapabilityItem
-
-
-@attrs.frozen(kw_only=True)
-class ModelRules:
-    """The model-wide default rules for items and for domains (and the root).
-
-    >>> ModelRules()
-    ModelRules(item=Staircase(threshold=1.0), domain=Mean(level='min'))
-    """
-
-    item: ItemRule = attrs.field(factory=Staircase)
-    domain: AggregationRule = attrs.field(factory=Mean)
-
-
-def parse_requirement(text: str) -> tuple[str, int | None]:
-    """Split a ``requires`` entry into ``(id, level)``; level is ``None`` for a practice id.
-
-    The level must be written in ASCII digits (``"ci@³"`` is no level); anything else
-    with an ``@`` comes back with level ``None``, and :func:`maturity_model.check` reports
-    it as an ``invalid-value``.
-
-    >>> parse_requirement("cm.ci.frequency@2")
-    ('cm.ci.frequency', 2)
-    >>> parse_requirement("cm.vc.vcs.2.1")
-    ('cm.vc.vcs.2.1', None)
-    >>> parse_requirement("ci@³"), parse_requirement("@3"), parse_requirement("ci@-1")
-    (('ci@³', None), ('@3', None), ('ci', -1))
-    """
-    target, sep, level = text.rpartition(ITEM_LEVEL_SEPARATOR)
-    if sep and target and _LEVEL.fullmatch(level):
-        return target, int(level)
-    return text, None
 
 
 def _set_once(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> Any:
