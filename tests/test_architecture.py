@@ -23,6 +23,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / PACKAGE
 CORE = frozenset({
     "model", "rules", "evidence", "scoring", "profile", "comparison", "cohort", "planning",
     "levels", "errors", "validation", "graph", "target", "batch", "ids",
+    "portfolio",
 })
 #: Private helpers of the core, by the prefix of their name or by name.
 CORE_PREFIXES = ("_row_", "_batch_", "_planning_", "_rule_")

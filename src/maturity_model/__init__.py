@@ -62,6 +62,7 @@ __all__ = [
     "Assessment",
     "AssessmentValidationError",
     "CapabilityItem",
+    "Certificate",
     "ChildOutcome",
     "Cohort",
     "Counts",
@@ -86,6 +87,7 @@ __all__ = [
     "ModelValidationError",
     "NodeDiff",
     "Outcome",
+    "Portfolio",
     "Practice",
     "PracticeResult",
     "Problem",
@@ -103,6 +105,7 @@ __all__ = [
     "Violation",
     "Wave",
     "assessment_json_schema",
+    "certify",
     "check",
     "compare",
     "default_registry",
@@ -123,6 +126,7 @@ if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
     from maturity_model.comparison import NodeDiff, ProfileDiff, compare
     from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
+    from maturity_model.portfolio import Certificate, Portfolio, certify
     from maturity_model.schema import assessment_json_schema, model_json_schema
     from maturity_model.serialization import (
         Limits,
@@ -137,6 +141,9 @@ if TYPE_CHECKING:
 # File reading pulls in cattrs and PyYAML, and scoring needs none of cohorts, comparing
 # or planning: loaded on first use to keep the import fast.
 _LAZY = {
+    "Certificate": "maturity_model.portfolio",
+    "Portfolio": "maturity_model.portfolio",
+    "certify": "maturity_model.portfolio",
     "Cohort": "maturity_model.cohort",
     "Gap": "maturity_model.planning",
     "Limits": "maturity_model.serialization",
@@ -162,7 +169,7 @@ _LAZY = {
 _wire_display()
 
 _SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
-                         "plots", "report", "schema", "standards", "target"})
+                         "plots", "portfolio", "report", "schema", "standards", "target"})
 
 
 def __getattr__(name: str) -> Any:

@@ -116,7 +116,7 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
         p.id: PracticeResult(practice_id=p.id, item_id=item_of[p.id], level=p.level,
                              status=answers[p.id].status, value=scored[p.id],
                              weight=p.weight, blocked_by=blocked.get(p.id, ()),
-                             rating=ratings.get(p.id))
+                             rating=ratings.get(p.id), mandatory=p.mandatory)
         for p in model.practices()}
     return Profile(model_id=model.id, model_version=model.version, subject=subject,
                    date=date, dependencies=model.dependencies, scale=model.scale,

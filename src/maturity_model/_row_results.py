@@ -199,4 +199,5 @@ class ScoredRow:
         return PracticeResult(practice_id=p.id, item_id=it.item.id, level=p.level,
                               status=self.statuses[j],  # type: ignore[arg-type]
                               value=self.values[j], weight=p.weight,
-                              blocked_by=self.blocked.get(p.id, ()), rating=rating)
+                              blocked_by=self.blocked.get(p.id, ()), rating=rating,
+                              mandatory=p.mandatory)

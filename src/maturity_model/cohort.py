@@ -412,7 +412,8 @@ class Cohort:
                     status = "partial" if value > 0.0 else "not-met"
             practices[practice_id] = PracticeResult(
                 practice_id=practice_id, item_id=template.item_id, level=template.level,
-                status=status, value=value, weight=template.weight)
+                status=status, value=value, weight=template.weight,
+                mandatory=template.mandatory)
         return practices
 
     # ------------------------------------------------------------------ one subject

@@ -18,12 +18,14 @@ __all__ = [
     "DOCS_URL",
     "PROBLEM_CODES",
     "AssessmentValidationError",
+    "CertificationError",
     "DependencyCycleError",
     "IncompatibleProfilesError",
     "MaturityModelError",
     "MissingExtraError",
     "ModelValidationError",
     "NaNAnswerWarning",
+    "PortfolioValidationError",
     "Problem",
     "ProfileValidationError",
     "Severity",
@@ -63,6 +65,9 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "bad-encoding": "error",
     "too-large": "error",
     "no-assessments": "error",
+
+    # certificates
+    "incomplete-profile": "error",
 }
 
 
@@ -197,6 +202,20 @@ class AssessmentValidationError(ValidationError):
 
 class ProfileValidationError(ValidationError):
     """A profile document cannot be read back."""
+
+
+class PortfolioValidationError(ValidationError):
+    """A portfolio of certificates (a file or certificates given in Python) has problems."""
+
+
+class CertificationError(ValidationError):
+    """A profile cannot be certified; :attr:`problems` says why (``incomplete-profile``, ...).
+
+    >>> err = CertificationError([Problem.of("incomplete-profile", "$.overall",
+    ...                                      "the overall result is not assessed")])
+    >>> err.codes
+    ('incomplete-profile',)
+    """
 
 
 class UnknownNodeError(MaturityModelError, KeyError):

@@ -152,6 +152,8 @@ class PracticeResult:
     :param blocked_by: set when ``enforce`` counted the practice as not met.
     :param rating: the item rule's rating of the answer, for rules that rate single
         answers (``iso33020``: ``"N"``, ``"P"``, ``"L"`` or ``"F"``); else ``None``.
+    :param mandatory: the model marks the practice mandatory (a certificate needs an
+        answer to it).
     """
 
     practice_id: str
@@ -162,6 +164,7 @@ class PracticeResult:
     weight: float = 1.0
     blocked_by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     rating: str | None = None
+    mandatory: bool = False
 
     @property
     def met(self) -> bool:
