@@ -37,6 +37,7 @@ from maturity_model._cli_files import (
     os_error_message,
     terminated_as_exception,
 )
+from maturity_model._cli_portfolio import add_parser as add_portfolio_parser
 from maturity_model._cli_results import (
     cmd_compare,
     cmd_graph,
@@ -99,8 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print {valid, problems} as JSON")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of model or assessment files")
-    p.add_argument("what", choices=["model", "assessment"])
+    p = sub.add_parser("schema", help="print the JSON Schema of model, assessment or "
+                                      "portfolio files")
+    p.add_argument("what", choices=["model", "assessment", "portfolio"])
     p.add_argument("--json", action="store_true", help="(the output is always JSON)")
     p.set_defaults(func=cmd_schema)
 
@@ -177,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", metavar="NAME")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_standards)
+
+    add_portfolio_parser(sub)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""Plots with matplotlib (the ``plot`` extra): radar, coverage heat-map, diff, cohort, roadmap.
+"""Plots with matplotlib (the ``plot`` extra): radar, heat-map, diff, cohort, roadmap, portfolio.
 
 Each function takes an optional ``ax`` to draw on and returns the matplotlib ``Axes`` it
 drew on (its figure is ``ax.figure``). Without ``ax`` a new :class:`matplotlib.figure.Figure`
@@ -29,10 +29,12 @@ if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
     from maturity_model.comparison import ProfileDiff
     from maturity_model.planning import Roadmap
+    from maturity_model.portfolio import Portfolio
     from maturity_model.profile import Result
     from maturity_model.target import Target
 
-__all__ = ["cohort_distribution", "coverage_heatmap", "diff_chart", "radar", "roadmap_waves"]
+__all__ = ["cohort_distribution", "coverage_heatmap", "diff_chart", "portfolio_chart", "radar",
+           "roadmap_waves"]
 
 
 def _figure() -> Any:
@@ -208,6 +210,51 @@ def diff_chart(diff: ProfileDiff, ax: Any = None, *,
     before = diff.before_subject or "before"
     after = diff.after_subject or "after"
     ax.set_title(before if before == after else f"{before} → {after}")
+    return ax
+
+
+def portfolio_chart(portfolio: Portfolio, ax: Any = None, *,
+                    by: Sequence[str] = ("year", "part")) -> Any:
+    """Stacked bars of certificate counts: per year, a segment per part (by default).
+
+    One bar per value of ``by[0]``, a segment per value of ``by[1]``, the total above
+    each bar.
+
+    :returns: the ``Axes``: one bar container per value of ``by[1]``, labelled with it.
+    :raises MissingExtraError: matplotlib is not installed.
+    :raises ValidationError: a ``by`` name is neither a field nor a tag.
+
+    >>> import maturity_model as mm
+    >>> p = mm.Portfolio([
+    ...     mm.Certificate(subject="a", model="cd", level=3, date="2023-03-01", issuer="x"),
+    ...     mm.Certificate(subject="b", model="cd", level=3, date="2024-03-01", issuer="x"),
+    ...     mm.Certificate(subject="a", model="srm", level=2, date="2024-05-01", issuer="x")])
+    >>> ax = portfolio_chart(p)
+    >>> [c.get_label() for c in ax.containers], [t.get_text() for t in ax.get_xticklabels()]
+    (['cd', 'srm'], ['2023', '2024'])
+    """
+    outer, inner = by
+    counts = portfolio.counts(by=[outer, inner])
+    columns = sorted({k[0] for k, _ in counts.rows}, key=lambda v: (v is None, str(v)))
+    stacks = sorted({k[1] for k, _ in counts.rows}, key=lambda v: (v is None, str(v)))
+    ax = _new_axes(ax, figsize=(max(4.8, 1.2 + 0.8 * len(columns)), 4.8))
+    positions = list(range(len(columns)))
+    bottoms = [0] * len(columns)
+    for stack in stacks:
+        heights = [counts[(column, stack)] for column in columns]
+        ax.bar(positions, heights, bottom=bottoms, label="—" if stack is None else str(stack))
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    for position, total in zip(positions, bottoms, strict=True):
+        ax.annotate(str(total), (position, total), xytext=(0, 3), textcoords="offset points",
+                    ha="center", va="bottom", fontsize="small")
+    ax.set_xticks(positions)
+    ax.set_xticklabels(["—" if c is None else str(c) for c in columns])
+    ax.set_ylim(0, max(bottoms, default=0) * 1.15 + 1)
+    ax.set_xlabel(outer)
+    ax.set_ylabel("certificates")
+    ax.set_title(f"{counts.total} certificates by {outer} and {inner}")
+    if stacks:
+        ax.legend(title=inner, fontsize="small")
     return ax
 
 

@@ -27,20 +27,25 @@ a model file carrying ``<script>`` renders as text.
 
 from __future__ import annotations
 
+import datetime
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from maturity_model._report_html import render_html
 from maturity_model._report_markdown import render_markdown
+from maturity_model._report_portfolio import portfolio_html, portfolio_markdown
 from maturity_model._report_svg import heatmap_svg, radar_svg
 
 if TYPE_CHECKING:
     from maturity_model.model import MaturityModel
+    from maturity_model.portfolio import Portfolio
     from maturity_model.profile import Profile
     from maturity_model.target import Target
 
-__all__ = ["heatmap_svg", "radar_svg", "render_html", "render_markdown", "write_report"]
+__all__ = ["heatmap_svg", "portfolio_html", "portfolio_markdown", "radar_svg", "render_html",
+           "render_markdown", "write_portfolio_report", "write_report"]
 
 #: File suffixes :func:`write_report` writes as Markdown; every other suffix gives HTML.
 MARKDOWN_SUFFIXES: Final = frozenset({".md", ".markdown"})
@@ -70,4 +75,31 @@ def write_report(path: str | os.PathLike[str], model: MaturityModel, profile: Pr
     else:
         text = render_html(model, profile, compare=compare, target=target)
     write_atomic(target_path, text)
+    return target_path
+
+
+def write_portfolio_report(path: str | os.PathLike[str], portfolio: Portfolio,
+                           by: str | Sequence[str] = ("part", "year"), *,
+                           as_of: datetime.date | None = None,
+                           lapsing_before: datetime.date | None = None) -> Path:
+    """Write the portfolio report to ``path``: Markdown for ``.md``/``.markdown``, else HTML.
+
+    The counts are by the ``by`` fields (two give a cross table and, in HTML, a stacked
+    bar chart); the current certificates follow (as of ``as_of``), and the ones that
+    lapse before ``lapsing_before`` when it is given. Written atomically.
+
+    >>> import tempfile, pathlib, maturity_model as mm
+    >>> p = mm.Portfolio([mm.Certificate(subject="a", model="cd", level=3,
+    ...                                  date="2024-03-01", issuer="x")])
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "portfolio.md"
+    >>> write_portfolio_report(out, p).read_text().splitlines()[0]
+    '# Certificate portfolio'
+    """
+    from maturity_model._writing import write_atomic
+
+    target_path = Path(path)
+    render = (portfolio_markdown if target_path.suffix.lower() in MARKDOWN_SUFFIXES
+              else portfolio_html)
+    write_atomic(target_path, render(portfolio, by, as_of=as_of,
+                                     lapsing_before=lapsing_before))
     return target_path

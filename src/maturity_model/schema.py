@@ -19,11 +19,13 @@ from typing import Any, Final
 
 import attrs
 
+from maturity_model._portfolio_files import PORTFOLIO_FORMAT
 from maturity_model.evidence import ASSESSMENT_FORMAT
 from maturity_model.model import MODEL_FORMAT
 from maturity_model.rules import RuleRegistry, default_rule_registry
 
-__all__ = ["assessment_json_schema", "model_json_schema", "rule_json_schema"]
+__all__ = ["assessment_json_schema", "model_json_schema", "portfolio_json_schema",
+           "rule_json_schema"]
 
 _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 _ID_BASE: Final = "https://maturity-model.readthedocs.io/schema/"
@@ -186,4 +188,33 @@ def assessment_json_schema() -> dict[str, Any]:
             "answers": {"type": "object", "additionalProperties": answer},
             "observations": {"type": "object", "additionalProperties": {"type": "number"}},
         }, ["model"]),
+    }
+
+
+def portfolio_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a portfolio document (``format: maturity-portfolio/1``).
+
+    The CSV form of a portfolio has the same fields as columns (tags as ``tags.NAME``).
+
+    >>> schema = portfolio_json_schema()
+    >>> schema["required"], schema["$defs"]["certificate"]["required"]
+    (['certificates'], ['subject', 'model', 'level', 'date', 'issuer'])
+    """
+    text = {"type": "string", "pattern": r"\S"}
+    date = {"type": "string", "format": "date"}
+    certificate = _obj({
+        "subject": text, "project": text, "model": text, "model_version": _STRING,
+        "level": {"type": "integer", "minimum": 0}, "grade": _STRING, "date": date,
+        "issuer": text, "expires": date,
+        "tags": {"type": "object", "propertyNames": text, "additionalProperties": _STRING},
+    }, ["subject", "model", "level", "date", "issuer"])
+    return {
+        "$schema": _DRAFT,
+        "$id": _ID_BASE + "maturity-portfolio-1.json",
+        "title": "maturity_model portfolio file",
+        **_obj({
+            "format": {"const": PORTFOLIO_FORMAT},
+            "certificates": {"type": "array", "items": {"$ref": "#/$defs/certificate"}},
+        }, ["certificates"]),
+        "$defs": {"certificate": certificate},
     }
