@@ -217,9 +217,15 @@ def test_a_field_wins_over_a_tag_of_the_same_name() -> None:
     assert p.counts(by="level") == {3: 1}
 
 
-def test_counts_refuse_a_name_that_is_neither_field_nor_tag() -> None:
+def test_counts_by_a_tag_nobody_has_count_everything_under_none() -> None:
+    p = mm.Portfolio([cert(tags={"kind": "city"}), cert(subject="b")])
+    assert p.tag_names == {"kind"}
+    assert p.where(subject="b").counts(by=["part", "kind"]) == {("cd", None): 1}
+
+
+def test_counts_refuse_a_name_that_is_not_text() -> None:
     with pytest.raises(ValidationError) as info:
-        mm.Portfolio([cert()]).counts(by=["part", "colour"])
+        mm.Portfolio([cert()]).counts(by=["part", 3])  # type: ignore[list-item]
     assert codes_paths(info.value) == [("invalid-value", "$.by[1]")]
 
 

@@ -19,11 +19,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from maturity_model._certificate import parse_date
+from maturity_model._certificate import COUNT_FIELDS, parse_date
 from maturity_model._cli_common import EXIT_OK, UsageError, print_json, read_file
 from maturity_model._csv_cells import csv_row
 from maturity_model._report_portfolio import cell_text, portfolio_html, portfolio_markdown
-from maturity_model.errors import ValidationError
 
 if TYPE_CHECKING:
     from maturity_model.portfolio import Certificate, CountTable, Portfolio
@@ -146,10 +145,12 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = Path(args.output).suffix.lower() if args.output else ""
         fmt = _SUFFIX_FORMATS.get(suffix, "table")
-    try:
-        portfolio.counts(by=by)
-    except ValidationError as exc:  # a --by name that is neither a field nor a tag
-        raise UsageError(f"--by: {exc.problems[0].message}", file=args.file) from None
+    unknown = [name for name in by if name not in COUNT_FIELDS
+               and name not in portfolio.tag_names]
+    if unknown and len(portfolio):
+        tags = ", ".join(sorted(portfolio.tag_names)) or "none"
+        raise UsageError(f"--by: no certificate has a field or tag {unknown[0]!r} (fields: "
+                         f"{', '.join(sorted(COUNT_FIELDS))}; tags: {tags})", file=args.file)
     counted = portfolio if as_of is None else portfolio.current(as_of)
     text = _render(fmt, portfolio, counted, args, by, as_of, before)
     if args.output:

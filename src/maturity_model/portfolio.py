@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from maturity_model._certificate import COUNT_FIELDS, Certificate, parse_date
+from maturity_model._certificate import Certificate, parse_date
 from maturity_model._display_registry import frame
 from maturity_model._portfolio_files import (
     PORTFOLIO_FORMAT,
@@ -127,6 +127,14 @@ def _by_names(by: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(by)
 
 
+def _check_names(names: Sequence[object]) -> None:
+    problems = [Problem.of("invalid-value", f"$.by[{i}]", f"a field or tag name is a text, "
+                           f"not {shown(name)}")
+                for i, name in enumerate(names) if not isinstance(name, str)]
+    if problems:
+        raise ValidationError(problems)
+
+
 def _canonical(certificates: Iterable[Certificate]) -> tuple[Certificate, ...]:
     given = tuple(certificates)
     paths = [f"$.certificates[{i}]" for i in range(len(given))]
@@ -201,17 +209,10 @@ class Portfolio:
 
     # ------------------------------------------------------------------ counting
 
-    def _check_names(self, names: Sequence[str]) -> None:
-        tags = {name for c in self.certificates for name in c.tags}
-        problems = [Problem.of("invalid-value", f"$.by[{i}]", f"no certificate has a field "
-                               f"or tag {shown(name)} (fields: "
-                               f"{', '.join(sorted(COUNT_FIELDS))}; tags: "
-                               f"{', '.join(sorted(tags)) or 'none'})")
-                    for i, name in enumerate(names)
-                    if not isinstance(name, str) or (
-                        name not in COUNT_FIELDS and name not in tags and self.certificates)]
-        if problems:
-            raise ValidationError(problems)
+    @property
+    def tag_names(self) -> frozenset[str]:
+        """The names of the tags some certificate has."""
+        return frozenset(name for c in self.certificates for name in c.tags)
 
     def counts(self, by: str | Sequence[str] = ("part",)) -> CountTable:
         """How many certificates there are for each combination of values of ``by``.
@@ -221,8 +222,10 @@ class Portfolio:
             or tag names, in the order of the key; a text is split at commas. A field
             wins over a tag of the same name. A certificate without the tag counts under
             ``None``.
-        :raises ValidationError: a name is neither a field nor a tag of any certificate
-            (``invalid-value`` at ``$.by[i]``).
+            A name no certificate has as a tag counts every certificate under ``None``
+            (a portfolio narrowed by :meth:`where` may have lost a tag the whole one has);
+            the ``maturity portfolio`` command refuses such a name as a likely typo.
+        :raises ValidationError: a name is not a text (``invalid-value`` at ``$.by[i]``).
 
         >>> p = Portfolio([
         ...     Certificate(subject="a", model="cd", level=3, date="2024-03-01",
@@ -232,7 +235,7 @@ class Portfolio:
         ({'city': 1, None: 1}, 2)
         """
         names = _by_names(by)
-        self._check_names(names)
+        _check_names(names)
         found: dict[tuple[Any, ...], int] = {}
         for certificate in self.certificates:
             key = tuple(certificate.field(name) for name in names)
@@ -251,7 +254,6 @@ class Portfolio:
         >>> len(p.where(year=2024)), len(p.where(level=[3, 4], part="cd"))
         (1, 2)
         """
-        self._check_names(list(criteria))
 
         def matches(certificate: Certificate) -> bool:
             for name, wanted in criteria.items():
