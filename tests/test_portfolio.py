@@ -49,6 +49,12 @@ def test_a_certificate_lists_every_wrong_field() -> None:
         ("invalid-value", "$.tags['kind']")]
 
 
+def test_a_blank_project_is_no_project() -> None:
+    assert cert(project=" ").project is None
+    with pytest.raises(PortfolioValidationError):
+        mm.Portfolio([cert(project=""), cert()])
+
+
 def test_a_certificate_cannot_expire_before_it_was_issued() -> None:
     with pytest.raises(PortfolioValidationError) as info:
         cert(expires="2024-02-29")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import maturity_model as mm
 from maturity_model._csv_cells import FORMULA_STARTS
+from maturity_model.errors import CertificationError
+from tests.strategies import model_and_assessment
 
 _TEXT = st.text(alphabet="ab-=,\"é 银", min_size=1, max_size=6).map(str.strip).filter(bool)
 _DAYS = st.dates(min_value=datetime.date(2015, 1, 1), max_value=datetime.date(2030, 12, 31))
@@ -95,3 +98,25 @@ def test_a_portfolio_file_read_back_is_the_same_portfolio(
     if not any(t.startswith(FORMULA_STARTS) for t in texts):
         p.dump(folder / "p.csv")
         assert mm.Portfolio.load(folder / "p.csv") == p
+
+
+@settings(max_examples=40)
+@given(model_and_assessment())
+def test_certify_refuses_exactly_the_incomplete_profiles(
+        pair: tuple[mm.MaturityModel, mm.Assessment]) -> None:
+    model, assessment = pair
+    profile = mm.score(model, assessment)
+    unknown_mandatory = sorted(
+        p.id for p in model.practices()
+        if p.mandatory and profile.practices[p.id].status == "unknown")
+    expected = ([("incomplete-profile", "$.overall")] if not profile.overall.assessed else [])
+    expected += [("incomplete-profile", f"$.practices[{pid!r}]") for pid in unknown_mandatory]
+    if expected:
+        with pytest.raises(CertificationError) as info:
+            mm.certify(profile, issuer="lab", date="2024-01-01")
+        assert [(p.code, p.path) for p in info.value.problems] == expected
+    else:
+        certificate = mm.certify(profile, issuer="lab", date="2024-01-01")
+        assert (certificate.level, certificate.model, certificate.model_version) == (
+            profile.overall.level, model.id, model.version)
+        assert mm.certify(profile, issuer="lab", date="2024-01-01", model=model) == certificate

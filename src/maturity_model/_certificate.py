@@ -57,6 +57,11 @@ def _as_date(value: Any) -> Any:
     return parse_date(value) or value if isinstance(value, str) else value
 
 
+def _blank_as_none(value: Any) -> Any:
+    # A blank project is no project: "" and None must not be two keys of current().
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 def _text_problem(name: str, value: object, *, required: bool) -> Problem | None:
     if isinstance(value, str) and (value.strip() or not required):
         return None
@@ -124,7 +129,8 @@ class Certificate:
     :param issuer: who issued it.
     :param model_version: the model version (``"2021"``).
     :param grade: the name of the level on the model's scale (``"Comprehensive"``).
-    :param project: the project or system of the subject, when certificates name one.
+    :param project: the project or system of the subject, when certificates name one (a
+        blank text is none).
     :param expires: the last day it is valid; ``None`` when it does not expire.
     :param tags: anything else to count by (``{"kind": "joint-stock-bank"}``).
     :raises PortfolioValidationError: a field is missing or wrong (every problem listed).
@@ -145,7 +151,7 @@ class Certificate:
     issuer: str
     model_version: str = ""
     grade: str = ""
-    project: str | None = None
+    project: str | None = attrs.field(default=None, converter=_blank_as_none)
     expires: datetime.date | None = attrs.field(default=None, converter=_as_date)
     tags: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_tags, hash=False)
 
