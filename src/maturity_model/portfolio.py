@@ -82,20 +82,27 @@ class CountTable(Mapping[Any, int]):
 
     by: tuple[str, ...]
     rows: tuple[tuple[tuple[Any, ...], int], ...]
+    _lookup: dict[tuple[Any, ...], int] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_lookup", dict(self.rows))
 
     def _key(self, key: Any) -> tuple[Any, ...]:
         if len(self.by) == 1 and not (isinstance(key, tuple) and len(key) == 1):
             return (key,)
         return key if isinstance(key, tuple) else (key,)
 
-    def _counts(self) -> dict[tuple[Any, ...], int]:
-        return dict(self.rows)
-
     def __getitem__(self, key: Any) -> int:
-        return self._counts().get(self._key(key), 0)
+        try:
+            return self._lookup.get(self._key(key), 0)
+        except TypeError:  # an unhashable key was never counted
+            return 0
 
     def __contains__(self, key: object) -> bool:
-        return self._key(key) in self._counts()
+        try:
+            return self._key(key) in self._lookup
+        except TypeError:
+            return False
 
     def __iter__(self) -> Iterator[Any]:
         return iter(values[0] if len(self.by) == 1 else values for values, _ in self.rows)
