@@ -178,3 +178,11 @@ def test_the_portfolio_chart_stacks_parts_per_year() -> None:
     assert heights["caict-devops-cd"] == [2, 2, 5]
     assert heights["caict-devops-system-tool"] == [0, 0, 9]
     assert [sum(col) for col in zip(*heights.values(), strict=True)] == [2, 4, 19]
+
+
+def test_the_report_says_latest_without_a_date_and_current_with_one() -> None:
+    p = mm.Portfolio.load(EXAMPLE)
+    assert "## Latest certificate of each subject, project and part" in portfolio_markdown(p)
+    dated = portfolio_markdown(p, as_of=datetime.date(2023, 12, 31))
+    section = dated.split("## Current certificates on 2023-12-31")[1]
+    assert section.count("| CAICT |") == 6

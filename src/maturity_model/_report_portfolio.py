@@ -124,7 +124,8 @@ def _certificate_cells(c: Certificate) -> tuple[str, ...]:
 
 
 def _current_heading(c: PortfolioContent) -> str:
-    return ("Current certificates" if c.as_of is None
+    # Without a date nothing can be said about expiry: the latest ones, expired or not.
+    return ("Latest certificate of each subject, project and part" if c.as_of is None
             else f"Current certificates on {c.as_of.isoformat()}")
 
 
