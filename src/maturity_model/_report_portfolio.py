@@ -158,7 +158,7 @@ def _md_counts(c: PortfolioContent) -> str:
 def portfolio_markdown(portfolio: Portfolio, by: str | Sequence[str] = ("part", "year"), *,
                        as_of: datetime.date | None = None,
                        lapsing_before: datetime.date | None = None) -> str:
-    """The portfolio report as Markdown: a summary, the counts, the current certificates.
+    """The portfolio report as Markdown: a summary, the counts, the latest certificates.
 
     >>> import maturity_model as mm
     >>> p = mm.Portfolio([mm.Certificate(subject="a|b", model="cd", level=3,

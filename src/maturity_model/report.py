@@ -85,8 +85,8 @@ def write_portfolio_report(path: str | os.PathLike[str], portfolio: Portfolio,
     """Write the portfolio report to ``path``: Markdown for ``.md``/``.markdown``, else HTML.
 
     The counts are by the ``by`` fields (two give a cross table and, in HTML, a stacked
-    bar chart); the current certificates follow (as of ``as_of``), and the ones that
-    lapse before ``lapsing_before`` when it is given. Written atomically.
+    bar chart); the latest certificates follow (with ``as_of``, those current then), and
+    the ones that lapse before ``lapsing_before`` when it is given. Written atomically.
 
     >>> import tempfile, pathlib, maturity_model as mm
     >>> p = mm.Portfolio([mm.Certificate(subject="a", model="cd", level=3,
