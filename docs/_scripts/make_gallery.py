@@ -24,6 +24,7 @@ import maturity_model as mm
 from maturity_model import plots, report, standards
 
 OUT = Path(__file__).resolve().parents[1] / "_static" / "gallery"
+PORTFOLIO = Path(__file__).resolve().parents[1] / "examples" / "portfolio.csv"
 
 
 def _data() -> dict[str, Any]:
@@ -44,7 +45,8 @@ def _data() -> dict[str, Any]:
         answers = {pid: rng.random() < 0.35 + 0.03 * k for pid in rng.sample(ids, 150)}
         teams.append(mm.score(model, attrs.evolve(assessment.with_answers(answers),
                                                   subject=f"team-{k + 1:02d}")))
-    return {"model": model, "before": before, "after": after, "teams": teams}
+    return {"model": model, "before": before, "after": after, "teams": teams,
+            "portfolio": mm.Portfolio.load(PORTFOLIO)}
 
 
 def draw_radar(data: dict[str, Any]) -> Any:
@@ -70,12 +72,17 @@ def draw_roadmap_waves(data: dict[str, Any]) -> Any:
     return plots.roadmap_waves(mm.plan(data["model"], data["after"], mm.Target.uniform(4)))
 
 
+def draw_portfolio_chart(data: dict[str, Any]) -> Any:
+    return plots.portfolio_chart(data["portfolio"], by=("year", "part"))
+
+
 DRAWINGS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "radar": draw_radar,
     "coverage-heatmap": draw_coverage_heatmap,
     "diff-chart": draw_diff_chart,
     "cohort-distribution": draw_cohort_distribution,
     "roadmap-waves": draw_roadmap_waves,
+    "portfolio-chart": draw_portfolio_chart,
 }
 
 
@@ -99,6 +106,9 @@ def main(out: Path = OUT) -> list[Path]:
     page = out / "example-report.html"
     report.write_report(page, data["model"], data["after"], compare=data["before"], target=3)
     written.append(page)
+    portfolio_page = out / "portfolio-report.html"
+    report.write_portfolio_report(portfolio_page, data["portfolio"], ("part", "year"))
+    written.append(portfolio_page)
     return written
 
 
