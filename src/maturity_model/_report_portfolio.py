@@ -190,7 +190,7 @@ def stacked_svg(x: Cross, *, width: int = 560, height: int = 300) -> str:
     >>> svg.count("<rect"), "&lt;s&gt;" in svg
     (5, True)
     """
-    left, bottom, top_pad, legend = 40, 30, 10, 150
+    left, bottom, top_pad, legend = 40, 30, 18, 150
     plot_w, plot_h = width - left - legend, height - bottom - top_pad
     totals = x.column_totals()
     top = max(totals, default=0) or 1
