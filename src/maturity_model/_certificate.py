@@ -199,7 +199,12 @@ class Certificate:
         return self.tags.get(name)
 
     def to_record(self) -> dict[str, Any]:
-        """A plain dict of its fields (dates as ``datetime.date``; tags as a dict)."""
+        """A plain dict of its fields (dates as ``datetime.date``; tags as a dict).
+
+        >>> c = Certificate(subject="s", model="m", level=2, issuer="i", date="2020-01-01")
+        >>> c.to_record()["date"], c.to_record()["tags"]
+        (datetime.date(2020, 1, 1), {})
+        """
         record = attrs.asdict(self, recurse=False)
         record["tags"] = dict(self.tags)
         return record

@@ -124,7 +124,10 @@ class CountTable(Mapping[Any, int]):
                 for values, n in self.rows]
 
     def to_frame(self) -> pd.DataFrame:
-        """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+        """The rows as a pandas DataFrame (needs the ``pandas`` extra).
+
+        :raises MissingExtraError: pandas is not installed.
+        """
         return frame(self.to_records(), [*self.by, "count"])
 
 
@@ -218,7 +221,12 @@ class Portfolio:
 
     @property
     def tag_names(self) -> frozenset[str]:
-        """The names of the tags some certificate has."""
+        """The names of the tags some certificate has.
+
+        >>> Portfolio([Certificate(subject="a", model="cd", level=3, date="2024-03-01",
+        ...                        issuer="x", tags={"kind": "city"})]).tag_names
+        frozenset({'kind'})
+        """
         return frozenset(name for c in self.certificates for name in c.tags)
 
     def counts(self, by: str | Sequence[str] = ("part",)) -> CountTable:
@@ -323,7 +331,14 @@ class Portfolio:
                                                   c.project or "")))
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One plain dict per certificate, its tags as ``tags.NAME`` keys."""
+        """One plain dict per certificate, its tags as ``tags.NAME`` keys.
+
+        >>> p = Portfolio([Certificate(subject="a", model="cd", level=3, date="2024-03-01",
+        ...                            issuer="x", tags={"kind": "city"})])
+        >>> record = p.to_records()[0]
+        >>> record["subject"], record["date"], record["tags.kind"]
+        ('a', datetime.date(2024, 3, 1), 'city')
+        """
         records = []
         for certificate in self.certificates:
             record = certificate.to_record()
