@@ -314,6 +314,13 @@ def test_a_yaml_portfolio_reads_native_dates_and_numeric_tags(tmp_path: Path) ->
                                                  {"cohort": "2024"})
 
 
+def test_a_yaml_list_of_certificates_is_a_portfolio(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("- {subject: a, model: cd, level: 3, date: 2024-03-01, issuer: x}\n",
+                    encoding="utf-8")
+    assert mm.Portfolio.load(path) == mm.Portfolio([cert(subject="a", issuer="x")])
+
+
 def _load_problems(path: Path, text: str | bytes) -> list[tuple[str, str]]:
     if isinstance(text, bytes):
         path.write_bytes(text)
@@ -362,7 +369,8 @@ def test_csv_problems_name_the_line(tmp_path: Path) -> None:
     ("format: maturity-portfolio/1\ncertificates: {}\nextra: 1\n",
      [("unknown-field", "$.extra"), ("invalid-value", "$.certificates")]),
     ("format: maturity-model/1\ncertificates: []\n", [("invalid-value", "$.format")]),
-    ("- a\n", [("invalid-value", "$")]),
+    ("- a\n", [("invalid-value", "$.certificates[0]")]),
+    ("7\n", [("invalid-value", "$")]),
     ("certificates: [\n", [("invalid-value", "$")]),
 ])
 def test_bad_portfolio_documents_are_listed(text: str, expected: list[tuple[str, str]],

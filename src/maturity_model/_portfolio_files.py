@@ -145,7 +145,10 @@ def _entry_values(entry: Mapping[Any, Any], row: str) -> dict[str, Any] | list[P
 
 def certificates_from_document(doc: Any, *, limits: Limits = DEFAULT_LIMITS
                                ) -> tuple[Certificate, ...]:
-    """The certificates of a parsed ``maturity-portfolio/1`` document.
+    """The certificates of a parsed ``maturity-portfolio/1`` document (or a bare list).
+
+    ``format`` may be left out; a document that is a list is read as its
+    ``certificates``.
 
     :raises PortfolioValidationError: every problem, at ``$.certificates[i].FIELD``.
 
@@ -158,6 +161,8 @@ def certificates_from_document(doc: Any, *, limits: Limits = DEFAULT_LIMITS
     ...     [p.path for p in exc.problems]
     ['$.certificates[1].level', '$.certificates[1].date']
     """
+    if isinstance(doc, list):  # a bare list of certificates is the list of a document
+        doc = {"certificates": doc}
     body = take_format(doc, PORTFOLIO_FORMAT, PortfolioValidationError, limits)
     problems = [Problem.of("unknown-field", f"$.{k}" if isinstance(k, str) else
                            f"$[{shown(k)}]", f"unknown field {shown(k)} (a portfolio has "
