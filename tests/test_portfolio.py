@@ -339,7 +339,11 @@ HEADER = "subject,model,level,date,issuer\n"
      [("invalid-value", "$.certificates[1].level"), ("invalid-value", "$.certificates[2].model"),
       ("invalid-value", "$.certificates[2].issuer"), ("invalid-value", "$.certificates[2].date")]),
     (HEADER + "a,cd,3,2024-03-01\n", [("ragged-row", "$.certificates[0]")]),
-    ("subject,model,level,date,issuer,colour\n", [("unknown-field", "$.columns[5]")]),
+    ("subject,model,level,date,issuer,expries\n", [("unknown-field", "$.columns[5]")]),
+    ("subject,model,level,date,issuer,year,part,tags.,tags\n",
+     [("unknown-field", "$.columns[5]"), ("unknown-field", "$.columns[6]"),
+      ("unknown-field", "$.columns[7]"), ("unknown-field", "$.columns[8]")]),
+    ("subject,model,level,date,issuer,kind,tags.kind\n", [("duplicate-id", "$.columns[6]")]),
     ("subject,model,,level,date,issuer\n", [("blank-header", "$.columns[2]")]),
     ("subject,model,model,level,date,issuer\n", [("duplicate-id", "$.columns[2]")]),
     ("subject,model,level,date\n", [("invalid-value", "$.columns")]),
@@ -351,6 +355,21 @@ HEADER = "subject,model,level,date,issuer\n"
 def test_bad_csv_rows_are_listed_and_nothing_is_loaded(
         text: str | bytes, expected: list[tuple[str, str]], tmp_path: Path) -> None:
     assert _load_problems(tmp_path / "p.csv", text) == expected
+
+
+def test_csv_columns_that_are_no_field_are_tags(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("subject,model,level,date,issuer,kind,tags.expries\n"
+                    "a,cd,3,2024-03-01,x,city,soon\nb,cd,3,2024-03-01,x,,\n", encoding="utf-8")
+    a, b = mm.Portfolio.load(path)
+    assert (dict(a.tags), dict(b.tags)) == ({"kind": "city", "expries": "soon"}, {})
+
+
+def test_a_tag_named_like_a_field_round_trips_through_csv(tmp_path: Path) -> None:
+    p = mm.Portfolio([cert(tags={"year": "fiscal-2023", "level": "gold"})])
+    p.dump(tmp_path / "p.csv")
+    assert "tags.level,tags.year" in (tmp_path / "p.csv").read_text(encoding="utf-8")
+    assert mm.Portfolio.load(tmp_path / "p.csv") == p
 
 
 def test_csv_problems_name_the_line(tmp_path: Path) -> None:

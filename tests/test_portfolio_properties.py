@@ -30,7 +30,8 @@ def certificates(draw: st.DrawFn) -> mm.Certificate:
         model_version=draw(st.sampled_from(["", "2021"])),
         level=draw(st.integers(0, 5)), grade=draw(st.sampled_from(["", "Good"])),
         date=date, issuer=draw(_TEXT), expires=expires,
-        tags=draw(st.dictionaries(st.sampled_from(["kind", "region"]), _TEXT, max_size=2)))
+        tags=draw(st.dictionaries(st.sampled_from(["kind", "region", "year"]), _TEXT,
+                                  max_size=2)))
 
 
 def _unique(items: list[mm.Certificate]) -> list[mm.Certificate]:

@@ -2,7 +2,8 @@
 
 Both forms hold the same certificates. A CSV file has one row per certificate under a
 header naming the fields (``subject, project, model, model_version, level, grade, date,
-issuer, expires``), and a column ``tags.NAME`` per tag. A document is::
+issuer, expires``); any other column is a tag (``kind`` or ``tags.kind``). A document
+is::
 
     format: maturity-portfolio/1
     certificates:
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import difflib
 import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,6 +29,7 @@ from typing import Any, Final, Literal
 
 from maturity_model._certificate import (
     CERTIFICATE_FIELDS,
+    COUNT_FIELDS,
     Certificate,
     certificate_problems,
     parse_date,
@@ -198,25 +201,53 @@ def _decoded_csv(data: bytes) -> str:
             "bad-encoding", "$", f"line {line} is not UTF-8 (byte {exc.start + 1})")]) from None
 
 
+def _tag_of(column: str) -> str | None:
+    """The tag a column holds (``tags.kind`` and ``kind`` hold ``kind``); ``None``: a field."""
+    if column in _SCALARS:
+        return None
+    return column[len(TAG_COLUMN):].strip() if column.startswith(TAG_COLUMN) else column
+
+
+def _column_problem(column: str, path: str) -> Problem | None:
+    """Why a column that is no field cannot be a tag either, or ``None``."""
+    tag = _tag_of(column)
+    listed = f"columns: {', '.join(_SCALARS)}; any other column is a tag"
+    if not tag or tag == "tags":
+        return Problem.of("unknown-field", path, f"column {shown(column)} names no field "
+                          f"and no tag ({listed}; line 1)")
+    if tag in COUNT_FIELDS and not column.startswith(TAG_COLUMN):
+        return Problem.of("unknown-field", path, f"column {shown(column)}: {tag} is read "
+                          f"from {'date' if tag == 'year' else 'model'}, a tag cannot have "
+                          "its name (line 1)")
+    close = difflib.get_close_matches(column, _SCALARS, n=1, cutoff=0.8)
+    if close and not column.startswith(TAG_COLUMN):
+        return Problem.of("unknown-field", path, f"unknown column {shown(column)}: did you "
+                          f"mean {shown(close[0])}? (name it {TAG_COLUMN}{column} to keep it "
+                          "as a tag; line 1)")
+    return None
+
+
 def _header_problems(header: list[str]) -> list[Problem]:
     problems = []
-    seen: set[str] = set()
+    seen: dict[tuple[str, str], int] = {}
     for index, name in enumerate(header):
         path = f"$.columns[{index}]"
         if not name:
             problems.append(Problem.of("blank-header", path, f"column {index + 1} has no "
                                        "name (line 1)"))
-        elif name in seen:
+            continue
+        tag = _tag_of(name)
+        key = ("field", name) if tag is None else ("tag", tag)
+        if key in seen:
             problems.append(Problem.of("duplicate-id", path, f"column {shown(name)} is "
-                                       "named again (line 1)"))
-        elif name not in _SCALARS and not (name.startswith(TAG_COLUMN)
-                                           and name[len(TAG_COLUMN):].strip()):
-            problems.append(Problem.of("unknown-field", path, f"unknown column "
-                                       f"{shown(name)} (columns: {', '.join(_SCALARS)} and "
-                                       f"{TAG_COLUMN}NAME for a tag; line 1)"))
-        seen.add(name)
+                                       f"named again (column {seen[key] + 1}; line 1)"))
+            continue
+        seen[key] = index
+        if tag is not None and (problem := _column_problem(name, path)) is not None:
+            problems.append(problem)
     problems += [Problem.of("invalid-value", "$.columns", f"the column {shown(name)} is "
-                            "missing (line 1)") for name in _REQUIRED if name not in seen]
+                            "missing (line 1)") for name in _REQUIRED
+                 if ("field", name) not in seen]
     return problems
 
 
@@ -235,11 +266,11 @@ def _row_values(header: list[str], cells: list[str]) -> dict[str, Any]:
     tags: dict[str, str] = {}
     for name, raw in zip(header, cells, strict=True):
         cell = raw.strip()
-        if name.startswith(TAG_COLUMN):
-            if cell:
-                tags[name[len(TAG_COLUMN):].strip()] = cell
-        else:
+        tag = _tag_of(name)
+        if tag is None:
             values[name] = _cell_value(name, cell)
+        elif cell:
+            tags[tag] = cell
     values["tags"] = tags
     return values
 
@@ -247,13 +278,16 @@ def _row_values(header: list[str], cells: list[str]) -> dict[str, Any]:
 def certificates_from_csv(text: str) -> tuple[Certificate, ...]:
     r"""The certificates of a CSV table (a header row, then one row per certificate).
 
-    Cells are trimmed; an empty ``project``, ``model_version``, ``grade``, ``expires`` or
-    tag cell means the certificate has none. Blank lines are skipped.
+    A column that is not a field is a tag (``kind``, or ``tags.kind`` as written by
+    :func:`portfolio_csv`); a column named almost like a field (``expries``) is refused as
+    a likely typo unless it is written ``tags.expries``. Cells are trimmed; an empty
+    ``project``, ``model_version``, ``grade``, ``expires`` or tag cell means the
+    certificate has none. Blank lines are skipped.
 
     :raises PortfolioValidationError: every problem; a row's problems are at
         ``$.certificates[i].FIELD`` and name the line, the header's at ``$.columns[j]``.
 
-    >>> text = ("subject,model,level,date,issuer,tags.kind\n"
+    >>> text = ("subject,model,level,date,issuer,kind\n"
     ...         "citic,caict-devops-cd,3,2019-06-01,CAICT,joint-stock-bank\n")
     >>> [(c.subject, c.level, c.tags["kind"]) for c in certificates_from_csv(text)]
     [('citic', 3, 'joint-stock-bank')]

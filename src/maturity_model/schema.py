@@ -194,7 +194,8 @@ def assessment_json_schema() -> dict[str, Any]:
 def portfolio_json_schema() -> dict[str, Any]:
     """The JSON Schema of a portfolio document (``format: maturity-portfolio/1``).
 
-    The CSV form of a portfolio has the same fields as columns (tags as ``tags.NAME``).
+    The CSV form of a portfolio has the same fields as columns (tags as ``tags.NAME``, or
+    any other column).
 
     >>> schema = portfolio_json_schema()
     >>> schema["required"], schema["$defs"]["certificate"]["required"]
