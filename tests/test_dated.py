@@ -65,6 +65,7 @@ def test_the_batch_engine_profile_carries_tags_too() -> None:
     a = _assessment()
     rows = mm.batch.score_stream(mm.batch.compile(_mini()), [("k", a)])
     [(_, row)] = list(rows)
+    assert isinstance(row, mm.batch.ScoredRow)
     assert row.profile() == mm.score(_mini(), a)
     assert dict(row.profile().tags) == TAGS
 
@@ -134,6 +135,7 @@ def test_records_end_with_the_identity_columns() -> None:
 def test_batch_records_equal_the_object_records_on_identity() -> None:
     a = _assessment()
     [(_, row)] = list(mm.batch.score_stream(mm.batch.compile(_mini()), [("k", a)]))
+    assert isinstance(row, mm.batch.ScoredRow)
     batch_record = row.records()[0]
     assert [batch_record[c] for c in IDENTITY_COLUMNS] == [
         "payments-team", "2026-11-01", "mini-cd", "1.0"]

@@ -68,6 +68,7 @@ __all__ = [
     "DependencyCycleError",
     "Domain",
     "Gap",
+    "History",
     "IncompatibleProfilesError",
     "Iso33020",
     "ItemEvidence",
@@ -122,6 +123,7 @@ __all__ = [
 if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
     from maturity_model.comparison import NodeDiff, ProfileDiff, compare
+    from maturity_model.history import History
     from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
     from maturity_model.schema import assessment_json_schema, model_json_schema
     from maturity_model.serialization import (
@@ -139,6 +141,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Cohort": "maturity_model.cohort",
     "Gap": "maturity_model.planning",
+    "History": "maturity_model.history",
     "Limits": "maturity_model.serialization",
     "NodeDiff": "maturity_model.comparison",
     "ProfileDiff": "maturity_model.comparison",
@@ -161,7 +164,8 @@ _LAZY = {
 # Display code sits on top of the core: wire it in here, so the core never imports it.
 _wire_display()
 
-_SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
+_SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "history",
+                         "planning",
                          "plots", "report", "schema", "standards", "target"})
 
 
