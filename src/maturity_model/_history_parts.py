@@ -103,6 +103,7 @@ class NodeJourney:
     end_score: float | None
     start_level: int | None
     end_level: int | None
+    parent: str | None = None
     practices: tuple[str, ...] = ()
 
     @property

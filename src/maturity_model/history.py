@@ -383,13 +383,13 @@ class History:
                 below.setdefault(node, []).append(change.practice_id)
                 node = parent_of.get(node)
         nodes = []
-        for column, (node_id, (kind, name, _)) in enumerate(zip(self._node_ids,
-                                                                self._node_info, strict=True)):
+        for column, (node_id, (kind, name, parent)) in enumerate(
+                zip(self._node_ids, self._node_info, strict=True)):
             s_score, s_level = self._value(first, column)
             e_score, e_level = self._value(last, column)
             nodes.append(NodeJourney(node_id=node_id, kind=kind, name=name,
                                      start_score=s_score, end_score=e_score,
-                                     start_level=s_level, end_level=e_level,
+                                     start_level=s_level, end_level=e_level, parent=parent,
                                      practices=tuple(below.get(node_id, ()))))
         return Journey(subject=subject, start=self._date(first), end=self._date(last),
                        assessments=len(rows), nodes=tuple(nodes), practices=tuple(changed))
