@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from maturity_model.errors import Problem
+from maturity_model.errors import Problem, shown
 from maturity_model.profile import LazyResults, NodeKind, Profile
 
 if TYPE_CHECKING:
@@ -22,6 +22,35 @@ if TYPE_CHECKING:
     from maturity_model.model import MaturityModel
 
 NodeInfo = tuple[NodeKind, str, str | None]  # kind, name, parent
+
+
+def as_date(value: datetime.date | str) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+def where(source: str | None, index: int) -> str:
+    return shown(source) if source is not None else f"profile {index}"
+
+
+def model_keys(blocks: Sequence[Block]) -> list[tuple[str, str, str | None]]:
+    """Each block's distinct (model id, version), with the first file of each."""
+    keys: list[tuple[str, str, str | None]] = []
+    for b in blocks:
+        if len(set(b.versions)) == 1:
+            keys.append((*b.versions[0], b.sources[0]))
+        else:
+            keys += [(m, v, s) for (m, v), s in zip(b.versions, b.sources, strict=True)]
+    return keys
+
+
+def ordinals_of(dates: Sequence[datetime.date | None]) -> NDArray[np.int64]:
+    """Proleptic Gregorian ordinals of dates (none is missing by now)."""
+    return np.fromiter((d.toordinal() for d in dates),  # type: ignore[union-attr]
+                       dtype=np.int64, count=len(dates))
 
 
 @attrs.frozen(kw_only=True, eq=False)

@@ -35,9 +35,13 @@ from numpy.typing import NDArray
 from maturity_model._history_blocks import (
     Block,
     NodeInfo,
+    as_date,
     batch_block,
+    model_keys,
+    ordinals_of,
     profile_block,
     scored_block,
+    where,
 )
 from maturity_model._history_parts import (
     DAYS_PER_MONTH,
@@ -73,18 +77,6 @@ __all__ = [
 ]
 
 _TOLERANCE = 1e-9
-
-
-def _as_date(value: datetime.date | str) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(value)
-
-
-def _where(source: str | None, index: int) -> str:
-    return shown(source) if source is not None else f"profile {index}"
 
 
 class History:
@@ -131,11 +123,12 @@ class History:
     def _build(self, blocks: Sequence[Block],
                found: Sequence[tuple[str | None, Problem]]) -> None:
         problems = list(found)
-        problems += version_problems(
-            (m, v, s) for b in blocks for (m, v), s in zip(b.versions, b.sources, strict=True))
+        problems += version_problems(model_keys(blocks))
         for b in blocks:
+            if None not in b.dates:
+                continue
             problems += [(s, Problem.of("invalid-value", "$.date",
-                                        f"{_where(s, k)} of subject {shown(subj)} has no date"))
+                                        f"{where(s, k)} of subject {shown(subj)} has no date"))
                          for k, (subj, d, s) in enumerate(zip(b.subjects, b.dates, b.sources,
                                                               strict=True)) if d is None]
         if problems:
@@ -148,8 +141,11 @@ class History:
         self._node_info = tuple(node_ids.values())
         self._column = {node_id: k for k, node_id in enumerate(self._node_ids)}
         rows = sum(len(b.subjects) for b in blocks)
-        scores = np.full((rows, len(self._node_ids)), np.nan)
-        levels = np.full(scores.shape, -1, dtype=np.int16)
+        if len(blocks) == 1 and blocks[0].node_ids == self._node_ids:
+            scores, levels = blocks[0].scores, blocks[0].levels  # copied when sorted below
+        else:
+            scores = np.full((rows, len(self._node_ids)), np.nan)
+            levels = np.full(scores.shape, -1, dtype=np.int16)
         subjects: list[str] = []
         ordinals = np.empty(rows, dtype=np.int64)
         block_of = np.empty(rows, dtype=np.intp)
@@ -157,17 +153,26 @@ class History:
         start = 0
         for number, b in enumerate(blocks):
             end = start + len(b.subjects)
-            columns = [self._column[n] for n in b.node_ids]
-            scores[start:end, columns] = b.scores
-            levels[start:end, columns] = b.levels
+            if scores is not b.scores:
+                columns = [self._column[n] for n in b.node_ids]
+                scores[start:end, columns] = b.scores
+                levels[start:end, columns] = b.levels
             subjects.extend(b.subjects)
-            ordinals[start:end] = [d.toordinal() for d in b.dates]  # type: ignore[union-attr]
+            ordinals[start:end] = ordinals_of(b.dates)
             block_of[start:end] = number
             row_of[start:end] = np.arange(len(b.subjects))
             start = end
-        names, codes = np.unique(np.asarray(subjects, dtype=object), return_inverse=True)
+        first: dict[str, int] = {}
+        for subject in subjects:
+            first.setdefault(subject, len(first))
+        names = sorted(first)
+        rank = np.empty(len(names), dtype=np.intp)
+        rank[[first[n] for n in names]] = np.arange(len(names))
+        codes = rank[np.fromiter((first[s] for s in subjects), dtype=np.intp,
+                                 count=len(subjects))] if subjects else np.empty(0, np.intp)
         order = np.lexsort((ordinals, codes))
-        self._names: tuple[str, ...] = tuple(str(n) for n in names)
+        self._names: tuple[str, ...] = tuple(names)
+        self._code_of = {name: k for k, name in enumerate(names)}
         self._codes = codes[order]
         self._ordinals = ordinals[order]
         self._scores = scores[order]
@@ -190,7 +195,7 @@ class History:
             found.append((second, Problem.of(
                 "duplicate-date", "$.date",
                 f"subject {shown(self._names[self._codes[k]])} has two profiles dated "
-                f"{self._date(k).isoformat()}: {_where(first, k)} and {_where(second, k + 1)}")))
+                f"{self._date(k).isoformat()}: {where(first, k)} and {where(second, k + 1)}")))
         if found:
             raise HistoryError([p for _, p in found], [f for f, _ in found])
 
@@ -217,7 +222,7 @@ class History:
         if len(subjects) != rows or len(dates) != rows:
             raise ValueError(f"{rows} rows need {rows} subjects and dates, not "
                              f"{len(subjects)} and {len(dates)}")
-        days = [_as_date(d) for d in dates]
+        days = [d if type(d) is datetime.date else as_date(d) for d in dates]
         block = batch_block(result, [str(s) for s in subjects], days, tags, sources)
         return cls._of([block])
 
@@ -268,8 +273,8 @@ class History:
         return built
 
     def _rows(self, subject: str) -> range:
-        code = int(np.searchsorted(self._names, subject)) if self._names else 0
-        if code >= len(self._names) or self._names[code] != subject:
+        code = self._code_of.get(subject)
+        if code is None:
             raise UnknownNodeError(subject, "subject in the history")
         return range(int(self._starts[code]), int(self._starts[code + 1]))
 
@@ -335,7 +340,7 @@ class History:
 
     def _latest(self, day: datetime.date | str) -> NDArray[np.intp]:
         """The row of each subject's latest profile dated on or before ``day``."""
-        rows = np.nonzero(self._ordinals <= _as_date(day).toordinal())[0]
+        rows = np.nonzero(self._ordinals <= as_date(day).toordinal())[0]
         if not len(rows):
             return rows
         codes = self._codes[rows]
@@ -402,32 +407,31 @@ class History:
 
         :param subject: only this subject; ``node_id``: only this node.
         """
-        if subject is None:
-            rows = np.arange(len(self))
-        else:
-            span = self._rows(subject)
-            rows = np.arange(span.start, span.stop)
-        if len(rows) < 2:
+        span = range(len(self)) if subject is None else self._rows(subject)
+        if len(span) < 2:
             return ()
-        before, after = rows[:-1], rows[1:]
-        same = self._codes[before] == self._codes[after]
-        before, after = before[same], after[same]
-        columns = (np.arange(len(self._node_ids)) if node_id is None
-                   else np.array([self._node(node_id)]))
-        s0 = self._scores[np.ix_(before, columns)]
-        s1 = self._scores[np.ix_(after, columns)]
-        l0 = self._levels[np.ix_(before, columns)]
-        l1 = self._levels[np.ix_(after, columns)]
+        first = 0 if node_id is None else self._node(node_id)
+        last = len(self._node_ids) if node_id is None else first + 1
+        # consecutive rows as views: row r against row r + 1, of one subject only
+        scores = self._scores[span.start:span.stop, first:last]
+        levels = self._levels[span.start:span.stop, first:last]
+        s0, s1, l0, l1 = scores[:-1], scores[1:], levels[:-1], levels[1:]
+        codes = self._codes[span.start:span.stop]
         fell = (l0 >= 0) & (l1 >= 0) & ((s1 < s0 - _TOLERANCE) | (l1 < l0))
-        found = []
-        for i, j in zip(*np.nonzero(fell), strict=True):
-            b, a, c = int(before[i]), int(after[i]), int(columns[j])
-            found.append(Regression(
-                subject=self._names[self._codes[b]], node_id=self._node_ids[c],
-                before=self._date(b), after=self._date(a),
-                score_before=float(s0[i, j]), score_after=float(s1[i, j]),
-                level_before=int(l0[i, j]), level_after=int(l1[i, j])))
-        return tuple(found)
+        fell &= (codes[1:] == codes[:-1])[:, None]
+        found = np.nonzero(fell)
+        values = [part[found].tolist() for part in (s0, s1, l0, l1)]
+        before = found[0] + span.start
+        columns = found[1] + first
+        day = {int(o): datetime.date.fromordinal(int(o)) for o in np.unique(self._ordinals)}
+        return tuple(
+            Regression(subject=self._names[code], node_id=self._node_ids[column],
+                       before=day[b], after=day[a], score_before=sb, score_after=sa,
+                       level_before=lb, level_after=la)
+            for code, column, b, a, sb, sa, lb, la in zip(
+                self._codes[before].tolist(), columns.tolist(),
+                self._ordinals[before].tolist(), self._ordinals[before + 1].tolist(),
+                *values, strict=True))
 
     def velocity(self, subject: str, start: datetime.date | str | None = None,
                  end: datetime.date | str | None = None, *,
@@ -444,8 +448,8 @@ class History:
         """
         rows = self._rows(subject)
         column = self._node(node_id if node_id is not None else self._node_ids[0])
-        first = self._date(rows[0]) if start is None else _as_date(start)
-        last = self._date(rows[-1]) if end is None else _as_date(end)
+        first = self._date(rows[0]) if start is None else as_date(start)
+        last = self._date(rows[-1]) if end is None else as_date(end)
         if last <= first:
             raise ValueError(f"the end {last.isoformat()} is not after the start "
                              f"{first.isoformat()}")
