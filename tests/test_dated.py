@@ -190,3 +190,24 @@ def test_wide_parquet_has_the_identity_columns(capsys: pytest.CaptureFixture[str
     assert run(capsys, "score", DATA / "valid-model.yaml", table, "-o", out)[0] == 0
     read = pq.read_table(out).to_pylist()
     assert [read[0][c] for c in IDENTITY_COLUMNS] == ["team-a", "2025-03-01", "mini-cd", "1.0"]
+
+
+def test_json_output_carries_the_identity_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", DATA / "valid-model.yaml",
+                       DATA / "valid-assessment.yaml", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert [doc[c] for c in IDENTITY_COLUMNS] == [
+        "payments-team", "2026-11-01", "mini-cd", "1.0"]
+    assert load_profile_text(out) == mm.score(_mini(), mm.load_assessment(
+        DATA / "valid-assessment.yaml"))
+
+
+def test_a_profile_whose_model_disagrees_with_its_model_id_is_refused() -> None:
+    doc = json.loads(mm.dump_profile(mm.score(_mini(), _assessment())))
+    doc["model"] = "other"
+    with pytest.raises(mm.ValidationError) as caught:
+        load_profile_text(json.dumps(doc))
+    assert [(p.code, p.path) for p in caught.value.problems] == [("invalid-value", "$.model")]
+    del doc["model"]
+    assert load_profile_text(json.dumps(doc)) == mm.score(_mini(), _assessment())
