@@ -211,3 +211,14 @@ def test_a_profile_whose_model_disagrees_with_its_model_id_is_refused() -> None:
     assert [(p.code, p.path) for p in caught.value.problems] == [("invalid-value", "$.model")]
     del doc["model"]
     assert load_profile_text(json.dumps(doc)) == mm.score(_mini(), _assessment())
+
+
+def test_the_batch_frame_ends_with_the_identity_columns_when_told_whose_rows() -> None:
+    compiled = mm.batch.compile(_mini())
+    result = compiled.score(*compiled.from_assessments([_assessment()]))
+    plain = result.to_frame()
+    assert not set(IDENTITY_COLUMNS) & set(plain.columns)
+    frame = result.to_frame(subjects=["payments-team"], dates=[datetime.date(2026, 11, 1)])
+    assert frame.columns.tolist()[:-4] == plain.columns.tolist()
+    assert frame.columns.tolist()[-4:] == list(IDENTITY_COLUMNS)
+    assert frame.iloc[0, -4:].tolist() == ["payments-team", "2026-11-01", "mini-cd", "1.0"]

@@ -150,22 +150,38 @@ class BatchResult:
             raise IndexError(f"row {index} out of range for {rows} assessments")
         return position + rows if position < 0 else position
 
-    def to_frame(self, index: Any = None) -> pd.DataFrame:
+    def to_frame(self, index: Any = None, *, subjects: Any = None,
+                 dates: Any = None) -> pd.DataFrame:
         """Scores and levels as a pandas DataFrame (needs the ``pandas`` extra).
 
         Columns ``score:<node id>`` (float, NaN not assessed), then ``level:<node id>``
-        (nullable ``Int16``).
+        (nullable ``Int16``). Given ``subjects`` or ``dates`` (one per row), the frame
+        also ends with the :data:`~maturity_model.profile.IDENTITY_COLUMNS` ``subject``,
+        ``date`` (ISO 8601), ``model`` and ``model_version``.
 
         >>> import maturity_model as mm
         >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"),
         ...     domains=[mm.Domain(id="d", items=[
         ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
-        >>> mm.batch.compile(m).score([[1.0]]).to_frame().columns.tolist()
+        >>> result = mm.batch.compile(m).score([[1.0]])
+        >>> result.to_frame().columns.tolist()
         ['score:m', 'score:d', 'score:i', 'level:m', 'level:d', 'level:i']
+        >>> result.to_frame(subjects=["t"], dates=["2024-01-31"]).iloc[0, -4:].tolist()
+        ['t', '2024-01-31', 'm', '']
         """
         from maturity_model._batch_frame import result_frame
 
-        return result_frame(self.node_ids, self.scores, self.levels, index)
+        frame = result_frame(self.node_ids, self.scores, self.levels, index)
+        if subjects is None and dates is None:
+            return frame
+        rows = len(self)
+        model = self.compiled.model
+        frame["subject"] = list(subjects) if subjects is not None else [""] * rows
+        frame["date"] = ([d.isoformat() if isinstance(d, datetime.date) else d
+                          for d in dates] if dates is not None else [None] * rows)
+        frame["model"] = model.id
+        frame["model_version"] = model.version
+        return frame
 
     def __repr__(self) -> str:
         return f"BatchResult(assessments={len(self)}, nodes={len(self.node_ids)})"
