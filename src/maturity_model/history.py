@@ -17,8 +17,7 @@ Definitions (also in the docs, "Follow a team over time"):
   error (``mixed-versions``) until they are migrated to one (``maturity migrate``);
   profiles of different models are ``model-mismatch``. :func:`version_problems` is the one
   place that decides this.
-- Scores and levels are held as arrays (``subjects × dates`` rows, one column per node), so
-  a history of 100,000 profiles scored by the batch engine answers in milliseconds; a
+- Scores and levels are held as arrays (one row per profile, a column per node); a
   profile is built only when it is asked for.
 """
 
@@ -92,15 +91,15 @@ class History:
     ...     return mm.Profile(model_id="m", subject=subject, date=datetime.date(2024, day, 1),
     ...                       results={"m": mm.Result(node_id="m", kind="model",
     ...                                               score=score, level=int(score))})
-    >>> h = History([p("b", 3, 3.0), p("a", 1, 1.8), p("a", 6, 2.4), p("b", 1, 2.0)])
-    >>> h.subjects, len(h)
-    (('a', 'b'), 4)
-    >>> h.series("a", "m").scores
-    (1.8, 2.4)
+    >>> h = History([p("b", 3, 1.5), p("a", 1, 1.8), p("a", 6, 2.4), p("b", 1, 2.0)])
+    >>> h.subjects, len(h), h.series("a", "m").scores
+    (('a', 'b'), 4, (1.8, 2.4))
     >>> [(x.subject, x.overall.score) for x in h.as_of("2024-02-01")]
     [('a', 1.8), ('b', 2.0)]
-    >>> h.first_reached("b", "m", 3)
-    datetime.date(2024, 3, 1)
+    >>> h.first_reached("a", "m", 2), str(h.journey("a").overall)
+    (datetime.date(2024, 6, 1), 'm: 1.80 → 2.40')
+    >>> round(h.velocity("a"), 2), [(r.subject, r.after.month) for r in h.regressions()]
+    (0.12, [('b', 3)])
     """
 
     def __init__(self, profiles: Iterable[Profile], *,
