@@ -281,6 +281,13 @@ def test_load_lists_every_problem_with_its_file(tmp_path: Path) -> None:
         ("no-date.yaml", "invalid-value")]
 
 
+def test_a_file_with_no_subject_anywhere_is_an_invalid_value(tmp_path: Path) -> None:
+    (tmp_path / "2024-01-01.yaml").write_text("model: m\n")
+    with pytest.raises(HistoryError) as caught:
+        mm.History.load(tmp_path, _model())
+    assert [(p.code, p.path) for p in caught.value.problems] == [("invalid-value", "$.subject")]
+
+
 def test_load_refuses_a_folder_that_mixes_versions(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES, tmp_path / "h")
     old = tmp_path / "h" / TEAM / "2023-06-01.yaml"

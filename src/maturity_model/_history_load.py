@@ -111,6 +111,12 @@ def read_folder(folder: str | os.PathLike[str], *,
         subject, day = _layout(root, path)
         filled = attrs.evolve(built, subject=built.subject or subject,
                               date=built.date or day)
+        if not filled.subject:
+            problems.append((source, Problem.of(
+                "invalid-value", "$.subject",
+                "no subject: write 'subject: NAME' in the file or put it in a folder named "
+                "after its subject")))
+            continue
         if filled.date is None:
             problems.append((source, Problem.of(
                 "invalid-value", "$.date",
