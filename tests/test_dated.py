@@ -71,8 +71,8 @@ def test_the_batch_engine_profile_carries_tags_too() -> None:
 
 
 @pytest.mark.parametrize(("text", "path"), [
-    ("model: m\ndate: 2026-13-01\n", "$.date"),
-    ("model: m\ndate: 2026-02-30\n", "$.date"),
+    ("model: m\ndate: '2026-13-01'\n", "$.date"),
+    ("model: m\ndate: '2026-02-30'\n", "$.date"),
     ("model: m\ndate: tomorrow\n", "$.date"),
     ("model: m\ndate: 20261101\n", "$.date"),
     ("model: m\ntags: {org: 1}\n", "$.tags['org']"),
@@ -82,6 +82,16 @@ def test_a_bad_date_or_tag_is_an_invalid_value_at_its_path(text: str, path: str)
     with pytest.raises(AssessmentValidationError) as caught:
         loads_assessment(text)
     assert [(p.code, p.path) for p in caught.value.problems] == [("invalid-value", path)]
+
+
+@pytest.mark.parametrize("day", ["2026-13-01", "2026-02-30"])
+def test_an_impossible_unquoted_yaml_date_is_an_invalid_value(day: str) -> None:
+    # YAML itself reads an unquoted date: one that does not exist fails the parse, which
+    # is reported for the whole document (as every scalar YAML cannot build is)
+    with pytest.raises(AssessmentValidationError) as caught:
+        loads_assessment(f"model: m\nsubject: t\ndate: {day}\n")
+    [problem] = caught.value.problems
+    assert (problem.code, problem.path) == ("invalid-value", "$")
 
 
 def test_a_bad_date_in_a_profile_document_is_an_invalid_value() -> None:
@@ -95,7 +105,7 @@ def test_a_bad_date_in_a_profile_document_is_an_invalid_value() -> None:
 def test_validate_reports_a_bad_date_with_its_code(capsys: pytest.CaptureFixture[str],
                                                    tmp_path: Path) -> None:
     bad = tmp_path / "a.yaml"
-    bad.write_text("format: maturity-assessment/1\nmodel: mini-cd\ndate: 2026-13-01\n")
+    bad.write_text("format: maturity-assessment/1\nmodel: mini-cd\ndate: '2026-13-01'\n")
     code, out, err = run(capsys, "validate", bad, "--json")
     assert code == 1
     assert [(p["code"], p["path"]) for p in json.loads(out)["problems"]] == [

@@ -10,6 +10,7 @@ from maturity_model import errors
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
+    HistoryError,
     IncompatibleProfilesError,
     MaturityModelError,
     MissingExtraError,
@@ -41,6 +42,13 @@ def test_validation_errors_pickle_with_their_problems(cls: type[ValidationError]
     assert isinstance(copy, cls)
     assert copy.problems == PROBLEMS
     assert copy.codes == ("dependency-cycle", "empty-item")
+
+
+def test_history_error_pickles_with_its_problems_and_files() -> None:
+    copy = _round_trip(HistoryError(PROBLEMS, ["a.yaml", None]))
+    assert isinstance(copy, HistoryError)
+    assert (copy.problems, copy.files) == (PROBLEMS, ("a.yaml", None))
+    assert HistoryError(PROBLEMS).files == (None, None)
 
 
 def test_dependency_cycle_error_pickles_with_its_cycle_and_problems() -> None:
@@ -92,7 +100,7 @@ def test_every_exception_class_is_covered_here() -> None:
     classes = {name for name in errors.__all__
                if isinstance(getattr(errors, name), type)
                and issubclass(getattr(errors, name), BaseException)}
-    assert classes == {"AssessmentValidationError", "DependencyCycleError",
+    assert classes == {"AssessmentValidationError", "DependencyCycleError", "HistoryError",
                        "IncompatibleProfilesError", "MaturityModelError",
                        "MissingExtraError", "ModelValidationError", "NaNAnswerWarning",
                        "ProfileValidationError", "UnknownNodeError", "UnknownStandardError",

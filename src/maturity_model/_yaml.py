@@ -143,18 +143,6 @@ def _construct_mapping(loader: SafeLoader, node: yaml.MappingNode) -> dict[Any, 
 SafeLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-def _construct_timestamp(loader: SafeLoader, node: yaml.ScalarNode) -> Any:
-    # A date-shaped scalar that is no date (2026-13-01) stays text, so the field that
-    # wants a date reports it at its own path instead of the whole file failing to parse.
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
-
 def load_yaml(text: str, limits: Limits) -> Any:
     """Parse one YAML document within ``limits``.
 
