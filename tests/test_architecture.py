@@ -22,11 +22,12 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / PACKAGE
 #: The core: objects, evidence, rules, both engines, results, compare, plan, history.
 CORE = frozenset({
     "model", "rules", "evidence", "scoring", "profile", "comparison", "cohort", "planning",
+    "history",
     "levels", "errors", "validation", "graph", "target", "batch", "ids",
     "portfolio",
 })
 #: Private helpers of the core, by the prefix of their name or by name.
-CORE_PREFIXES = ("_row_", "_batch_", "_planning_", "_rule_")
+CORE_PREFIXES = ("_row_", "_batch_", "_planning_", "_rule_", "_history_")
 CORE_PRIVATE = frozenset({
     "_dependencies", "_numbers", "_aggregation_rules", "_display_registry", "_limits",
     "_identity",

@@ -103,7 +103,8 @@ def test_score_json_is_a_profile(capsys: pytest.CaptureFixture[str]) -> None:
 def test_score_csv_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "score", DATA / "valid-model.yaml",
                     DATA / "valid-assessment.yaml", "--format", "csv")
-    assert out.splitlines()[2] == "payments-team,cm,domain,Configuration management,2,2.5,2,1,0,0,0"
+    assert out.splitlines()[2] == ("payments-team,cm,domain,Configuration management,2,2.5,2,1,"
+                                   "0,0,0,2026-11-01,mini-cd,1.0")
     _, out, _ = run(capsys, "score", DATA / "valid-model.yaml",
                     DATA / "valid-assessment.yaml", "--format", "markdown")
     assert ("| &nbsp;&nbsp;&nbsp;&nbsp;`cm.vcs` | Version control | Level 2 (Foundation) | 2.50 "
@@ -143,7 +144,7 @@ def test_score_streams_a_csv_table_to_a_file(capsys: pytest.CaptureFixture[str],
     assert f"maturity: error: {table}:4: $.answers['cm.vcs.1.1']: answer 2.0" in err
     rows = out.read_text().splitlines()
     assert rows[0].startswith("subject,node_id,kind")
-    assert rows[1] == "team-a,mini-cd,model,Mini continuous delivery,1,1.5,1,1,0,1,2"
+    assert rows[1] == "team-a,mini-cd,model,Mini continuous delivery,1,1.5,1,1,0,1,2,,mini-cd,1.0"
     assert len(rows) == 1 + 2 * 5
     assert oct(out.stat().st_mode & 0o777) == "0o644"
 

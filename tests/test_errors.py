@@ -11,6 +11,7 @@ from maturity_model.errors import (
     AssessmentValidationError,
     CertificationError,
     DependencyCycleError,
+    HistoryError,
     IncompatibleProfilesError,
     MaturityModelError,
     MissingExtraError,
@@ -44,6 +45,13 @@ def test_validation_errors_pickle_with_their_problems(cls: type[ValidationError]
     assert isinstance(copy, cls)
     assert copy.problems == PROBLEMS
     assert copy.codes == ("dependency-cycle", "empty-item")
+
+
+def test_history_error_pickles_with_its_problems_and_files() -> None:
+    copy = _round_trip(HistoryError(PROBLEMS, ["a.yaml", None]))
+    assert isinstance(copy, HistoryError)
+    assert (copy.problems, copy.files) == (PROBLEMS, ("a.yaml", None))
+    assert HistoryError(PROBLEMS).files == (None, None)
 
 
 def test_dependency_cycle_error_pickles_with_its_cycle_and_problems() -> None:
@@ -96,9 +104,11 @@ def test_every_exception_class_is_covered_here() -> None:
                if isinstance(getattr(errors, name), type)
                and issubclass(getattr(errors, name), BaseException)}
     assert classes == {"AssessmentValidationError", "CertificationError", "DependencyCycleError",
+                       "HistoryError",
                        "IncompatibleProfilesError", "MaturityModelError",
                        "MissingExtraError", "ModelValidationError", "NaNAnswerWarning",
-                       "PortfolioValidationError", "ProfileValidationError", "UnknownNodeError", "UnknownStandardError",
+                       "PortfolioValidationError", "ProfileValidationError",
+                       "UnknownNodeError", "UnknownStandardError",
                        "ValidationError"}
 
 

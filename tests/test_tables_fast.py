@@ -81,7 +81,8 @@ def test_wide_output_has_a_score_and_a_level_column_per_node(
     rows = list(csv.DictReader((tmp_path / "wide.csv").read_text().splitlines()))
     nodes = [r.node_id for r in mm.score(MODEL, mm.Assessment(model="mini-cd"))]
     assert list(rows[0]) == ["subject", "date",
-                             *(f"{n}.{part}" for n in nodes for part in ("score", "level"))]
+                             *(f"{n}.{part}" for n in nodes for part in ("score", "level")),
+                             "model", "model_version"]
     first = mm.score(MODEL, mm.Assessment(model="mini-cd", answers={
         "cm.vcs.1.1": 1, "cm.vcs.2.1": 1, "cm.vcs.3.1": "Some", "build.ci.1.1": "n/a"}))
     assert rows[0]["subject"] == "a"

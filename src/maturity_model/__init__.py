@@ -69,6 +69,7 @@ __all__ = [
     "DependencyCycleError",
     "Domain",
     "Gap",
+    "History",
     "IncompatibleProfilesError",
     "Iso33020",
     "ItemEvidence",
@@ -125,6 +126,7 @@ __all__ = [
 if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
     from maturity_model.comparison import NodeDiff, ProfileDiff, compare
+    from maturity_model.history import History
     from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
     from maturity_model.portfolio import Certificate, Portfolio, certify
     from maturity_model.schema import assessment_json_schema, model_json_schema
@@ -146,6 +148,7 @@ _LAZY = {
     "certify": "maturity_model.portfolio",
     "Cohort": "maturity_model.cohort",
     "Gap": "maturity_model.planning",
+    "History": "maturity_model.history",
     "Limits": "maturity_model.serialization",
     "NodeDiff": "maturity_model.comparison",
     "ProfileDiff": "maturity_model.comparison",
@@ -168,8 +171,9 @@ _LAZY = {
 # Display code sits on top of the core: wire it in here, so the core never imports it.
 _wire_display()
 
-_SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
-                         "plots", "portfolio", "report", "schema", "standards", "target"})
+_SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "history",
+                         "planning", "plots", "portfolio", "report", "schema", "standards",
+                         "target"})
 
 
 def __getattr__(name: str) -> Any:

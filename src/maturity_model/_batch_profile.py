@@ -66,7 +66,7 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
                   values: Any, na: Any, scores: FloatArray, levels: Any,
                   coverage: FloatArray, counts: Any, *, subject: str,
                   date: datetime.date | None, observed: Mapping[str, float] | None = None,
-                  ) -> Profile:
+                  tags: Mapping[str, str] | None = None) -> Profile:
     """The profile of one row: ``values``/``na`` its input, the rest its batch output."""
     model = plan.model
     answers = row_answers(plan, values, na)
@@ -119,6 +119,7 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
                              rating=ratings.get(p.id), mandatory=p.mandatory)
         for p in model.practices()}
     return Profile(model_id=model.id, model_version=model.version, subject=subject,
-                   date=date, dependencies=model.dependencies, scale=model.scale,
+                   date=date, tags=tags or {}, dependencies=model.dependencies,
+                   scale=model.scale,
                    results=MappingProxyType(results), practices=MappingProxyType(practices),
                    observations=dict(observed or {}))

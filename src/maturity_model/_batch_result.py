@@ -6,6 +6,7 @@ See :mod:`maturity_model.batch`, which exports these classes.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -63,8 +64,8 @@ class BatchResult:
     def __len__(self) -> int:
         return int(self.scores.shape[0])
 
-    def profile(self, index: int, *, subject: str = "",
-                date: datetime.date | None = None) -> Profile:
+    def profile(self, index: int, *, subject: str = "", date: datetime.date | None = None,
+                tags: Mapping[str, str] | None = None) -> Profile:
         """Row ``index`` as a :class:`~maturity_model.Profile`, equal to the object engine's.
 
         Scores, levels, coverage and counts are the batch's (coverage and counts are
@@ -97,14 +98,17 @@ class BatchResult:
             counts = one.counts[:, :, 0] if counts is None else counts
         return build_profile(plan, self.compiled._info, values[index], row_na,
                              self.scores[index], self.levels[index], coverage, counts,
-                             subject=subject, date=date,
+                             subject=subject, date=date, tags=tags,
                              observed=None if observations is None
                              else observations_of(plan, observations, index))
 
-    def records(self, index: int, *, subject: str = "") -> list[dict[str, Any]]:
+    def records(self, index: int, *, subject: str = "",
+                date: datetime.date | None = None) -> list[dict[str, Any]]:
         """Row ``index`` as one plain dict per node, as :meth:`Profile.to_records` gives.
 
-        Answer counts are included when the batch was scored with ``counts=True``.
+        Answer counts are included when the batch was scored with ``counts=True``; the
+        last columns are ``date``, ``model`` and ``model_version``
+        (:data:`~maturity_model.profile.IDENTITY_COLUMNS`).
 
         >>> import maturity_model as mm
         >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"),
@@ -114,13 +118,16 @@ class BatchResult:
         ... # doctest: +NORMALIZE_WHITESPACE
         {'subject': 't', 'node_id': 'i', 'kind': 'item', 'name': 'i', 'parent': 'd',
          'score': 0.5, 'level': 0, 'met': 0, 'partial': 1, 'not_met': 0, 'na': 0,
-         'unknown': 0}
+         'unknown': 0, 'date': None, 'model': 'm', 'model_version': ''}
         """
         index = self._row(index)
         info = self.compiled._info
         scores = self.scores[index].tolist()
         levels = self.levels[index].tolist()
         counts = None if self.counts is None else self.counts[index].tolist()
+        model = self.compiled.model
+        identity = {"date": None if date is None else date.isoformat(), "model": model.id,
+                    "model_version": model.version}
         records = []
         for k, node_id in enumerate(self.node_ids):
             kind, name, parent, _ = info[k]
@@ -131,6 +138,7 @@ class BatchResult:
                 "level": levels[k] if assessed else None}
             if counts is not None:
                 record.update(zip(COUNT_FIELDS, counts[k], strict=True))
+            record.update(identity)
             records.append(record)
         return records
 
@@ -142,22 +150,38 @@ class BatchResult:
             raise IndexError(f"row {index} out of range for {rows} assessments")
         return position + rows if position < 0 else position
 
-    def to_frame(self, index: Any = None) -> pd.DataFrame:
+    def to_frame(self, index: Any = None, *, subjects: Any = None,
+                 dates: Any = None) -> pd.DataFrame:
         """Scores and levels as a pandas DataFrame (needs the ``pandas`` extra).
 
         Columns ``score:<node id>`` (float, NaN not assessed), then ``level:<node id>``
-        (nullable ``Int16``).
+        (nullable ``Int16``). Given ``subjects`` or ``dates`` (one per row), the frame
+        also ends with the :data:`~maturity_model.profile.IDENTITY_COLUMNS` ``subject``,
+        ``date`` (ISO 8601), ``model`` and ``model_version``.
 
         >>> import maturity_model as mm
         >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"),
         ...     domains=[mm.Domain(id="d", items=[
         ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
-        >>> mm.batch.compile(m).score([[1.0]]).to_frame().columns.tolist()
+        >>> result = mm.batch.compile(m).score([[1.0]])
+        >>> result.to_frame().columns.tolist()
         ['score:m', 'score:d', 'score:i', 'level:m', 'level:d', 'level:i']
+        >>> result.to_frame(subjects=["t"], dates=["2024-01-31"]).iloc[0, -4:].tolist()
+        ['t', '2024-01-31', 'm', '']
         """
         from maturity_model._batch_frame import result_frame
 
-        return result_frame(self.node_ids, self.scores, self.levels, index)
+        frame = result_frame(self.node_ids, self.scores, self.levels, index)
+        if subjects is None and dates is None:
+            return frame
+        rows = len(self)
+        model = self.compiled.model
+        frame["subject"] = list(subjects) if subjects is not None else [""] * rows
+        frame["date"] = ([d.isoformat() if isinstance(d, datetime.date) else d
+                          for d in dates] if dates is not None else [None] * rows)
+        frame["model"] = model.id
+        frame["model_version"] = model.version
+        return frame
 
     def __repr__(self) -> str:
         return f"BatchResult(assessments={len(self)}, nodes={len(self.node_ids)})"
@@ -196,8 +220,9 @@ class ScoredRow:
     def profile(self) -> Profile:
         """The assessment's :class:`~maturity_model.Profile` (subject and date included)."""
         return self.result.profile(self.index, subject=self.assessment.subject,
-                                   date=self.assessment.date)
+                                   date=self.assessment.date, tags=self.assessment.tags)
 
     def records(self) -> list[dict[str, Any]]:
         """One plain dict per node, as :meth:`Profile.to_records` gives."""
-        return self.result.records(self.index, subject=self.assessment.subject)
+        return self.result.records(self.index, subject=self.assessment.subject,
+                                   date=self.assessment.date)

@@ -24,7 +24,7 @@ from maturity_model._table_read import RowProblem, TableError, csv_chunks, json_
 from maturity_model.errors import AssessmentValidationError, Problem, ValidationError
 from maturity_model.evidence import Assessment
 from maturity_model.model import MaturityModel
-from maturity_model.profile import Profile
+from maturity_model.profile import IDENTITY_COLUMNS, Profile
 
 ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".csv", ".jsonl", ".ndjson",
                        ".xlsx", ".parquet")
@@ -313,7 +313,7 @@ class Progress:
 
 
 CSV_COLUMNS = ("subject", "node_id", "kind", "name", "level", "score", "met", "partial",
-               "not_met", "na", "unknown")
+               "not_met", "na", "unknown", *IDENTITY_COLUMNS[1:])
 
 
 class StreamWriter:
@@ -344,11 +344,12 @@ class StreamWriter:
                                       allow_nan=False, separators=(",", ":")) + "\n")
             return
         self._start()
+        identity = list(profile.identity().values())[1:]
         for r in profile:
             c = r.counts
             self._csv.writerow(csv_row([profile.subject, r.node_id, r.kind, r.name, r.level,
                                         r.score, c.met, c.partial, c.not_met, c.na,
-                                        c.unknown], safe=self.safe))
+                                        c.unknown, *identity], safe=self.safe))
 
     def write_scored(self, scored: Any) -> None:
         """CSV rows of a scored chunk, as :meth:`write` gives for each profile.
@@ -367,8 +368,13 @@ class StreamWriter:
         levels = result.levels[rows].tolist()
         counts = result.counts[rows].tolist()
         nodes = self._nodes
-        for subject, s_row, l_row, c_row in zip(csv_row(scored.subjects, safe=self.safe),
-                                                scores, levels, counts, strict=True):
+        model = csv_row([result.compiled.model.id, result.compiled.model.version],
+                        safe=self.safe)
+        dates = ["" if d is None else d.isoformat() for d in scored.dates]
+        for subject, date, s_row, l_row, c_row in zip(
+                csv_row(scored.subjects, safe=self.safe), dates, scores, levels, counts,
+                strict=True):
             self._csv.writerows(
-                [subject, *node, "" if lv < 0 else lv, "" if lv < 0 else score, *c]
+                [subject, *node, "" if lv < 0 else lv, "" if lv < 0 else score, *c, date,
+                 *model]
                 for node, score, lv, c in zip(nodes, s_row, l_row, c_row, strict=True))

@@ -309,8 +309,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     target = _target(args.target, None, profile) if args.target is not None else None
     if Path(args.output).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         raise UsageError("the report is written as .html or .md", file=args.output)
+    history = None
+    if getattr(args, "history", None):
+        from maturity_model._cli_history import load_history
+
+        history = load_history(args.history, args.model)
     try:
-        write_report(args.output, model, profile, compare=compare, target=target)
+        write_report(args.output, model, profile, compare=compare, target=target,
+                     history=history)
     except IncompatibleProfilesError as exc:
         raise FileProblems.of(args.compare, [
             Problem.of("model-mismatch", "$.model", str(exc))]) from None

@@ -1,7 +1,9 @@
 """Wide output of ``maturity score``: one row per assessment, two columns per node.
 
 The columns are ``subject``, ``date``, then ``<node>.score`` and ``<node>.level`` for every
-node in :attr:`~maturity_model.batch.CompiledModel.node_ids` order (the model root first).
+node in :attr:`~maturity_model.batch.CompiledModel.node_ids` order (the model root first),
+then ``model`` and ``model_version`` (the identity columns a table lacks come last: see
+:data:`~maturity_model.profile.IDENTITY_COLUMNS`).
 A node that is not assessed has empty cells (nulls in Parquet). CSV goes through the one
 CSV row function; Parquet (extra ``arrow``) is written a chunk at a time.
 """
@@ -17,18 +19,19 @@ import numpy as np
 
 from maturity_model._csv_cells import csv_row
 from maturity_model._table_arrow import arrow
+from maturity_model.profile import IDENTITY_COLUMNS
 
 
 def wide_columns(node_ids: Sequence[str]) -> list[str]:
     """The header of the wide form.
 
     >>> wide_columns(["m", "cm"])
-    ['subject', 'date', 'm.score', 'm.level', 'cm.score', 'cm.level']
+    ['subject', 'date', 'm.score', 'm.level', 'cm.score', 'cm.level', 'model', 'model_version']
     """
     out = ["subject", "date"]
     for node in node_ids:
         out += [f"{node}.score", f"{node}.level"]
-    return out
+    return out + [c for c in IDENTITY_COLUMNS if c not in out]
 
 
 class WideWriter:
@@ -48,12 +51,15 @@ class WideWriter:
         self._csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
         self._parquet: Any = None
         self._started = False
+        self._model: list[str] = ["", ""]  # model id and version, set by the first chunk
 
     def write(self, scored: Any) -> None:
         rows = np.asarray(scored.rows, dtype=np.intp)
         scores = scored.result.scores[rows]
         levels = scored.result.levels[rows]
         dates = [None if d is None else d.isoformat() for d in scored.dates]
+        model = scored.result.compiled.model
+        self._model = [model.id, model.version]
         if self._csv is not None:
             self._write_csv(scored.subjects, dates, scores, levels)
         else:
@@ -71,7 +77,7 @@ class WideWriter:
                                                levels.tolist(), strict=True):
             cells[0::2] = [None if math.isnan(s) else s for s in s_row]
             cells[1::2] = [None if lv < 0 else lv for lv in l_row]
-            self._csv.writerow(csv_row([subject, date, *cells], safe=self.safe))
+            self._csv.writerow(csv_row([subject, date, *cells, *self._model], safe=self.safe))
 
     def _write_parquet(self, subjects: Sequence[str], dates: Sequence[str | None],
                        scores: Any, levels: Any) -> None:
@@ -80,6 +86,7 @@ class WideWriter:
         for k in range(scores.shape[1]):
             arrays.append(pa.array(scores[:, k], mask=np.isnan(scores[:, k])))
             arrays.append(pa.array(levels[:, k], type=pa.int16(), mask=levels[:, k] < 0))
+        arrays += [pa.array([value] * len(subjects), pa.string()) for value in self._model]
         batch = pa.RecordBatch.from_arrays(arrays, names=self.columns)
         if self._parquet is None:
             # the text stream of the atomic writer is empty: write the bytes beneath it
@@ -90,7 +97,7 @@ class WideWriter:
     def close(self) -> None:
         """Finish the file (Parquet writes its footer here, and its schema when empty)."""
         if self.fmt == "parquet" and self._parquet is None:
-            width = (len(self.columns) - 2) // 2
+            width = (len(self.columns) - 4) // 2
             self._write_parquet([], [], np.empty((0, width)), np.empty((0, width), np.int16))
         if self._parquet is not None:
             self._parquet.close()

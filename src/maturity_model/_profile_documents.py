@@ -42,9 +42,17 @@ PROFILE_FORMAT: Final = "maturity-profile/1"
 #: :func:`profile_from_dict`.
 DERIVED_RESULT_KEYS: Final = ("level_name",)
 
+#: Top-level keys of the same kind: ``model`` repeats ``model_id`` under the name every
+#: table of results gives it (see :data:`~maturity_model.profile.IDENTITY_COLUMNS`).
+DERIVED_KEYS: Final = ("model",)
+
 
 def profile_to_dict(profile: Profile) -> dict[str, Any]:
     """The document form of a profile (JSON-ready); each result names its level.
+
+    The document also says ``model`` (equal to ``model_id``), so a profile written by
+    ``maturity score --json`` carries the same ``subject``, ``date``, ``model`` and
+    ``model_version`` as every table of results; reading sets it aside.
 
     >>> import maturity_model as mm
     >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.of("Basic"), domains=[mm.Domain(
@@ -53,7 +61,7 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
     >>> [(r["node_id"], r["level"], r["level_name"]) for r in doc["results"]][-1]
     ('i', 1, 'Basic')
     """
-    body = converter_for(None).unstructure(profile)
+    body = {"model": profile.model_id, **converter_for(None).unstructure(profile)}
     body["scale"] = converter_for(None).unstructure(profile.scale)
     for result in body.get("results", []):
         if isinstance(result, dict) and "level" in result:
@@ -219,6 +227,12 @@ def profile_from_dict(doc: Any, *, limits: Limits = DEFAULT_LIMITS) -> Profile:
     1
     """
     body = take_format(doc, PROFILE_FORMAT, ProfileValidationError, limits)
+    if "model" in body:
+        model = body.pop("model")
+        if model != body.get("model_id"):
+            raise ProfileValidationError([Problem.of(
+                "invalid-value", "$.model",
+                f"{shown(model)} is not the profile's model_id {shown(body.get('model_id'))}")])
     if isinstance(body.get("results"), list):
         body = {**body, "results": [
             {k: v for k, v in r.items() if k not in DERIVED_RESULT_KEYS}

@@ -15,6 +15,7 @@ from maturity_model._report_content import depths as _depths
 from maturity_model._report_content import score_text as _score
 
 if TYPE_CHECKING:
+    from maturity_model.history import History
     from maturity_model.model import MaturityModel
     from maturity_model.profile import Profile
     from maturity_model.target import Target
@@ -30,7 +31,8 @@ def _md_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def render_markdown(model: MaturityModel, profile: Profile, *,
                     compare: Profile | None = None,
-                    target: Target | int | None = None) -> str:
+                    target: Target | int | None = None,
+                    history: History | None = None) -> str:
     r"""The report of :func:`render_html` as Markdown tables (no charts but the coverage).
 
     Text from the model and the assessment is escaped (``|``, Markdown markup and HTML).
@@ -131,4 +133,8 @@ def render_markdown(model: MaturityModel, profile: Profile, *,
                                "Level after", "Score after", "Δ score"), rows), ""]
         else:
             out += ["No node changed.", ""]
+    if history is not None:
+        from maturity_model._report_history import history_markdown
+
+        out += history_markdown(history, p.subject)
     return "\n".join(out).rstrip() + "\n"

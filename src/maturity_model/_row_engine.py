@@ -308,7 +308,7 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
     state = ScoredRow(plan, values, statuses, scores, levels, sums, violations, blocked)
     state.observations = observations
     return Profile(model_id=model.id, model_version=model.version,
-                   subject=assessment.subject, date=assessment.date,
+                   subject=assessment.subject, date=assessment.date, tags=assessment.tags,
                    dependencies=model.dependencies, scale=model.scale,
                    results=LazyResults(plan.node_ids, state.result),
                    practices=LazyResults(plan.column, state.practice),

@@ -37,6 +37,7 @@ from maturity_model._cli_files import (
     os_error_message,
     terminated_as_exception,
 )
+from maturity_model._cli_history import add_parser as add_history_parser
 from maturity_model._cli_portfolio import add_parser as add_portfolio_parser
 from maturity_model._cli_results import (
     cmd_compare,
@@ -160,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an earlier profile or assessment: show what changed")
     p.add_argument("--target", metavar="LEVEL",
                    help="show the gap to this level everywhere and the roadmap")
+    p.add_argument("--history", metavar="DIR",
+                   help="a history folder: add the subject's results over time")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
 
@@ -181,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_standards)
 
     add_portfolio_parser(sub)
+    add_history_parser(sub)
     return parser
 
 

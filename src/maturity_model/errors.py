@@ -20,6 +20,7 @@ __all__ = [
     "AssessmentValidationError",
     "CertificationError",
     "DependencyCycleError",
+    "HistoryError",
     "IncompatibleProfilesError",
     "MaturityModelError",
     "MissingExtraError",
@@ -68,6 +69,10 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
 
     # certificates
     "incomplete-profile": "error",
+
+    # histories
+    "duplicate-date": "error",
+    "mixed-versions": "error",
 }
 
 
@@ -216,6 +221,28 @@ class CertificationError(ValidationError):
     >>> err.codes
     ('incomplete-profile',)
     """
+
+
+class HistoryError(ValidationError):
+    """Dated profiles that do not make one history; :attr:`files` names each problem's file.
+
+    :param files: one entry per problem: the file it is about, or ``None``.
+
+    >>> err = HistoryError([Problem.of("duplicate-date", "$.date", "two on 2024-01-01")],
+    ...                    ["a/2024-01-01.yaml"])
+    >>> err.codes, err.files
+    (('duplicate-date',), ('a/2024-01-01.yaml',))
+    """
+
+    def __init__(self, problems: Iterable[Problem],
+                 files: Iterable[str | None] | None = None) -> None:
+        super().__init__(problems)
+        listed = tuple(files) if files is not None else ()
+        self.files: tuple[str | None, ...] = (
+            listed + (None,) * (len(self.problems) - len(listed)))[:len(self.problems)]
+
+    def _reduce_args(self) -> tuple[Any, ...]:
+        return (self.problems, self.files)
 
 
 class UnknownNodeError(MaturityModelError, KeyError):

@@ -65,6 +65,15 @@ def _observations_converter(values: Mapping[str, float] | None) -> Mapping[str, 
     return MappingProxyType(dict(values or {}))
 
 
+def tags_converter(tags: Mapping[str, str] | None) -> Mapping[str, str]:
+    """Tags as a read-only mapping, sorted by key.
+
+    The order tags were written in is no part of what they say: equal tags always write
+    the same bytes.
+    """
+    return MappingProxyType(dict(sorted((tags or {}).items())))
+
+
 @attrs.frozen(kw_only=True)
 class Assessment:
     """Evidence for one subject against one model version.
@@ -72,7 +81,9 @@ class Assessment:
     :param model: the model id this assessment is for.
     :param model_version: the model version, checked when given.
     :param subject: the team, project or system assessed.
-    :param date: when.
+    :param date: when (ISO 8601 ``YYYY-MM-DD`` in files).
+    :param tags: free labels of the subject, name → value (``{"org": "citic",
+        "kind": "joint-stock-bank"}``); carried into the profile, never scored.
     :param answers: practice id → answer as written (see the module docs).
     :param observations: metric name → observed value.
 
@@ -80,12 +91,15 @@ class Assessment:
     ...                answers={"cm.vc.vcs.2.1": True, "cm.vc.vcs.3.1": 0.5, "x": None})
     >>> dict(a.answers)
     {'cm.vc.vcs.2.1': True, 'cm.vc.vcs.3.1': 0.5}
+    >>> dict(Assessment(model="m", tags={"org": "citic", "kind": "bank"}).tags)
+    {'kind': 'bank', 'org': 'citic'}
     """
 
     model: str
     model_version: str | None = None
     subject: str = ""
     date: datetime.date | None = None
+    tags: Mapping[str, str] = attrs.field(factory=dict, converter=tags_converter, hash=False)
     answers: Mapping[str, RawAnswer] = attrs.field(factory=dict, converter=_answers_converter,
                                                    hash=False)
     observations: Mapping[str, float] = attrs.field(

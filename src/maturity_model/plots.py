@@ -1,4 +1,4 @@
-"""Plots with matplotlib (the ``plot`` extra): radar, heat-map, diff, cohort, roadmap, portfolio.
+"""Plots with matplotlib (the ``plot`` extra): profiles, cohorts, roadmaps, histories, portfolios.
 
 Each function takes an optional ``ax`` to draw on and returns the matplotlib ``Axes`` it
 drew on (its figure is ``ax.figure``). Without ``ax`` a new :class:`matplotlib.figure.Figure`
@@ -28,13 +28,14 @@ from maturity_model.profile import Profile
 if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
     from maturity_model.comparison import ProfileDiff
+    from maturity_model.history import History
     from maturity_model.planning import Roadmap
     from maturity_model.portfolio import Portfolio
     from maturity_model.profile import Result
     from maturity_model.target import Target
 
-__all__ = ["cohort_distribution", "coverage_heatmap", "diff_chart", "portfolio_chart", "radar",
-           "roadmap_waves"]
+__all__ = ["cohort_distribution", "coverage_heatmap", "diff_chart", "journey_chart",
+           "portfolio_chart", "radar", "roadmap_waves", "trend"]
 
 
 def _figure() -> Any:
@@ -302,4 +303,69 @@ def roadmap_waves(roadmap: Roadmap, ax: Any = None) -> Any:
     ax.set_ylabel("practices")
     ax.set_title(f"Roadmap: {len(roadmap.steps)} practices in {len(roadmap.waves)} waves")
     ax.legend()
+    return ax
+
+
+def trend(history: History, node_id: str | None = None, *,
+          subjects: Sequence[str] | None = None, ax: Any = None) -> Any:
+    """A node's score over time, one line per subject (the model root by default).
+
+    A date where the node is not assessed leaves a gap in its subject's line.
+
+    :param subjects: the subjects to draw, in this order; every subject by default.
+    :returns: the ``Axes``: one line per subject, labelled with it; dates on the x axis,
+        y limits ``(0, scale top)``.
+    :raises UnknownNodeError: a subject or the node is not in the history.
+    :raises MissingExtraError: matplotlib is not installed.
+    """
+    node = node_id if node_id is not None else history.model_id
+    chosen = list(history.subjects if subjects is None else subjects)
+    ax = _new_axes(ax)
+    top = 1
+    for subject in chosen:
+        series = history.series(subject, node)
+        top = max(top, history.profiles(subject)[0].scale.top)
+        ax.plot(series.dates, [math.nan if s is None else s for s in series.scores],
+                marker="o", label=subject)
+    ax.set_ylim(0, top)
+    ax.set_ylabel("score")
+    ax.set_title(f"{node}: score over time")
+    ax.figure.autofmt_xdate()
+    if chosen:
+        ax.legend(fontsize="small")
+    return ax
+
+
+def journey_chart(history: History, subject: str, ax: Any = None) -> Any:
+    """Start and end score of each top-level domain of a subject's journey.
+
+    Each domain is a row with a grey dot at its first profile's score and a coloured one
+    at its last, joined by a line (green when it rose, red when it fell).
+
+    :returns: the ``Axes``: one row per top-level domain, labelled with the domain names;
+        the title gives the dates and the overall scores.
+    :raises UnknownNodeError: the subject is not in the history.
+    :raises MissingExtraError: matplotlib is not installed.
+    """
+    journey = history.journey(subject)
+    root = journey.overall
+    domains = [n for n in journey if n.parent == root.node_id]
+    ax = _new_axes(ax, figsize=(6.4, 1.5 + 0.35 * len(domains)))
+    positions = list(range(len(domains)))
+    for position, node in zip(positions, domains, strict=True):
+        start, end = node.start_score, node.end_score
+        if start is not None and end is not None:
+            colour = "#1a7f37" if end > start else ("#b42318" if end < start else "0.5")
+            ax.plot([start, end], [position, position], color=colour, linewidth=2)
+        if start is not None:
+            ax.plot([start], [position], "o", color="0.6")
+        if end is not None:
+            ax.plot([end], [position], "o", color="#1f5fa8")
+    ax.set_yticks(positions)
+    ax.set_yticklabels([n.name or n.node_id for n in domains])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(history.profiles(subject)[0].scale.top, 1))
+    ax.set_xlabel("score (grey: first, blue: last)")
+    ax.set_title(f"{subject}: {str(root).split(': ', 1)[1]} "
+                 f"({journey.start.isoformat()} → {journey.end.isoformat()})")
     return ax

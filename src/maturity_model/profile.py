@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 
 from maturity_model._display_registry import formatter
 from maturity_model.errors import UnknownNodeError
-from maturity_model.evidence import AnswerStatus
+from maturity_model.evidence import AnswerStatus, tags_converter
 from maturity_model.levels import LevelScale
 
 __all__ = [
+    "IDENTITY_COLUMNS",
     "Blocked",
     "Counts",
     "NodeKind",
@@ -31,6 +32,12 @@ __all__ = [
 
 NodeKind = Literal["model", "domain", "item"]
 V = TypeVar("V")
+
+#: The columns that say whose result a row is, when, and against which model version.
+#: Every table of results has them (records, frames, the CSV and Parquet of ``maturity
+#: score``, long and wide): a table that already had some of them keeps its columns in
+#: their order and appends the ones it lacked at its end, in this order.
+IDENTITY_COLUMNS: Final = ("subject", "date", "model", "model_version")
 
 
 class LazyResults(Mapping[str, V]):
@@ -227,6 +234,8 @@ class Profile:
     model_version: str = ""
     subject: str = ""
     date: datetime.date | None = None
+    #: The assessment's tags (name → value), carried along and never scored.
+    tags: Mapping[str, str] = attrs.field(factory=dict, converter=tags_converter, hash=False)
     dependencies: str = "report"
     scale: LevelScale = attrs.field(factory=lambda: LevelScale.range(1, 5))
     results: Mapping[str, Result] = attrs.field(converter=_frozen_map, hash=False)
@@ -307,8 +316,22 @@ class Profile:
         except KeyError:
             return ""
 
+    def identity(self) -> dict[str, Any]:
+        """The :data:`IDENTITY_COLUMNS` of this profile's rows (the date in ISO 8601).
+
+        >>> Profile(model_id="m", model_version="2021", subject="t", results={}).identity()
+        {'subject': 't', 'date': None, 'model': 'm', 'model_version': '2021'}
+        """
+        return {"subject": self.subject,
+                "date": None if self.date is None else self.date.isoformat(),
+                "model": self.model_id, "model_version": self.model_version}
+
     def to_records(self, *, coverage: bool = False) -> list[dict[str, Any]]:
         """One plain dict per node (root first): ids, score, level and answer counts.
+
+        The columns are ``subject``, the result's, the answer counts, the coverage when
+        asked for, then ``date``, ``model`` and ``model_version`` (see
+        :data:`IDENTITY_COLUMNS`).
 
         :param coverage: add ``coverage_<L>`` columns, one per scale level.
 
@@ -320,9 +343,12 @@ class Profile:
         ... # doctest: +NORMALIZE_WHITESPACE
         {'subject': 't', 'node_id': 'i', 'kind': 'item', 'name': 'i', 'parent': 'd',
          'score': 0.5, 'level': 0, 'level_name': 'below level 1', 'met': 0, 'partial': 1,
-         'not_met': 0, 'na': 0, 'unknown': 0}
+         'not_met': 0, 'na': 0, 'unknown': 0, 'date': None, 'model': 'm',
+         'model_version': ''}
         """
         result_record = formatter("result_record")
+        identity = self.identity()
+        del identity["subject"]
         records = []
         for result in self.results.values():
             c = result.counts
@@ -332,6 +358,7 @@ class Profile:
             if coverage:
                 for level in self.scale.values:
                     record[f"coverage_{level}"] = result.coverage.get(level)
+            record.update(identity)
             records.append(record)
         return records
 

@@ -4,10 +4,11 @@
 SVG (no script, no network, no external file; it prints well). It shows the overall level
 and score, a per-domain table with the evidence counts, a radar of the top-level domains,
 a coverage heat-map (capability items × levels), and optionally the gap to a target with
-its roadmap, and what changed since an earlier profile. :func:`render_markdown` gives the
-same content as Markdown tables; :func:`write_report` picks one by the file suffix. Both
-list the dependency violations, and the overall line says what holds the level down when
-it is far below the score.
+its roadmap, what changed since an earlier profile, and the subject's history (its dated
+results, journey and the nodes that fell) when given a :class:`~maturity_model.History`.
+:func:`render_markdown` gives the same content as Markdown tables; :func:`write_report`
+picks one by the file suffix. Both list the dependency violations, and the overall line
+says what holds the level down when it is far below the score.
 
 Every text that comes from a model or an assessment (names, ids, practice texts, the
 subject) is escaped by :mod:`maturity_model._escape`, the one escaper of the package, so
@@ -39,6 +40,7 @@ from maturity_model._report_portfolio import portfolio_html, portfolio_markdown
 from maturity_model._report_svg import heatmap_svg, radar_svg
 
 if TYPE_CHECKING:
+    from maturity_model.history import History
     from maturity_model.model import MaturityModel
     from maturity_model.portfolio import Portfolio
     from maturity_model.profile import Profile
@@ -53,7 +55,8 @@ MARKDOWN_SUFFIXES: Final = frozenset({".md", ".markdown"})
 
 def write_report(path: str | os.PathLike[str], model: MaturityModel, profile: Profile, *,
                  compare: Profile | None = None,
-                 target: Target | int | None = None) -> Path:
+                 target: Target | int | None = None,
+                 history: History | None = None) -> Path:
     """Write the report to ``path``: Markdown for ``.md``/``.markdown``, else HTML.
 
     The file is written atomically (a temporary file renamed into place), so a failure
@@ -71,9 +74,10 @@ def write_report(path: str | os.PathLike[str], model: MaturityModel, profile: Pr
 
     target_path = Path(path)
     if target_path.suffix.lower() in MARKDOWN_SUFFIXES:
-        text = render_markdown(model, profile, compare=compare, target=target)
+        text = render_markdown(model, profile, compare=compare, target=target,
+                               history=history)
     else:
-        text = render_html(model, profile, compare=compare, target=target)
+        text = render_html(model, profile, compare=compare, target=target, history=history)
     write_atomic(target_path, text)
     return target_path
 

@@ -185,6 +185,7 @@ def assessment_json_schema() -> dict[str, Any]:
             "format": {"const": ASSESSMENT_FORMAT},
             "model": _ID, "model_version": _STRING, "subject": _STRING,
             "date": {"type": "string", "format": "date"},
+            "tags": {"type": "object", "additionalProperties": _STRING},
             "answers": {"type": "object", "additionalProperties": answer},
             "observations": {"type": "object", "additionalProperties": {"type": "number"}},
         }, ["model"]),

@@ -1,0 +1,166 @@
+"""Reading a history folder: profiles and assessments, each with its subject and date.
+
+Private: :meth:`maturity_model.History.load` calls :func:`read_folder`.
+
+The layout is ``FOLDER/SUBJECT/DATE.yaml`` (``.yml``, ``.json`` and ``.toml`` too), or any
+files below ``FOLDER`` that carry ``subject`` and ``date`` themselves. A value written in
+the file wins; the layout fills a blank one: the subject from the file's folder right below
+``FOLDER``, the date from a file name that is an ISO 8601 date (``2024-03-31.yaml``).
+A file with a ``format: maturity-profile/1`` is a profile; any other is an assessment.
+Files and folders whose names start with ``.`` are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from maturity_model._history_blocks import (
+    Block,
+    profile_block,
+    scored_block,
+    standard,
+    unscored_block,
+)
+from maturity_model._limits import DEFAULT_LIMITS, Limits
+from maturity_model.errors import Problem, ValidationError, shown
+from maturity_model.evidence import Assessment
+from maturity_model.profile import Profile
+
+if TYPE_CHECKING:
+    from maturity_model.model import MaturityModel
+
+__all__ = ["FolderContents", "load_blocks", "read_folder"]
+
+SUFFIXES: Final = frozenset({".yaml", ".yml", ".json", ".toml"})
+
+
+@attrs.frozen(kw_only=True)
+class FolderContents:
+    """What a history folder holds, each document with the file it came from."""
+
+    profiles: tuple[tuple[str, Profile], ...]
+    assessments: tuple[tuple[str, Assessment], ...]
+    problems: tuple[tuple[str, Problem], ...]
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder, name)
+            if not name.startswith(".") and path.suffix.lower() in SUFFIXES:
+                yield path
+
+
+def _layout(root: Path, path: Path) -> tuple[str, datetime.date | None]:
+    """The subject and date that the file's place in the folder says (blank if none)."""
+    parts = path.relative_to(root).parts
+    subject = parts[0] if len(parts) > 1 else ""
+    try:
+        day: datetime.date | None = datetime.date.fromisoformat(path.stem)
+    except ValueError:
+        day = None
+    return subject, day
+
+
+def _document(path: Path, limits: Limits) -> tuple[str, Any]:
+    """``("profile" | "assessment", the built object)``.
+
+    :raises ValidationError: the file is not a valid profile or assessment.
+    """
+    from maturity_model._documents import as_kind
+    from maturity_model._profile_documents import PROFILE_FORMAT, profile_from_dict
+    from maturity_model._reading import read_document
+    from maturity_model.serialization import assessment_from_dict
+
+    doc = read_document(path, limits=limits)
+    if isinstance(doc, dict) and doc.get("format") == PROFILE_FORMAT:
+        return "profile", profile_from_dict(doc, limits=limits)
+    return "assessment", as_kind(ValidationError,
+                                 lambda: assessment_from_dict(doc, limits=limits))
+
+
+def read_folder(folder: str | os.PathLike[str], *,
+                limits: Limits = DEFAULT_LIMITS) -> FolderContents:
+    """Every profile and assessment below ``folder``, in file-name order.
+
+    :raises FileNotFoundError: there is no such folder.
+    :raises NotADirectoryError: ``folder`` is a file.
+    """
+    root = Path(folder)
+    if not root.exists():
+        raise FileNotFoundError(str(folder))
+    if not root.is_dir():
+        raise NotADirectoryError(str(folder))
+    profiles: list[tuple[str, Profile]] = []
+    assessments: list[tuple[str, Assessment]] = []
+    problems: list[tuple[str, Problem]] = []
+    for path in _files(root):
+        source = str(path)
+        try:
+            kind, built = _document(path, limits)
+        except ValidationError as exc:
+            problems.extend((source, p) for p in exc.problems)
+            continue
+        subject, day = _layout(root, path)
+        filled = attrs.evolve(built, subject=built.subject or subject,
+                              date=built.date or day)
+        if not filled.subject:
+            problems.append((source, Problem.of(
+                "invalid-value", "$.subject",
+                "no subject: write 'subject: NAME' in the file or put it in a folder named "
+                "after its subject")))
+            continue
+        if filled.date is None:
+            problems.append((source, Problem.of(
+                "invalid-value", "$.date",
+                f"no date: write 'date: YYYY-MM-DD' in the file or name it like "
+                f"2024-03-31{path.suffix} ({shown(path.name)} is not a date)")))
+            continue
+        if kind == "profile":
+            profiles.append((source, filled))
+        else:
+            assessments.append((source, filled))
+    return FolderContents(profiles=tuple(profiles), assessments=tuple(assessments),
+                          problems=tuple(problems))
+
+
+def load_blocks(folder: str | os.PathLike[str], model: MaturityModel | None,
+                limits: Limits) -> tuple[list[Block], list[tuple[str | None, Problem]]]:
+    """The blocks of a history folder, and every problem of its files."""
+    contents = read_folder(folder, limits=limits)
+    found: list[tuple[str | None, Problem]] = list(contents.problems)
+    if not (contents.profiles or contents.assessments or found):
+        found.append((str(folder), Problem.of(
+            "no-assessments", "$", "no profile or assessment files in the folder")))
+    blocks: list[Block] = []
+    if contents.profiles:
+        blocks.append(profile_block([p for _, p in contents.profiles],
+                                     [s for s, _ in contents.profiles]))
+    groups: dict[tuple[str, str | None], list[tuple[str, Assessment]]] = {}
+    for source, a in contents.assessments:
+        groups.setdefault((a.model, a.model_version), []).append((source, a))
+    for (model_id, version), members in sorted(groups.items(), key=lambda g: (
+            g[0][0], g[0][1] or "")):
+        scoring = model if model is not None else standard(model_id, version)
+        if scoring is None:
+            found += [(s, Problem.of(
+                "unresolved-reference", "$.model",
+                f"no model was given and no standard is named {shown(model_id)}"
+                + ("" if version is None else f" in version {shown(version)}")))
+                for s, _ in members]
+            continue
+        if model_id == scoring.id and version not in (None, scoring.version):
+            blocks.append(unscored_block(scoring, members))
+            continue
+        block, problems = scored_block(scoring, [a for _, a in members],
+                                        [s for s, _ in members], True)
+        blocks += block
+        found += problems
+    return blocks, found

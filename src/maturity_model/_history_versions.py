@@ -1,0 +1,49 @@
+"""Whether dated profiles are of one model version: the one check a history makes.
+
+Private: :mod:`maturity_model.history` exports :func:`version_problems`. When a history can
+migrate older versions (``maturity migrate``), this is where it will call that code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from maturity_model.errors import Problem, shown
+
+__all__ = ["version_problems"]
+
+
+def version_problems(entries: Iterable[tuple[str, str, str | None]],
+                     ) -> list[tuple[str | None, Problem]]:
+    """What stops ``(model id, model version, file)`` entries from making one history.
+
+    Profiles of two model ids are ``model-mismatch``; of two versions of one model,
+    ``mixed-versions`` (migrate the older ones first: ``maturity migrate``). Each problem is
+    reported once, on the first file of the version that is not the newest.
+
+    >>> [p.code for _, p in version_problems([("m", "1", "a.json"), ("m", "2", "b.json")])]
+    ['mixed-versions']
+    """
+    first: dict[tuple[str, str], str | None] = {}
+    for model_id, version, source in entries:
+        first.setdefault((model_id, version), source)
+    found: list[tuple[str | None, Problem]] = []
+    ids = sorted({model_id for model_id, _ in first})
+    if len(ids) > 1:
+        source = next(s for (m, _), s in first.items() if m == ids[1])
+        found.append((source, Problem.of(
+            "model-mismatch", "$.model",
+            f"a history holds one model; these profiles are of {', '.join(map(shown, ids))}")))
+    for model_id in ids:
+        versions = sorted((v for m, v in first if m == model_id), key=_version_key)
+        for older in versions[:-1]:
+            found.append((first[(model_id, older)], Problem.of(
+                "mixed-versions", "$.model_version",
+                f"version {shown(older)} of {shown(model_id)} in a history of version "
+                f"{shown(versions[-1])}: migrate it first (maturity migrate)")))
+    return found
+
+
+def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"[.\-]", version))

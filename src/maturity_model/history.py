@@ -1,0 +1,496 @@
+"""Histories: many dated profiles of many subjects, against one model version.
+
+A :class:`History` answers questions over time: a node's :meth:`~History.series` for a
+subject, every subject's latest profile :meth:`~History.as_of` a date, the date a level was
+:meth:`~History.first_reached`, a subject's :meth:`~History.journey` from its first profile
+to its last, the :meth:`~History.regressions`, the :meth:`~History.velocity` in levels per
+month, and the whole history as a long table (:meth:`~History.to_frame`).
+
+Definitions (also in the docs, "Follow a team over time"):
+
+- Profiles are ordered by subject, then date; nothing depends on the order they were given
+  in. Two profiles of one subject on one date are an error (``duplicate-date``) naming
+  both; so is a profile without a date.
+- ``as_of(d)`` takes each subject's latest profile dated on or before ``d``; a subject with
+  none by then is left out.
+- A history holds one model version. Profiles of several versions of one model are an
+  error (``mixed-versions``) until they are migrated to one (``maturity migrate``);
+  profiles of different models are ``model-mismatch``. :func:`version_problems` is the one
+  place that decides this.
+- Scores and levels are held as arrays (one row per profile, a column per node); a
+  profile is built only when it is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from maturity_model._history_blocks import (
+    Block,
+    NodeInfo,
+    as_date,
+    batch_block,
+    model_keys,
+    ordinals_of,
+    profile_block,
+    scored_block,
+    where,
+)
+from maturity_model._history_parts import (
+    DAYS_PER_MONTH,
+    Journey,
+    NodeJourney,
+    Point,
+    PracticeChange,
+    Regression,
+    Series,
+    changed_practices,
+)
+from maturity_model._history_versions import version_problems
+from maturity_model._limits import DEFAULT_LIMITS, Limits
+from maturity_model.errors import HistoryError, Problem, UnknownNodeError, shown
+from maturity_model.profile import IDENTITY_COLUMNS, Profile
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from maturity_model.batch import BatchResult
+    from maturity_model.evidence import Assessment
+    from maturity_model.model import MaturityModel
+
+__all__ = [
+    "History",
+    "Journey",
+    "NodeJourney",
+    "Point",
+    "PracticeChange",
+    "Regression",
+    "Series",
+    "version_problems",
+]
+
+_TOLERANCE = 1e-9
+
+
+class History:
+    """Dated profiles of many subjects against one model version (see the module docs).
+
+    :param profiles: dated profiles, in any order.
+    :param sources: optional, the file each profile came from, named in problems.
+    :raises HistoryError: a profile has no date, two share a subject and a date, or the
+        profiles are of more than one model version (every problem listed).
+
+    >>> import datetime, maturity_model as mm
+    >>> def p(subject, day, score):
+    ...     return mm.Profile(model_id="m", subject=subject, date=datetime.date(2024, day, 1),
+    ...                       results={"m": mm.Result(node_id="m", kind="model",
+    ...                                               score=score, level=int(score))})
+    >>> h = History([p("b", 3, 1.5), p("a", 1, 1.8), p("a", 6, 2.4), p("b", 1, 2.0)])
+    >>> h.subjects, len(h), h.series("a", "m").scores
+    (('a', 'b'), 4, (1.8, 2.4))
+    >>> [(x.subject, x.overall.score) for x in h.as_of("2024-02-01")]
+    [('a', 1.8), ('b', 2.0)]
+    >>> h.first_reached("a", "m", 2), str(h.journey("a").overall)
+    (datetime.date(2024, 6, 1), 'm: 1.80 → 2.40')
+    >>> round(h.velocity("a"), 2), [(r.subject, r.after.month) for r in h.regressions()]
+    (0.12, [('b', 3)])
+    """
+
+    def __init__(self, profiles: Iterable[Profile], *,
+                 sources: Iterable[str | None] | None = None) -> None:
+        given = tuple(profiles)
+        listed = tuple(sources) if sources is not None else (None,) * len(given)
+        if len(listed) != len(given):
+            raise ValueError(f"{len(listed)} sources for {len(given)} profiles")
+        self._build([profile_block(given, listed)] if given else [], [])
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def _of(cls, blocks: Sequence[Block],
+            found: Sequence[tuple[str | None, Problem]] = ()) -> History:
+        history = cls.__new__(cls)
+        history._build(blocks, found)
+        return history
+
+    def _build(self, blocks: Sequence[Block],
+               found: Sequence[tuple[str | None, Problem]]) -> None:
+        problems = list(found)
+        problems += version_problems(model_keys(blocks))
+        for b in blocks:
+            if None not in b.dates:
+                continue
+            problems += [(s, Problem.of("invalid-value", "$.date",
+                                        f"{where(s, k)} of subject {shown(subj)} has no date"))
+                         for k, (subj, d, s) in enumerate(zip(b.subjects, b.dates, b.sources,
+                                                              strict=True)) if d is None]
+        if problems:
+            raise HistoryError([p for _, p in problems], [f for f, _ in problems])
+        node_ids: dict[str, NodeInfo] = {}
+        for b in blocks:
+            for node_id, info in zip(b.node_ids, b.info, strict=True):
+                node_ids.setdefault(node_id, info)
+        self._node_ids = tuple(node_ids)
+        self._node_info = tuple(node_ids.values())
+        self._column = {node_id: k for k, node_id in enumerate(self._node_ids)}
+        rows = sum(len(b.subjects) for b in blocks)
+        if len(blocks) == 1 and blocks[0].node_ids == self._node_ids:
+            scores, levels = blocks[0].scores, blocks[0].levels  # copied when sorted below
+        else:
+            scores = np.full((rows, len(self._node_ids)), np.nan)
+            levels = np.full(scores.shape, -1, dtype=np.int16)
+        subjects: list[str] = []
+        ordinals = np.empty(rows, dtype=np.int64)
+        block_of = np.empty(rows, dtype=np.intp)
+        row_of = np.empty(rows, dtype=np.intp)
+        start = 0
+        for number, b in enumerate(blocks):
+            end = start + len(b.subjects)
+            if scores is not b.scores:
+                columns = [self._column[n] for n in b.node_ids]
+                scores[start:end, columns] = b.scores
+                levels[start:end, columns] = b.levels
+            subjects.extend(b.subjects)
+            ordinals[start:end] = ordinals_of(b.dates)
+            block_of[start:end] = number
+            row_of[start:end] = np.arange(len(b.subjects))
+            start = end
+        first: dict[str, int] = {}
+        for subject in subjects:
+            first.setdefault(subject, len(first))
+        names = sorted(first)
+        rank = np.empty(len(names), dtype=np.intp)
+        rank[[first[n] for n in names]] = np.arange(len(names))
+        codes = rank[np.fromiter((first[s] for s in subjects), dtype=np.intp,
+                                 count=len(subjects))] if subjects else np.empty(0, np.intp)
+        order = np.lexsort((ordinals, codes))
+        self._names: tuple[str, ...] = tuple(names)
+        self._code_of = {name: k for k, name in enumerate(names)}
+        self._codes = codes[order]
+        self._ordinals = ordinals[order]
+        self._scores = scores[order]
+        self._levels = levels[order]
+        self._blocks = tuple(blocks)
+        self._block_of = block_of[order]
+        self._row_of = row_of[order]
+        self._starts = np.searchsorted(self._codes, np.arange(len(self._names) + 1))
+        self._built: dict[int, Profile] = {}
+        versions = {v for b in blocks for v in b.versions}
+        self._model = next(iter(versions)) if versions else ("", "")
+        self._check_ties()
+
+    def _check_ties(self) -> None:
+        same = np.nonzero((self._codes[1:] == self._codes[:-1])
+                          & (self._ordinals[1:] == self._ordinals[:-1]))[0]
+        found: list[tuple[str | None, Problem]] = []
+        for k in same.tolist():
+            first, second = self._source(k), self._source(k + 1)
+            found.append((second, Problem.of(
+                "duplicate-date", "$.date",
+                f"subject {shown(self._names[self._codes[k]])} has two profiles dated "
+                f"{self._date(k).isoformat()}: {where(first, k)} and {where(second, k + 1)}")))
+        if found:
+            raise HistoryError([p for _, p in found], [f for f, _ in found])
+
+    @classmethod
+    def from_batch(cls, result: BatchResult, subjects: Sequence[str],
+                   dates: Sequence[datetime.date | str], *,
+                   tags: Sequence[Mapping[str, str]] | None = None,
+                   sources: Sequence[str | None] | None = None) -> History:
+        """A history of the rows of a batch result.
+
+        Row ``k`` is ``subjects[k]`` on ``dates[k]``. Profiles are built from the batch
+        only when asked for.
+
+        >>> import maturity_model as mm
+        >>> m = mm.MaturityModel(id="m", scale=mm.LevelScale.range(1, 2), domains=[
+        ...     mm.Domain(id="d", items=[mm.CapabilityItem(id="i", practices=[
+        ...         mm.Practice(id="p1", level=1), mm.Practice(id="p2", level=2)])])])
+        >>> r = mm.batch.compile(m).score([[1.0, 0.0], [1.0, 1.0]])
+        >>> h = History.from_batch(r, ["t", "t"], ["2024-01-31", "2024-03-31"])
+        >>> h.series("t", "i").levels, round(h.velocity("t"), 3)  # 1 level in 60 days
+        ((1, 2), 0.507)
+        """
+        rows = len(result)
+        if len(subjects) != rows or len(dates) != rows:
+            raise ValueError(f"{rows} rows need {rows} subjects and dates, not "
+                             f"{len(subjects)} and {len(dates)}")
+        days = [d if type(d) is datetime.date else as_date(d) for d in dates]
+        block = batch_block(result, [str(s) for s in subjects], days, tags, sources)
+        return cls._of([block])
+
+    @classmethod
+    def score(cls, model: MaturityModel, assessments: Iterable[Assessment], *,
+              sources: Sequence[str | None] | None = None, strict: bool = True) -> History:
+        """A history of dated assessments, scored by the batch engine.
+
+        :raises HistoryError: an assessment does not fit the model (its problems, each
+            naming its source), has no date, or shares a subject and date with another.
+        """
+        return cls._of(*scored_block(model, list(assessments), sources, strict))
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str], model: MaturityModel | None = None, *,
+             limits: Limits = DEFAULT_LIMITS) -> History:
+        """Read a history folder of profiles and assessments.
+
+        The layout is ``FOLDER/SUBJECT/DATE.yaml``, or files that carry their ``subject``
+        and ``date``; profiles are ``maturity-profile/1`` files, every other file is an
+        assessment.
+
+        Assessments are scored against ``model``; without it, against the bundled or
+        registered standard their ``model`` and ``model_version`` name. What a file says
+        wins over its place in the folder.
+
+        :raises FileNotFoundError: there is no such folder (``NotADirectoryError``: a file).
+        :raises HistoryError: every problem of every file, each naming its file; also when
+            the folder holds no profile or assessment (``no-assessments``).
+        """
+        from maturity_model._history_load import load_blocks
+
+        return cls._of(*load_blocks(folder, model, limits))
+
+    # ------------------------------------------------------------------ reading
+
+    def _date(self, k: int) -> datetime.date:
+        return datetime.date.fromordinal(int(self._ordinals[k]))
+
+    def _source(self, k: int) -> str | None:
+        source: str | None = self._blocks[self._block_of[k]].sources[self._row_of[k]]
+        return source
+
+    def _profile(self, k: int) -> Profile:
+        built = self._built.get(k)
+        if built is None:
+            built = self._built[k] = self._blocks[self._block_of[k]].make(int(self._row_of[k]))
+        return built
+
+    def _rows(self, subject: str) -> range:
+        code = self._code_of.get(subject)
+        if code is None:
+            raise UnknownNodeError(subject, "subject in the history")
+        return range(int(self._starts[code]), int(self._starts[code + 1]))
+
+    def _node(self, node_id: str) -> int:
+        try:
+            return self._column[node_id]
+        except KeyError:
+            raise UnknownNodeError(node_id, "node") from None
+
+    def _value(self, k: int, column: int) -> tuple[float | None, int | None]:
+        level = int(self._levels[k, column])
+        return (None, None) if level < 0 else (float(self._scores[k, column]), level)
+
+    @property
+    def model_id(self) -> str:
+        """The model every profile is of (``""`` for an empty history)."""
+        return self._model[0]
+
+    @property
+    def model_version(self) -> str:
+        """The model version every profile is of."""
+        return self._model[1]
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """The subjects, sorted."""
+        return self._names
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """The nodes, the model root first."""
+        return self._node_ids
+
+    def __len__(self) -> int:
+        return len(self._ordinals)
+
+    def __repr__(self) -> str:
+        return (f"History(model={self.model_id!r}, version={self.model_version!r}, "
+                f"subjects={len(self._names)}, profiles={len(self)})")
+
+    def dates(self, subject: str) -> tuple[datetime.date, ...]:
+        """The dates of a subject's profiles, oldest first."""
+        return tuple(self._date(k) for k in self._rows(subject))
+
+    def profiles(self, subject: str) -> tuple[Profile, ...]:
+        """A subject's profiles, oldest first.
+
+        :raises UnknownNodeError: no profile has this subject.
+        """
+        return tuple(self._profile(k) for k in self._rows(subject))
+
+    def series(self, subject: str, node_id: str) -> Series:
+        """A node's dates, scores and levels for one subject, oldest first.
+
+        :raises UnknownNodeError: the subject or the node is not in the history.
+        """
+        rows = self._rows(subject)
+        column = self._node(node_id)
+        values = [self._value(k, column) for k in rows]
+        return Series(subject=subject, node_id=node_id,
+                      dates=tuple(self._date(k) for k in rows),
+                      scores=tuple(s for s, _ in values), levels=tuple(lv for _, lv in values))
+
+    def _latest(self, day: datetime.date | str) -> NDArray[np.intp]:
+        """The row of each subject's latest profile dated on or before ``day``."""
+        rows = np.nonzero(self._ordinals <= as_date(day).toordinal())[0]
+        if not len(rows):
+            return rows
+        codes = self._codes[rows]
+        keep = np.append(codes[1:] != codes[:-1], True)  # the last row of each subject
+        latest: NDArray[np.intp] = rows[keep]
+        return latest
+
+    def as_of(self, day: datetime.date | str) -> tuple[Profile, ...]:
+        """Each subject's latest profile dated on or before ``day`` (inclusive), by subject.
+
+        A subject with no profile by then is left out. ``Cohort(history.as_of(day))`` gives
+        percentiles among the latest profiles.
+        """
+        return tuple(self._profile(int(k)) for k in self._latest(day))
+
+    def first_reached(self, subject: str, node_id: str, level: int) -> datetime.date | None:
+        """The date of the subject's first profile with the node at ``level`` or above.
+
+        ``None`` when no profile reaches it.
+        """
+        column = self._node(node_id)
+        for k in self._rows(subject):
+            if self._levels[k, column] >= level:
+                return self._date(k)
+        return None
+
+    def journey(self, subject: str) -> Journey:
+        """The subject from its first profile to its last.
+
+        Each node has its start and end, and the practices below it whose scored value
+        changed; :attr:`Journey.practices` lists them all.
+
+        :raises UnknownNodeError: the subject is not in the history.
+        """
+        rows = self._rows(subject)
+        first, last = rows[0], rows[-1]
+        start, end = self._profile(first), self._profile(last)
+        changed = changed_practices(start, end) if first != last else []
+        below: dict[str, list[str]] = {}
+        parent_of = {n: info[2] for n, info in zip(self._node_ids, self._node_info,
+                                                   strict=True)}
+        for change in changed:
+            node: str | None = change.item_id
+            while node is not None:
+                below.setdefault(node, []).append(change.practice_id)
+                node = parent_of.get(node)
+        nodes = []
+        for column, (node_id, (kind, name, parent)) in enumerate(
+                zip(self._node_ids, self._node_info, strict=True)):
+            s_score, s_level = self._value(first, column)
+            e_score, e_level = self._value(last, column)
+            nodes.append(NodeJourney(node_id=node_id, kind=kind, name=name,
+                                     start_score=s_score, end_score=e_score,
+                                     start_level=s_level, end_level=e_level, parent=parent,
+                                     practices=tuple(below.get(node_id, ()))))
+        return Journey(subject=subject, start=self._date(first), end=self._date(last),
+                       assessments=len(rows), nodes=tuple(nodes), practices=tuple(changed))
+
+    def regressions(self, subject: str | None = None,
+                    node_id: str | None = None) -> tuple[Regression, ...]:
+        """Nodes that fell between consecutive profiles of a subject, by subject, date, node.
+
+        A node fell when its score is lower by more than 1e-9, or its level is lower.
+
+        :param subject: only this subject; ``node_id``: only this node.
+        """
+        span = range(len(self)) if subject is None else self._rows(subject)
+        if len(span) < 2:
+            return ()
+        first = 0 if node_id is None else self._node(node_id)
+        last = len(self._node_ids) if node_id is None else first + 1
+        # consecutive rows as views: row r against row r + 1, of one subject only
+        scores = self._scores[span.start:span.stop, first:last]
+        levels = self._levels[span.start:span.stop, first:last]
+        s0, s1, l0, l1 = scores[:-1], scores[1:], levels[:-1], levels[1:]
+        codes = self._codes[span.start:span.stop]
+        fell = (l0 >= 0) & (l1 >= 0) & ((s1 < s0 - _TOLERANCE) | (l1 < l0))
+        fell &= (codes[1:] == codes[:-1])[:, None]
+        found = np.nonzero(fell)
+        values = [part[found].tolist() for part in (s0, s1, l0, l1)]
+        before = found[0] + span.start
+        columns = found[1] + first
+        day = {int(o): datetime.date.fromordinal(int(o)) for o in np.unique(self._ordinals)}
+        return tuple(
+            Regression(subject=self._names[code], node_id=self._node_ids[column],
+                       before=day[b], after=day[a], score_before=sb, score_after=sa,
+                       level_before=lb, level_after=la)
+            for code, column, b, a, sb, sa, lb, la in zip(
+                self._codes[before].tolist(), columns.tolist(),
+                self._ordinals[before].tolist(), self._ordinals[before + 1].tolist(),
+                *values, strict=True))
+
+    def velocity(self, subject: str, start: datetime.date | str | None = None,
+                 end: datetime.date | str | None = None, *,
+                 node_id: str | None = None) -> float | None:
+        """Levels per month of a node (the model root by default) between two dates.
+
+        The score on a date is the one of the subject's latest profile on or before it (as
+        :meth:`as_of` takes it); the velocity is the change of score over the months
+        between the dates (a month: 365.2425 / 12 days). ``start`` and ``end`` default to
+        the subject's first and last dates. ``None`` when the node is not assessed on
+        either date or the subject has no profile by ``start``.
+
+        :raises ValueError: ``end`` is not after ``start``.
+        """
+        rows = self._rows(subject)
+        column = self._node(node_id if node_id is not None else self._node_ids[0])
+        first = self._date(rows[0]) if start is None else as_date(start)
+        last = self._date(rows[-1]) if end is None else as_date(end)
+        if last <= first:
+            raise ValueError(f"the end {last.isoformat()} is not after the start "
+                             f"{first.isoformat()}")
+
+        ordinals = self._ordinals[rows.start:rows.stop]
+
+        def score_on(day: datetime.date) -> float | None:
+            taken = int(np.searchsorted(ordinals, day.toordinal(), side="right"))
+            return self._value(rows.start + taken - 1, column)[0] if taken else None
+
+        before, after = score_on(first), score_on(last)
+        if before is None or after is None:
+            return None
+        return (after - before) / ((last - first).days / DAYS_PER_MONTH)
+
+    # ------------------------------------------------------------------ tables
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per profile and node, subjects and dates in order.
+
+        The columns are the :data:`~maturity_model.profile.IDENTITY_COLUMNS` (the date in
+        ISO 8601), then ``node_id``, ``kind``, ``name``, ``parent``, ``score``, ``level``.
+        """
+        out = []
+        for k in range(len(self)):
+            identity = [self._names[self._codes[k]], self._date(k).isoformat(),
+                        *self._model]
+            for column, (node_id, (kind, name, parent)) in enumerate(
+                    zip(self._node_ids, self._node_info, strict=True)):
+                score, level = self._value(k, column)
+                out.append({**dict(zip(IDENTITY_COLUMNS, identity, strict=True)),
+                            "node_id": node_id, "kind": kind, "name": name,
+                            "parent": parent, "score": score, "level": level})
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The history in long form as a pandas DataFrame (needs the ``pandas`` extra).
+
+        The columns of :meth:`to_records`; text columns are categorical, ``score`` is
+        float (NaN: not assessed), ``level`` nullable ``Int16``.
+        """
+        from maturity_model._history_frame import history_frame
+
+        return history_frame(self._names, self._codes, self._ordinals, self._model,
+                             self._node_ids, self._node_info, self._scores, self._levels)
