@@ -23,12 +23,13 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / PACKAGE
 CORE = frozenset({
     "model", "rules", "evidence", "scoring", "profile", "comparison", "cohort", "planning",
     "levels", "errors", "validation", "graph", "target", "batch", "ids", "versions",
+    "migration",
 })
 #: Private helpers of the core, by the prefix of their name or by name.
 CORE_PREFIXES = ("_row_", "_batch_", "_planning_", "_rule_")
 CORE_PRIVATE = frozenset({
     "_dependencies", "_numbers", "_aggregation_rules", "_display_registry", "_limits",
-    "_identity", "_versions_match", "_versions_changes", "_migration", "_migration_mapping",
+    "_identity", "_versions_match", "_versions_changes", "_migration_mapping",
 })
 #: Display: formatting for people (HTML, tables, text, reports, plots, the command line).
 DISPLAY = frozenset({

@@ -62,6 +62,7 @@ __all__ = [
     "Assessment",
     "AssessmentValidationError",
     "CapabilityItem",
+    "Change",
     "ChildOutcome",
     "Cohort",
     "Counts",
@@ -80,8 +81,10 @@ __all__ = [
     "Mean",
     "MetricBands",
     "MetricCriterion",
+    "Migration",
     "Minimum",
     "MissingExtraError",
+    "ModelDiff",
     "ModelRules",
     "ModelValidationError",
     "NodeDiff",
@@ -107,6 +110,7 @@ __all__ = [
     "compare",
     "default_registry",
     "default_rule_registry",
+    "diff_models",
     "dump_assessment",
     "dump_model",
     "dump_profile",
@@ -114,6 +118,7 @@ __all__ = [
     "load_assessment",
     "load_model",
     "load_profile",
+    "migrate",
     "model_json_schema",
     "plan",
     "score",
@@ -122,6 +127,7 @@ __all__ = [
 if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
     from maturity_model.comparison import NodeDiff, ProfileDiff, compare
+    from maturity_model.migration import Migration, migrate
     from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
     from maturity_model.schema import assessment_json_schema, model_json_schema
     from maturity_model.serialization import (
@@ -133,6 +139,7 @@ if TYPE_CHECKING:
         load_model,
         load_profile,
     )
+    from maturity_model.versions import Change, ModelDiff, diff_models
 
 # File reading pulls in cattrs and PyYAML, and scoring needs none of cohorts, comparing
 # or planning: loaded on first use to keep the import fast.
@@ -155,14 +162,20 @@ _LAZY = {
     "load_model": "maturity_model.serialization",
     "load_profile": "maturity_model.serialization",
     "model_json_schema": "maturity_model.schema",
+    "Change": "maturity_model.versions",
+    "ModelDiff": "maturity_model.versions",
+    "diff_models": "maturity_model.versions",
+    "Migration": "maturity_model.migration",
+    "migrate": "maturity_model.migration",
 }
 
 
 # Display code sits on top of the core: wire it in here, so the core never imports it.
 _wire_display()
 
-_SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
-                         "plots", "report", "schema", "standards", "target"})
+_SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "migration",
+                         "planning", "plots", "report", "schema", "standards", "target",
+                         "versions"})
 
 
 def __getattr__(name: str) -> Any:

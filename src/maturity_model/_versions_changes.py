@@ -229,7 +229,7 @@ class _Walk:
             for n in n_left:
                 self.add("added", node, None, n.id, None, new.path_of(n.id), None,
                          self._where(new, node, n))
-            texts = (lambda x: x.text) if node == "practice" else (lambda x: x.name)
+            texts = _text if node == "practice" else _name
             for o_id, n_id, _ in suggestions([(o.id, texts(o)) for o in o_left],
                                              [(n.id, texts(n)) for n in n_left]):
                 self.add("suggested", node, o_id, n_id, old.path_of(o_id),
@@ -240,6 +240,14 @@ class _Walk:
         if node == "practice":
             return model._index.item_of[x.id], x.level
         return model._index.parent_of[x.id], None
+
+
+def _text(node: Any) -> str:
+    return str(node.text)
+
+
+def _name(node: Any) -> str:
+    return str(node.name)
 
 
 def raw_changes(old: MaturityModel, new: MaturityModel) -> tuple[

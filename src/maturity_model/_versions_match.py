@@ -63,7 +63,7 @@ def pair_nodes(old: Sequence[_Identified], new: Sequence[_Identified]) -> Pairin
     for node in old:
         if node.id in new_ids and node.id not in pairs:
             pairs[node.id] = (node.id, "id")
-    taken = {n for n, _ in pairs.values()}
+    taken = {n_id for n_id, _ in pairs.values()}
     old_left = [o for o in old if o.id not in pairs]
     new_left = [n for n in new if n.id not in taken]
 
@@ -72,9 +72,9 @@ def pair_nodes(old: Sequence[_Identified], new: Sequence[_Identified]) -> Pairin
         if n.key is not None:
             by_key.setdefault(n.key, set()).add(n.id)
     links = {o.id: set(by_key.get(o.key, ())) for o in old_left if o.key is not None}
-    for o, n in _unique_pairs({k: v for k, v in links.items() if v}):
-        pairs[o] = (n, "key")
-    taken = {n for n, _ in pairs.values()}
+    for o_id, n_id in _unique_pairs({k: v for k, v in links.items() if v}):
+        pairs[o_id] = (n_id, "key")
+    taken = {n_id for n_id, _ in pairs.values()}
     old_left = [o for o in old_left if o.id not in pairs]
     new_left = [n for n in new_left if n.id not in taken]
 
@@ -95,8 +95,8 @@ def pair_nodes(old: Sequence[_Identified], new: Sequence[_Identified]) -> Pairin
             found |= new_by_name.get(name, set())
         if found:
             links[o.id] = found
-    for o, n in _unique_pairs(links):
-        pairs[o] = (n, "replaces")
+    for o_id, n_id in _unique_pairs(links):
+        pairs[o_id] = (n_id, "replaces")
     return pairs
 
 

@@ -186,8 +186,10 @@ class ModelDiff:
         return tuple(c for c in self.changes if c.old_id == node_id and c.kind != "suggested")
 
     def mirrored(self) -> ModelDiff:
-        """The diff the other way round: equal, change by change, to ``diff_models(new, old)``
-        up to the order of the changes."""
+        """The diff the other way round.
+
+        Equal, change by change, to ``diff_models(new, old)`` up to the order of the changes.
+        """
         return ModelDiff(old_model=self.new_model, new_model=self.old_model,
                          old_version=self.new_version, new_version=self.old_version,
                          changes=[c.mirrored() for c in self.changes],
@@ -244,8 +246,11 @@ def diff_models(old: MaturityModel, new: MaturityModel) -> ModelDiff:
     ...         mm.Practice(id="ci.1", level=1), mm.Practice(id="ci.2", level=1),
     ...         mm.Practice(id="ci.3", level=2)])])])
     >>> diff = diff_models(old, new)
-    >>> [str(c) for c in diff]
-    ['relevelled practice ci.2: level 2 → 1', "added practice - → ci.3: practice at level 2 of 'ci'"]
+    >>> for change in diff:
+    ...     print(change)
+    relevelled practice ci.2: level 2 → 1
+    added practice - → ci.3: practice at level 2 of 'ci'
+
     >>> dict(diff.summary())
     {'added': 1, 'relevelled': 1}
     """
