@@ -102,6 +102,10 @@ class _Walk:
         self.items = pair_nodes(o_idx.items, n_idx.items)
         self.practices = pair_nodes(tuple(o_idx.practices.values()),
                                     tuple(n_idx.practices.values()))
+        self.old_practices = {o: n for o, (n, _) in self.practices.items()}
+        self.old_items = {o: n for o, (n, _) in self.items.items()}
+        self.new_practices = {n: o for o, (n, _) in self.practices.items()}
+        self.new_items = {n: o for o, (n, _) in self.items.items()}
         self.node_map: dict[str, str] = {old.id: new.id}
         self.node_map.update({o: n for o, (n, _) in self.domains.items()})
         self.node_map.update({o: n for o, (n, _) in self.items.items()})
@@ -182,13 +186,20 @@ class _Walk:
         for o_id, (n_id, _) in self.practices.items():
             self._practice(o_idx.practices[o_id], n_idx.practices[n_id])
 
-    def _map_requirement(self, text: str) -> str:
+    def _token(self, text: str, side: Literal["old", "new"]) -> tuple[object, ...]:
+        """A requirement as the pair it names, the same token from either model.
+
+        A requirement naming an unpaired (or unknown) id stays its text, on both sides,
+        so the comparison is the same whichever model is old.
+        """
         target, level = parse_requirement(text)
-        if level is None:
-            found = self.practices.get(target)
-            return found[0] if found else text
-        item = self.items.get(target)
-        return f"{item[0] if item else target}@{level}"
+        if side == "old":
+            found = (self.old_practices if level is None else self.old_items).get(target)
+            pair = None if found is None else (target, found)
+        else:
+            found = (self.new_practices if level is None else self.new_items).get(target)
+            pair = None if found is None else (found, target)
+        return ("?", text) if pair is None else (*pair, level)
 
     def _practice(self, o: Practice, n: Practice) -> None:
         old, new = self.old, self.new
@@ -198,7 +209,8 @@ class _Walk:
             self.add("relevelled", "practice", o.id, n.id, op, np_, o.level, n.level)
         if o.text != n.text:
             self.add("reworded", "practice", o.id, n.id, op, np_, o.text, n.text)
-        if sorted(self._map_requirement(r) for r in o.requires) != sorted(n.requires):
+        if (sorted(map(repr, (self._token(r, "old") for r in o.requires)))
+                != sorted(map(repr, (self._token(r, "new") for r in n.requires)))):
             self.add("requirements", "practice", o.id, n.id, op, np_, o.requires, n.requires)
         o_opts, n_opts = _options(old, o.answer_set), _options(new, n.answer_set)
         if o_opts != n_opts or (o.answer_set is None) != (n.answer_set is None):
