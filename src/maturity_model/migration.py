@@ -18,6 +18,7 @@ import attrs
 
 from maturity_model._display_registry import frame
 from maturity_model._migration_mapping import MigrationMapping, load_mapping
+from maturity_model._versions_changes import ChangeKind, describe
 from maturity_model._versions_match import similarity
 from maturity_model.errors import Problem, ValidationError, shown
 from maturity_model.evidence import Assessment, RawAnswer, answer_path, check_assessment
@@ -51,8 +52,6 @@ RECORD_COLUMNS: Final = ("status", "old_id", "new_id", "old_answer", "new_answer
 #: Below this text similarity a reworded practice is flagged for review.
 REWORD_THRESHOLD: Final = 0.8
 
-#: Kinds of change that flag a carried answer for review.
-_REVIEW_KINDS: Final = ("relevelled", "answer-set", "metric")
 
 
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
@@ -193,6 +192,15 @@ def _check_mapping(mapping: MigrationMapping, old: MaturityModel,
         raise ValidationError(problems)
 
 
+def _options(model: MaturityModel, practice: Practice) -> tuple[tuple[str, float], ...]:
+    if practice.answer_set is None:
+        return ()
+    try:
+        return tuple((o.label, o.value) for o in model.answer_set(practice.answer_set).options)
+    except KeyError:
+        return ()
+
+
 def _label_value(model: MaturityModel, practice: Practice, answer: RawAnswer) -> float | None:
     if not isinstance(answer, str) or practice.answer_set is None:
         return None
@@ -225,10 +233,6 @@ class _Carry:
     def __init__(self, assessment: Assessment, old: MaturityModel, new: MaturityModel,
                  mapping: MigrationMapping, diff: ModelDiff, threshold: float) -> None:
         self.old, self.new, self.mapping, self.threshold = old, new, mapping, threshold
-        self.changes: dict[str, list[Any]] = {}
-        for change in diff.changes:
-            if change.node == "practice" and change.old_id is not None:
-                self.changes.setdefault(change.old_id, []).append(change)
         self.pairs: dict[str, str | None] = dict(diff.practices)
         self.pairs.update(mapping.practices)
         self.entries: list[MigrationEntry] = []
@@ -236,18 +240,25 @@ class _Carry:
         self.targets: set[str] = set()
         self.assessment = assessment
 
-    def reasons(self, practice: Practice) -> tuple[list[str], list[str]]:
-        reasons: list[str] = []
-        notes: list[str] = []
-        for change in self.changes.get(practice.id, ()):
-            if change.kind in _REVIEW_KINDS:
-                reasons.append(change.kind)
-                notes.append(change.detail)
-            elif change.kind == "reworded" and similarity(
-                    change.old_value, change.new_value) < self.threshold:
-                reasons.append("reworded")
-                notes.append(change.detail)
-        return reasons, notes
+    def reasons(self, old_p: Practice, new_p: Practice) -> tuple[list[str], list[str]]:
+        """What a person should check about an answer moving from ``old_p`` to ``new_p``.
+
+        Compared directly (not read from the diff), so a pair the mapping made is checked
+        the same way as one the diff made.
+        """
+        found: list[tuple[ChangeKind, Any, Any]] = []
+        if old_p.level != new_p.level:
+            found.append(("relevelled", old_p.level, new_p.level))
+        if similarity(old_p.text, new_p.text) < self.threshold and old_p.text != new_p.text:
+            found.append(("reworded", old_p.text, new_p.text))
+        old_set = (old_p.answer_set, _options(self.old, old_p))
+        new_set = (new_p.answer_set, _options(self.new, new_p))
+        if old_set[1] != new_set[1] or (old_p.answer_set is None) != (new_p.answer_set is None):
+            found.append(("answer-set", old_set, new_set))
+        if old_p.metric != new_p.metric:
+            found.append(("metric", repr(old_p.metric), repr(new_p.metric)))
+        return ([kind for kind, _, _ in found],
+                [describe(kind, "practice", a, b) for kind, a, b in found])
 
     def one(self, practice: Practice) -> None:
         raw = self.assessment.answers.get(practice.id)
@@ -260,17 +271,17 @@ class _Carry:
                 reasons=(why,), detail="dropped by the mapping" if mapped else
                 f"not in {self.new.id} {self.new.version}"))
             return
-        reasons, notes = ([], []) if mapped else self.reasons(practice)
-        if mapped:
-            reasons.append("mapping")
         if target in self.targets:
             self.entries.append(MigrationEntry(
                 status="review", old_id=practice.id, new_id=target, old_answer=raw,
-                reasons=(*reasons, "conflict"),
+                reasons=("mapping", "conflict") if mapped else ("conflict",),
                 detail=f"{target} already takes another practice's answer"))
             return
         self.targets.add(target)
         new_practice = self.new.practice(target)
+        reasons, notes = self.reasons(practice, new_practice)
+        if mapped:
+            reasons.append("mapping")
         answer = raw
         if raw is not None:
             answer, note = self.value(practice, new_practice, raw, reasons)
@@ -288,6 +299,9 @@ class _Carry:
               reasons: list[str]) -> tuple[RawAnswer, str]:
         given = self.mapping.value_for(old_p.id, raw)
         if given is not None:
+            # The person decided what the answer means now: the set's change is settled.
+            if "answer-set" in reasons:
+                reasons.remove("answer-set")
             reasons.append("value-map")
             return given, f"{shown(raw)} → {shown(given)} by the mapping"
         value = _label_value(self.old, old_p, raw)
