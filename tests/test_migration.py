@@ -284,3 +284,12 @@ def test_a_pair_the_mapping_makes_is_checked_like_any_other() -> None:
     entry = migrate(_team(a=True), old, new, mapping={"a": "x"}).report.entries[0]
     assert (entry.status, entry.reasons, entry.detail) == (
         "review", ("relevelled", "mapping"), "level 2 → 1")
+
+
+def test_scoring_an_assessment_of_another_version_names_migrate() -> None:
+    old = _model("1", mm.Practice(id="a", level=1))
+    with pytest.raises(mm.AssessmentValidationError) as caught:
+        mm.score(attrs.evolve(old, version="2"), _team(a=True))
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.path) == ("model-mismatch", "$.model_version")
+    assert "maturity migrate" in problem.message and "mm.migrate" in problem.message
