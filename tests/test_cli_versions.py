@@ -107,6 +107,6 @@ def test_score_of_an_older_version_names_migrate(capsys: pytest.CaptureFixture[s
     code, out, _ = run(capsys, "score", NEW, TEAM, "--json")
     assert code == 1
     problems = json.loads(out)["problems"]
-    assert [(p["code"], p["path"]) for p in problems][0] == ("model-mismatch",
+    assert (problems[0]["code"], problems[0]["path"]) == ("model-mismatch",
                                                               "$.model_version")
     assert "maturity migrate" in problems[0]["message"]

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import maturity_model as mm
+from maturity_model.nodes import parse_requirement
 from maturity_model.versions import KINDS, Change, ModelDiff, diff_models
 from tests.strategies import models
 
@@ -330,7 +331,26 @@ def _apply(model: mm.MaturityModel, what: str, target: str) -> mm.MaturityModel:
                 for p in item.practices]
         return attrs.evolve(item, practices=[p for p in kept if p is not None])
 
-    return _map_items(model, edit)
+    return _keep_requirements_valid(_map_items(model, edit), target, what)
+
+
+def _keep_requirements_valid(model: mm.MaturityModel, target: str,
+                             what: str) -> mm.MaturityModel:
+    """Requirements follow a renamed practice and forget a removed one, as a release does."""
+    known = {p.id for p in model.practices()} | {i.id for i in model.items()}
+
+    def fixed(requirement: str) -> str | None:
+        if what == "rename" and requirement == target:
+            return target + "-new"
+        name, _ = parse_requirement(requirement)
+        return requirement if name in known else None
+
+    def clean(item: mm.CapabilityItem) -> mm.CapabilityItem:
+        return attrs.evolve(item, practices=[
+            attrs.evolve(p, requires=[r for r in map(fixed, p.requires) if r is not None])
+            for p in item.practices])
+
+    return _map_items(model, clean)
 
 
 @st.composite
