@@ -280,6 +280,10 @@ class _Carry:
         self.targets.add(target)
         new_practice = self.new.practice(target)
         reasons, notes = self.reasons(practice, new_practice)
+        if "answer-set" in reasons and not isinstance(raw, str):
+            # true, false and numbers mean the same whatever labels a practice offers.
+            at = reasons.index("answer-set")
+            del reasons[at], notes[at]
         if mapped:
             reasons.append("mapping")
         answer = raw
