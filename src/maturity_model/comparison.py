@@ -334,7 +334,11 @@ class ProfileDiff:
                            nodes={d.node_id: d for d in mirrored})
 
     def explain(self) -> str:
-        """A short text: the summary, then every node that changed."""
+        """A short text: the summary, then every node that changed.
+
+        Across model versions, a changed node's line is followed by the model changes
+        that can explain it (:meth:`NodeDiff.model_note`).
+        """
         counts = ", ".join(f"{n} {s}" for s, n in self.summary.items() if n)
         who = ""
         if self.before_subject == self.after_subject:
@@ -343,10 +347,11 @@ class ProfileDiff:
             who = f" ({self.before_subject or '?'} → {self.after_subject or '?'})"
         lines = [f"{self.model_id}{who}: {counts or 'no nodes'}"]
         for d in self.nodes.values():
+            if not d.changed:
+                continue
+            lines.append(f"  {d}")
             note = d.model_note(self.after_version)
-            if d.changed or note:
-                lines.append(f"  {d}")
-            if note:
+            if note:  # the result moved with the model, perhaps not with the answers
                 lines.append(f"    {note}")
         return "\n".join(lines)
 

@@ -134,7 +134,8 @@ class MigrationReport:
         lines = [f"{self.old_model} {self.old_version or '?'} → {self.new_model} "
                  f"{self.new_version or '?'}{who}: {counts}"]
         for e in self.with_status("review", "dropped"):
-            lines.append(f"  {e.status} {e.old_id or '-'} → {e.new_id or '-'}: "
+            ids = e.old_id if e.old_id == e.new_id else f"{e.old_id or '-'} → {e.new_id or '-'}"
+            lines.append(f"  {e.status} {ids}: "
                          f"{shown(e.old_answer)} → {shown(e.new_answer)} ({e.detail})")
         return "\n".join(lines)
 
