@@ -120,3 +120,16 @@ def test_property_compare_across_versions_mirrors(
         assert ba[d.before_id or d.node_id].status == mirror[d.status]
     if old == new:
         assert all(d.changes == () for d in ab)
+
+
+def test_profiles_of_two_models_are_refused_unless_a_diff_joins_them() -> None:
+    before, _ = _profiles()
+    other = mm.MaturityModel(id="other", version="9", domains=[mm.Domain(id="d", items=[
+        mm.CapabilityItem(id="ci", practices=[mm.Practice(id="ci.1", level=1)])])])
+    after = mm.score(other, mm.Assessment(model="other"))
+    with pytest.raises(mm.IncompatibleProfilesError):
+        compare(before, after)
+    joined = compare(before, after, diff=diff_models(_v1(), other))
+    assert [(c.kind, c.old_id) for c in joined["ci"].changes] == [("removed", "ci.2")]
+    assert joined["other"].before_id == "m"
+    assert [c.kind for c in joined["other"].changes] == ["renamed", "scale"]

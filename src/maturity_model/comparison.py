@@ -420,11 +420,11 @@ def compare(before: Profile, after: Profile, *, diff: ModelDiff | None = None) -
     >>> compare(b, c)["ci"].status, compare(b, c)["ci"].after_level
     ('regressed', 1)
     """
-    aligned = version_diff(before, after, diff)
-    if before.model_id != after.model_id and aligned is None:
+    if before.model_id != after.model_id and diff is None:
         raise IncompatibleProfilesError(
             f"cannot compare profiles of different models: {before.model_id!r} and "
             f"{after.model_id!r}")
+    aligned = version_diff(before, after, diff)
     nodes: dict[str, NodeDiff] = {}
     b_results, a_results = before.results, after.results
     if aligned is None:
