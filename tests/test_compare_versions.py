@@ -66,7 +66,7 @@ def test_without_the_models_nodes_pair_by_id_and_changes_still_show() -> None:
         ("moved", "ci.2", "ci.2"), ("relevelled", "ci.2", "ci.2")]
     assert diff["ci"].model_note("2") == (
         "item ci removed in 2; practice ci.1 moved from 'ci' to 'build' in 2; "
-        "practice ci.2 moved from 'ci' to 'build' in 2")
+        "practice ci.2 moved from 'ci' to 'build' in 2; practice ci.2 re-levelled 2 → 3 in 2")
     same = compare(before, mm.score(attrs.evolve(_v1(), version="1.1"),
                                     mm.Assessment(model="m", answers=ANSWERS)))
     assert {d.status for d in same} == {"unchanged"}
@@ -133,3 +133,20 @@ def test_profiles_of_two_models_are_refused_unless_a_diff_joins_them() -> None:
     assert [(c.kind, c.old_id) for c in joined["ci"].changes] == [("removed", "ci.2")]
     assert joined["other"].before_id == "m"
     assert [c.kind for c in joined["other"].changes] == ["renamed", "scale"]
+
+
+def test_a_practice_that_moved_and_changed_weight_is_listed_alike_from_both_sides() -> None:
+    scale = mm.LevelScale.of("L0", "L1", start=0)
+    old = mm.MaturityModel(id="gen", version="1", scale=scale, domains=[mm.Domain(
+        id="d1", items=[mm.CapabilityItem(id="i1", practices=[mm.Practice(id="p1", level=0)]),
+                        mm.CapabilityItem(id="i2", practices=[mm.Practice(id="p2", level=0)])])])
+    new = attrs.evolve(old, version="2", domains=[mm.Domain(id="d1", items=[
+        mm.CapabilityItem(id="i1"),
+        mm.CapabilityItem(id="i2", practices=[mm.Practice(id="p2", level=0),
+                                              mm.Practice(id="p1", level=0, weight=1.5)])])])
+    a = mm.score(old, mm.Assessment(model="gen"))
+    b = mm.score(new, mm.Assessment(model="gen"))
+    ab, ba = compare(a, b), compare(b, a)
+    assert ab.mirrored().nodes == ba.nodes
+    for node in ("i1", "i2"):
+        assert [c.kind for c in ab[node].changes] == ["moved", "weight"]

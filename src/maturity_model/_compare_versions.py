@@ -105,8 +105,8 @@ def changes_by_node(diff: ModelDiff, before: Profile, after: Profile
     """Node id in the comparison → the model changes that can move its result.
 
     A node is named by its id in ``after`` when it is there, else by its id in ``before``.
-    An item gets its own changes and those of its practices (a moved practice counts for
-    both items); a domain its own changes; the root the model-wide ones.
+    An item gets its own changes and those of its practices (a practice that moved counts
+    for both items); a domain its own changes; the root the model-wide ones.
     """
     found: dict[str, list[Change]] = {}
 
@@ -129,9 +129,10 @@ def changes_by_node(diff: ModelDiff, before: Profile, after: Profile
         if change.node == "model":
             owners.add(after.model_id)
         elif change.node == "practice" and change.kind in _SCORING_KINDS:
-            owners.add(new_item(change.new_id) if change.new_id else old_item(change.old_id))
-            if change.kind == "moved":
-                owners.add(old_item(change.old_id))
+            # Both items, so a change to a practice that also moved is listed alike from
+            # either side (for one that stayed, the two are the same node).
+            owners.add(new_item(change.new_id))
+            owners.add(old_item(change.old_id))
         elif change.node in ("domain", "item") and change.kind not in ("suggested",
                                                                         "reworded"):
             owners.add(change.new_id if change.new_id in after.results
