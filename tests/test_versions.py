@@ -432,3 +432,12 @@ def test_dsomm_1_25_to_4_3_1(dsomm: dict[str, mm.MaturityModel]) -> None:
 def test_dsomm_4_0_to_4_3_1_adds_one_activity(dsomm: dict[str, mm.MaturityModel]) -> None:
     diff = diff_models(dsomm["4.0"], dsomm["4.3.1"])
     assert _kinds(diff) == [("added", None, "c4204a32-2545-4424-b524-d1cc52b46abd")]
+
+
+def test_changes_of_one_node_from_either_side() -> None:
+    old = _model("1", mm.Practice(id="ci.1", key="k", level=2))
+    new = _model("2", mm.Practice(id="build.1", key="k", level=1))
+    diff = diff_models(old, new)
+    assert [c.kind for c in diff.of_old("ci.1")] == ["renamed", "relevelled"]
+    assert diff.of_new("build.1") == diff.of_old("ci.1")
+    assert diff.of_new("ci.1") == () and diff.of_old("build.1") == ()
