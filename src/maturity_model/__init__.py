@@ -63,6 +63,7 @@ __all__ = [
     "AssessmentValidationError",
     "CapabilityItem",
     "Certificate",
+    "Change",
     "ChildOutcome",
     "Cohort",
     "Counts",
@@ -82,8 +83,10 @@ __all__ = [
     "Mean",
     "MetricBands",
     "MetricCriterion",
+    "Migration",
     "Minimum",
     "MissingExtraError",
+    "ModelDiff",
     "ModelRules",
     "ModelValidationError",
     "NodeDiff",
@@ -111,6 +114,7 @@ __all__ = [
     "compare",
     "default_registry",
     "default_rule_registry",
+    "diff_models",
     "dump_assessment",
     "dump_model",
     "dump_profile",
@@ -118,6 +122,7 @@ __all__ = [
     "load_assessment",
     "load_model",
     "load_profile",
+    "migrate",
     "model_json_schema",
     "plan",
     "score",
@@ -127,6 +132,7 @@ if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
     from maturity_model.comparison import NodeDiff, ProfileDiff, compare
     from maturity_model.history import History
+    from maturity_model.migration import Migration, migrate
     from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
     from maturity_model.portfolio import Certificate, Portfolio, certify
     from maturity_model.schema import assessment_json_schema, model_json_schema
@@ -139,6 +145,7 @@ if TYPE_CHECKING:
         load_model,
         load_profile,
     )
+    from maturity_model.versions import Change, ModelDiff, diff_models
 
 # File reading pulls in cattrs and PyYAML, and scoring needs none of cohorts, comparing
 # or planning: loaded on first use to keep the import fast.
@@ -165,6 +172,11 @@ _LAZY = {
     "load_model": "maturity_model.serialization",
     "load_profile": "maturity_model.serialization",
     "model_json_schema": "maturity_model.schema",
+    "Change": "maturity_model.versions",
+    "ModelDiff": "maturity_model.versions",
+    "diff_models": "maturity_model.versions",
+    "Migration": "maturity_model.migration",
+    "migrate": "maturity_model.migration",
 }
 
 
@@ -172,8 +184,8 @@ _LAZY = {
 _wire_display()
 
 _SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "history",
-                         "planning", "plots", "portfolio", "report", "schema", "standards",
-                         "target"})
+                         "migration", "planning", "plots", "portfolio", "report", "schema",
+                         "standards", "target", "versions"})
 
 
 def __getattr__(name: str) -> Any:

@@ -19,6 +19,7 @@ from maturity_model._html import (
     roadmap_repr,
 )
 from maturity_model._tables import frame, result_record
+from maturity_model._versions_display import model_diff_html, model_diff_markdown
 
 __all__ = ["wire_display"]
 
@@ -29,4 +30,5 @@ def wire_display() -> None:
              profile_html=profile_html, model_html=model_html,
              cohort_html=cohort_html, cohort_repr=cohort_repr,
              diff_html=diff_html, diff_repr=diff_repr,
-             roadmap_html=roadmap_html, roadmap_repr=roadmap_repr)
+             roadmap_html=roadmap_html, roadmap_repr=roadmap_repr,
+             model_diff_html=model_diff_html, model_diff_markdown=model_diff_markdown)

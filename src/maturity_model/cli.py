@@ -7,9 +7,9 @@ the file it is about (``maturity: error: team.yaml: $.answers['x']: ... [unknown
 under ``--json`` a failure also prints ``{"valid": false, "problems": [...]}`` on standard
 output, each problem with its ``code``, ``severity``, ``path``, ``message`` and ``file``.
 
-The commands live in ``_cli_validate`` (validate, schema, import) and ``_cli_results``
-(score, compare, plan, graph, report, standards); this module holds the parser and the
-one place where failures become exit statuses.
+The commands live in ``_cli_validate`` (validate, schema, import), ``_cli_results``
+(score, compare, plan, graph, report, standards) and ``_cli_versions`` (diff, migrate);
+this module holds the parser and the one place where failures become exit statuses.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from maturity_model._cli_results import (
     cmd_standards,
 )
 from maturity_model._cli_validate import cmd_import, cmd_schema, cmd_validate
+from maturity_model._cli_versions import add_parsers as add_version_parsers
 from maturity_model.errors import (
     IncompatibleProfilesError,
     MaturityModelError,
@@ -176,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="format on standard output (without -o)")
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(func=cmd_import)
+
+    add_version_parsers(sub)  # diff, migrate
 
     p = sub.add_parser("standards", help="list or show bundled and installed standards")
     p.add_argument("action", choices=["list", "show"])

@@ -25,16 +25,18 @@ has, in its order.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from maturity_model._compare_versions import changes_by_node, model_change_note, version_diff
 from maturity_model._display_registry import formatter, frame
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import IncompatibleProfilesError, UnknownNodeError
 from maturity_model.profile import NodeKind, Profile, Result
+from maturity_model.versions import Change, ModelDiff
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,6 +58,10 @@ STATUSES: Final[tuple[DiffStatus, ...]] = (
 _MIRROR: Final[dict[DiffStatus, DiffStatus]] = {
     "improved": "regressed", "regressed": "improved", "unchanged": "unchanged",
     "added": "removed", "removed": "added"}
+
+
+def _changes(values: Iterable[Change]) -> tuple[Change, ...]:
+    return tuple(values)
 
 
 def _frozen_map(values: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -109,6 +115,10 @@ class NodeDiff:
     before: Result | None
     after: Result | None
     status: DiffStatus
+    #: the node's id in the before profile, when a newer model version renamed it.
+    before_id: str | None = None
+    #: the model changes between the two versions that can move this node's result.
+    changes: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
 
     @property
     def kind(self) -> NodeKind:
@@ -177,8 +187,24 @@ class NodeDiff:
         >>> d.mirrored().status
         'removed'
         """
-        return NodeDiff(node_id=self.node_id, before=self.after, after=self.before,
-                        status=_MIRROR[self.status])
+        return NodeDiff(node_id=self.before_id or self.node_id, before=self.after,
+                        after=self.before, status=_MIRROR[self.status],
+                        before_id=self.node_id if self.before_id else None,
+                        changes=[c.mirrored() for c in self.changes])
+
+    def model_note(self, version: str = "") -> str:
+        """The model changes behind this node's result, in words; ``""`` when none.
+
+        With a level change it reads ``"level 2 → 1: practice X added at level 2 in 4.0"``.
+
+        :param version: the version the changes came with (``"4.0"``), named in the text.
+        """
+        if not self.changes:
+            return ""
+        notes = "; ".join(model_change_note(c, version) for c in self.changes)
+        b, a = self.before_level, self.after_level
+        return f"level {b} → {a}: {notes}" if b is not None and a is not None and a != b \
+            else notes
 
     def to_record(self) -> dict[str, Any]:
         """The node's row as a plain dict (keys as in :meth:`ProfileDiff.to_records`).
@@ -300,14 +326,19 @@ class ProfileDiff:
 
         Node order stays this diff's order.
         """
+        mirrored = [d.mirrored() for d in self.nodes.values()]
         return ProfileDiff(model_id=self.model_id, before_subject=self.after_subject,
                            after_subject=self.before_subject,
                            before_version=self.after_version,
                            after_version=self.before_version,
-                           nodes={k: d.mirrored() for k, d in self.nodes.items()})
+                           nodes={d.node_id: d for d in mirrored})
 
     def explain(self) -> str:
-        """A short text: the summary, then every node that changed."""
+        """A short text: the summary, then every node that changed.
+
+        Across model versions, a changed node's line is followed by the model changes
+        that can explain it (:meth:`NodeDiff.model_note`).
+        """
         counts = ", ".join(f"{n} {s}" for s, n in self.summary.items() if n)
         who = ""
         if self.before_subject == self.after_subject:
@@ -315,7 +346,13 @@ class ProfileDiff:
         else:
             who = f" ({self.before_subject or '?'} → {self.after_subject or '?'})"
         lines = [f"{self.model_id}{who}: {counts or 'no nodes'}"]
-        lines.extend(f"  {d}" for d in self.nodes.values() if d.changed)
+        for d in self.nodes.values():
+            if not d.changed:
+                continue
+            lines.append(f"  {d}")
+            note = d.model_note(self.after_version)
+            if note:  # the result moved with the model, perhaps not with the answers
+                lines.append(f"    {note}")
         return "\n".join(lines)
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -341,13 +378,23 @@ class ProfileDiff:
     def __repr__(self) -> str:
         return str(formatter("diff_repr")(self))
 
-def compare(before: Profile, after: Profile) -> ProfileDiff:
+def compare(before: Profile, after: Profile, *, diff: ModelDiff | None = None) -> ProfileDiff:
     """Compare two profiles of one model, node by node.
 
-    Profiles of two versions of one model are compared on the nodes they share; the
-    other nodes are ``added`` or ``removed``.
+    Profiles of two versions of one model are aligned through the model diff: a node the
+    new version renamed is compared with its old self (``NodeDiff.before_id`` holds the
+    old id), the nodes only one version has are ``added`` or ``removed``, and every
+    node's ``changes`` lists the model changes that can move its result, which
+    :meth:`ProfileDiff.explain` names ("level 2 → 1: practice X added at level 2 in 4.0").
+    Without ``diff``, the diff is worked out from the profiles themselves (they hold the
+    tree and every practice's item and level), which pairs nodes by id only; pass
+    ``diff=diff_models(old_model, new_model)`` to pair by ``key`` and ``replaces`` too
+    (:func:`~maturity_model.versions.diff_models` keeps its result for the pair of
+    models, so comparing many profiles costs one diff).
 
-    :raises IncompatibleProfilesError: the profiles are of different model ids.
+    :param diff: the diff between the two profiles' models (either direction).
+    :raises IncompatibleProfilesError: the profiles are of different model ids (and no
+        ``diff`` joins them), or ``diff`` is between other models.
 
     >>> import maturity_model as mm
     >>> model = mm.MaturityModel(id="m", scale=mm.LevelScale.range(1, 2), domains=[
@@ -360,21 +407,56 @@ def compare(before: Profile, after: Profile) -> ProfileDiff:
     ('improved', 1)
     >>> compare(b, a)["ci"].status
     'regressed'
+
+    Across versions, the explanation names the model change:
+
+    >>> import attrs
+    >>> v4 = attrs.evolve(model, version="4.0", domains=[mm.Domain(id="d", items=[
+    ...     mm.CapabilityItem(id="ci", practices=[mm.Practice(id="ci.1", level=1),
+    ...         mm.Practice(id="ci.2", level=2), mm.Practice(id="ci.3", level=2)])])])
+    >>> c = mm.score(v4, mm.Assessment(model="m", answers={"ci.1": True, "ci.2": True}))
+    >>> print(compare(b, c)["ci"].model_note("4.0"))
+    level 2 → 1: practice ci.3 added at level 2 in 4.0
+    >>> compare(b, c)["ci"].status, compare(b, c)["ci"].after_level
+    ('regressed', 1)
     """
-    if before.model_id != after.model_id:
+    if before.model_id != after.model_id and diff is None:
         raise IncompatibleProfilesError(
             f"cannot compare profiles of different models: {before.model_id!r} and "
             f"{after.model_id!r}")
+    aligned = version_diff(before, after, diff)
     nodes: dict[str, NodeDiff] = {}
     b_results, a_results = before.results, after.results
-    for node_id, result in b_results.items():
-        other = a_results.get(node_id)
-        nodes[node_id] = NodeDiff(node_id=node_id, before=result, after=other,
-                                  status=_status(result, other))
-    for node_id, result in a_results.items():
-        if node_id not in nodes:
-            nodes[node_id] = NodeDiff(node_id=node_id, before=None, after=result,
-                                      status=_status(None, result))
+    if aligned is None:
+        for node_id, result in b_results.items():
+            other = a_results.get(node_id)
+            nodes[node_id] = NodeDiff(node_id=node_id, before=result, after=other,
+                                      status=_status(result, other))
+        for node_id, result in a_results.items():
+            if node_id not in nodes:
+                nodes[node_id] = NodeDiff(node_id=node_id, before=None, after=result,
+                                          status=_status(None, result))
+    else:
+        pairs = dict(aligned.nodes)
+        pairs[before.model_id] = after.model_id
+        notes = changes_by_node(aligned, before, after)
+        taken: set[str] = set()
+        for node_id, result in b_results.items():
+            partner = pairs.get(node_id)
+            if partner is None or partner not in a_results or partner in taken:
+                partner = node_id if node_id in a_results and node_id not in taken else None
+            other = None if partner is None else a_results[partner]
+            key = node_id if partner is None else partner
+            taken.add(key)
+            nodes[key] = NodeDiff(node_id=key, before=result, after=other,
+                                  status=_status(result, other),
+                                  before_id=node_id if key != node_id else None,
+                                  changes=notes.get(key, ()))
+        for node_id, result in a_results.items():
+            if node_id not in taken:
+                nodes[node_id] = NodeDiff(node_id=node_id, before=None, after=result,
+                                          status=_status(None, result),
+                                          changes=notes.get(node_id, ()))
     return ProfileDiff(model_id=before.model_id, before_subject=before.subject,
                        after_subject=after.subject, before_version=before.model_version,
                        after_version=after.model_version, nodes=nodes)

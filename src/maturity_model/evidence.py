@@ -255,7 +255,8 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
         problems.append(Problem.of(
             "model-mismatch", "$.model_version",
             f"the assessment is for version {shown(assessment.model_version)} of "
-            f"{shown(model.id)}, not {shown(model.version)}"))
+            f"{shown(model.id)}, not {shown(model.version)}; carry it over with "
+            f"'maturity migrate OLD-MODEL NEW-MODEL ASSESSMENT' (mm.migrate in Python)"))
     for name, value in assessment.observations.items():
         if not is_finite_number(value):
             problems.append(Problem.of(

@@ -36,7 +36,7 @@ from maturity_model.formats._sources import shown
 from maturity_model.formats._xlsx import BROKEN_PART_ERRORS, broken_part, open_workbook
 from maturity_model.model import MaturityModel
 
-__all__ = ["activity_id", "excel_match", "read_toolbox"]
+__all__ = ["activity_id", "excel_match", "read_toolbox", "read_toolbox_options"]
 
 Options = list[tuple[str | None, float]]
 
@@ -361,3 +361,46 @@ def _answers(values: dict[str, list[tuple[str | None, float | None]]],
                     answer = label
         answers[activity] = answer
     return answers, problems
+
+
+def read_toolbox_options(path: Path) -> tuple[dict[str, tuple[tuple[str, float], ...]], str]:
+    """Each activity's answer options as the workbook offers them, and its model version.
+
+    The options of an activity are those of its first question (label, value), in order;
+    the version is the one the *Attribution and License* sheet names in B3 (``""`` when
+    it names none).
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    name = path.name or str(path)
+    workbook = open_workbook(path)
+    try:
+        questions, answers = _sheet(workbook, "imp-questions"), _sheet(workbook, "imp-answers")
+        if questions is None or answers is None:
+            raise AssessmentValidationError([Problem.of(
+                "invalid-value", f"{name}:$",
+                "not a SAMM toolbox workbook: it has no sheets 'imp-questions' and "
+                "'imp-answers'")])
+        for sheet in (questions, answers):
+            sheet.reset_dimensions()
+        tables = _answer_tables(answers)
+        lookup = _lookup_codes(workbook)
+        options: dict[str, tuple[tuple[str, float], ...]] = {}
+        for question, code in _question_codes(questions).items():
+            activity = activity_id(question)
+            if activity is None or activity in options or code is None or not 0 <= code < 26:
+                continue
+            table = lookup.get(chr(65 + code)) if lookup else code
+            found = tables.get(table) if table is not None else None
+            if found:
+                options[activity] = tuple((label, value) for label, value in found
+                                          if label is not None)
+        about = _sheet(workbook, "Attribution and License")
+        version = about["B3"].value if about is not None else None
+        return options, str(version).strip() if version is not None else ""
+    except MaturityModelError:
+        raise
+    except BROKEN_PART_ERRORS as exc:
+        raise AssessmentValidationError([broken_part(name, exc)]) from None
+    finally:
+        workbook.close()

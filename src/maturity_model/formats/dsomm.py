@@ -50,9 +50,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 import attrs
+
+if TYPE_CHECKING:
+    from maturity_model.migration import Migration
 
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
@@ -75,7 +78,7 @@ from maturity_model.model import CapabilityItem, Domain, MaturityModel, ModelRul
 from maturity_model.rules import Mean, Staircase
 
 __all__ = ["MODEL_ID", "check_file", "effort", "load_model", "load_progress",
-           "progress_score"]
+           "migrate_progress", "progress_score"]
 
 #: The id of every model this importer builds.
 MODEL_ID: Final = DSOMM_MODEL_ID
@@ -369,7 +372,8 @@ def load_progress(progress: str | os.PathLike[str], *,
                   meta: str | os.PathLike[str] | None = None,
                   model: MaturityModel | None = None,
                   unanswered: Literal["unknown", "not-met"] = "unknown",
-                  strict: bool = True) -> dict[str, Assessment]:
+                  strict: bool = True,
+                  from_model: MaturityModel | None = None) -> dict[str, Assessment]:
     """Read the DSOMM app's team progress file: one assessment per team.
 
     The file (``team-progress.yaml``, as the app exports it) maps activity uuid → team →
@@ -391,6 +395,11 @@ def load_progress(progress: str | os.PathLike[str], *,
         and version from.
     :param strict: when false, entries for unknown activities or states are dropped with a
         :class:`UserWarning` instead of being errors.
+    :param from_model: the DSOMM release the progress was recorded against, when it is
+        older (or newer) than ``model``: the progress is read against it and carried to
+        ``model`` by :func:`migrate_progress`, activity by activity through their uuids.
+        A :class:`UserWarning` counts the answers flagged for review or dropped; call
+        :func:`migrate_progress` for the full reports.
     :raises AssessmentValidationError: listing every problem, with paths into the files.
     :raises OSError: the progress file is missing or a folder.
 
@@ -401,5 +410,45 @@ def load_progress(progress: str | os.PathLike[str], *,
     """
     from maturity_model.formats._dsomm_progress import read_progress
 
+    if from_model is not None:
+        if model is None:
+            raise ValueError("from_model needs model, the release to carry the progress to")
+        migrations = migrate_progress(progress, from_model, model, meta=meta, strict=strict)
+        flagged = {team: m.report.summary() for team, m in migrations.items()}
+        noted = [f"{team}: {c['review']} to review, {c['dropped']} dropped"
+                 for team, c in flagged.items() if c["review"] or c["dropped"]]
+        if noted:
+            import warnings
+
+            warnings.warn(f"progress carried from {from_model.id} {from_model.version} to "
+                          f"{model.version}: " + "; ".join(noted), UserWarning, stacklevel=2)
+        return {team: m.assessment for team, m in migrations.items()}
     return read_progress(progress, meta=meta, model=model, unanswered=unanswered,
                          strict=strict)
+
+
+def migrate_progress(progress: str | os.PathLike[str], old: MaturityModel,
+                     new: MaturityModel, *, meta: str | os.PathLike[str] | None = None,
+                     strict: bool = True) -> dict[str, Migration]:
+    """Carry a team progress file recorded against release ``old`` to release ``new``.
+
+    The progress is read against ``old`` (as :func:`load_progress` does), then every
+    team's assessment goes through :func:`maturity_model.migrate`: DSOMM keeps an
+    activity's uuid across releases, so renamed, moved and re-levelled activities keep
+    their progress, re-levelled ones are flagged ``review``, and the progress of an
+    activity the new release dropped stays in the report as ``dropped``.
+
+    :returns: team → :class:`~maturity_model.migration.Migration`.
+    :raises AssessmentValidationError: as :func:`load_progress`.
+
+    >>> migrate_progress("no-such-progress.yaml", None, None)
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no-such-progress.yaml: no such file
+    """
+    from maturity_model.formats._dsomm_progress import read_progress
+    from maturity_model.migration import migrate
+
+    teams = read_progress(progress, meta=meta, model=old, unanswered="unknown",
+                          strict=strict)
+    return {team: migrate(assessment, old, new) for team, assessment in teams.items()}

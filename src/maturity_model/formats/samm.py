@@ -48,21 +48,41 @@ warning only, and does not stop loading. :func:`check_folder` returns every prob
 warnings too, without raising.
 
 :func:`load_toolbox` reads a filled-in SAMM toolbox workbook; see its documentation for how
-rows, labels and blank cells are read.
+rows, labels and blank cells are read. A toolbox made for an older release of the model
+(the reference workbook holds SAMM 2.0.10 questions) offers other answer labels for some
+activities than the newer model: :func:`migrate_toolbox` reads it against
+:func:`toolbox_model` (the model as the workbook has it) and carries the answers to the
+model through :func:`maturity_model.migrate`, listing the activities whose answers it
+mapped by value.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
+
+import attrs
 
 from maturity_model.errors import Problem
 from maturity_model.evidence import Assessment
 from maturity_model.formats._samm_core import Reader, build, model_version
-from maturity_model.formats._samm_toolbox import activity_id, read_toolbox
+from maturity_model.formats._samm_toolbox import (
+    activity_id,
+    read_toolbox,
+    read_toolbox_options,
+)
 from maturity_model.formats._sources import PathMap, collect, raise_for_errors
-from maturity_model.model import MaturityModel
+from maturity_model.model import (
+    AnswerOption,
+    AnswerSet,
+    CapabilityItem,
+    Domain,
+    MaturityModel,
+)
+
+if TYPE_CHECKING:
+    from maturity_model.migration import Migration
 
 __all__ = [
     "MODEL_ID",
@@ -70,7 +90,9 @@ __all__ = [
     "check_folder",
     "load_model",
     "load_toolbox",
+    "migrate_toolbox",
     "model_version",
+    "toolbox_model",
 ]
 
 #: The id of every model this importer builds.
@@ -170,3 +192,81 @@ def load_toolbox(xlsx_path: str | os.PathLike[str], *, model: MaturityModel | No
     """
     return read_toolbox(Path(xlsx_path), model=model, unanswered=unanswered,
                         model_id=MODEL_ID)
+
+
+def toolbox_model(xlsx_path: str | os.PathLike[str], model: MaturityModel) -> MaturityModel:
+    """``model`` as a toolbox workbook has it: each activity with the workbook's answers.
+
+    Where the workbook offers an activity other labels or values than ``model``, the
+    activity gets an answer set ``toolbox-<n>`` with the workbook's options; its version
+    is ``"<workbook version> toolbox"`` (``"2.0.10 toolbox"``). Reading a toolbox
+    against this model and migrating to ``model`` is what :func:`migrate_toolbox` does.
+
+    :raises AssessmentValidationError: the file is not a SAMM toolbox workbook.
+    :raises OSError: the file is missing or cannot be read.
+
+    >>> toolbox_model("no-such-workbook.xlsx", None)
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no-such-workbook.xlsx: no such file
+    """
+    options, version = read_toolbox_options(Path(xlsx_path))
+    sets: dict[tuple[tuple[str, float], ...], str] = {}
+    practice_sets: dict[str, str] = {}
+    for practice in model.practices():
+        offered = options.get(practice.id)
+        if offered is None:
+            continue
+        current: tuple[tuple[str, float], ...] = ()
+        if practice.answer_set is not None:
+            try:
+                current = tuple((o.label, o.value)
+                                for o in model.answer_set(practice.answer_set).options)
+            except KeyError:
+                current = ()
+        if offered != current:
+            practice_sets[practice.id] = sets.setdefault(offered, f"toolbox-{len(sets) + 1}")
+
+    def item(node: CapabilityItem) -> CapabilityItem:
+        return attrs.evolve(node, practices=[
+            attrs.evolve(p, answer_set=practice_sets.get(p.id, p.answer_set))
+            for p in node.practices])
+
+    def domain(node: Domain) -> Domain:
+        return attrs.evolve(node, domains=[domain(d) for d in node.domains],
+                            items=[item(i) for i in node.items])
+
+    added = [AnswerSet(id=set_id, options=[AnswerOption(label=label, value=value)
+                                           for label, value in offered])
+             for offered, set_id in sets.items()]
+    return attrs.evolve(model, version=f"{version or model.version} toolbox",
+                        answer_sets=[*model.answer_sets, *added],
+                        domains=[domain(d) for d in model.domains])
+
+
+def migrate_toolbox(xlsx_path: str | os.PathLike[str], model: MaturityModel, *,
+                    unanswered: Literal["unknown", "not-met"] = "not-met") -> Migration:
+    """Read a toolbox workbook made for an older SAMM release, and carry it to ``model``.
+
+    The workbook is read against :func:`toolbox_model` (its own labels, so every label
+    answer is read as its workbook value), then :func:`maturity_model.migrate` moves
+    each answer to ``model``: a label whose activity has other options in ``model`` goes
+    to the label with the same value, or is written as the value when no label has it,
+    and its entry in ``.report`` is ``review`` with the reason ``answer-set`` — those are
+    the activities whose answers changed. Scores are the workbook's either way.
+
+    :param unanswered: as for :func:`load_toolbox`.
+    :raises AssessmentValidationError: as :func:`load_toolbox`.
+    :raises MissingExtraError: openpyxl is not installed.
+
+    >>> migrate_toolbox("no-such-workbook.xlsx", None)
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no-such-workbook.xlsx: no such file
+    """
+    from maturity_model.migration import migrate
+
+    old = toolbox_model(xlsx_path, model)
+    assessment = read_toolbox(Path(xlsx_path), model=old, unanswered=unanswered,
+                              model_id=MODEL_ID)
+    return migrate(assessment, old, model)
