@@ -11,6 +11,7 @@
 from typing import TYPE_CHECKING, Any
 
 from maturity_model._display_wiring import wire_display as _wire_display
+from maturity_model.crosswalk import Crosswalk, Mapping
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
@@ -65,6 +66,7 @@ __all__ = [
     "ChildOutcome",
     "Cohort",
     "Counts",
+    "Crosswalk",
     "DependencyCycleError",
     "Domain",
     "Gap",
@@ -75,6 +77,7 @@ __all__ = [
     "LevelScale",
     "LevelSum",
     "Limits",
+    "Mapping",
     "MaturityModel",
     "MaturityModelError",
     "Mean",
