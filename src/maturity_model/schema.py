@@ -44,7 +44,13 @@ _ID: Final = {"type": "string", "minLength": 1}
 _WEIGHT: Final = {"type": "number", "exclusiveMinimum": 0}
 _UNIT: Final = {"type": "number", "minimum": 0, "maximum": 1}
 #: ``key`` and ``replaces``, which domains, items and practices all may carry.
-_IDENTITY: Final = {"key": _ID, "replaces": {"type": "array", "items": _ID, "uniqueItems": True}}
+_IDENTITY: Final = {
+    "key": _ID, "replaces": {"type": "array", "items": _ID, "uniqueItems": True},
+    # references into other standards (scheme -> ids) and free labels
+    "refs": {"type": "object", "propertyNames": {"minLength": 1}, "additionalProperties": {
+        "type": "array", "items": _ID, "uniqueItems": True}},
+    "tags": {"type": "array", "items": _ID, "uniqueItems": True},
+}
 
 
 #: Ranges the field types do not say (the checks of :func:`maturity_model.check` agree).

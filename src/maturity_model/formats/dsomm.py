@@ -10,12 +10,21 @@ dimension          top-level :class:`Domain`               ``build-and-deploymen
 sub-dimension      :class:`CapabilityItem`                 ``build-and-deployment.build``
 activity           :class:`Practice` at its ``level`` 1-5  the activity's ``uuid``
 ``dependsOn``      ``requires``                            by uuid, or by activity name
+``references``     the practice's ``refs``                 scheme → ids (``samm2``, ISO)
+``tags``           the practice's ``tags``                 (DSOMM's placeholder ``none``
+                                                           is left out)
 =================  ======================================  ================================
 
 Activities keep DSOMM's uuids as ids, since progress files, ``dependsOn`` and custom
 activity files all refer to activities by uuid, and names change between releases; the
 uuid is also the practice's stable ``key``, and the activity's name is its text. The
 scale is DSOMM's levels 1..5; the model's version is ``meta.version``.
+
+An activity's ``references`` are kept as they are, ids as text (YAML reads an unquoted
+ISO control ``8.25`` as a number; it comes back as ``"8.25"``). Its ``samm2`` references
+name SAMM 2 streams and levels (``I-SB-A-1``: Implementation, Secure Build, stream A,
+level 1), which :meth:`maturity_model.Crosswalk.from_refs` turns into a crosswalk onto
+the SAMM model.
 
 **Rules.** Items use :class:`~maturity_model.Staircase` (threshold 1: a sub-dimension is at
 level L when every activity of levels 1..L is implemented) and domains
@@ -308,11 +317,64 @@ class _Reader:
                      f"must be a number > 0, not {shown(usefulness)}")
             usefulness = None
         weight = float(usefulness) if self.weights == "usefulness" and usefulness else 1.0
+        self.paths.add(f"{native}.refs", f"{source}.references")
+        self.paths.add(f"{native}.tags", f"{source}.tags")
         # The raw level goes in as written: check() reports a missing, non-integer or
         # off-scale level at its place, and leaves it out of level comparisons.
         return Practice(id=activity.id, level=cast(int, data.get("level")),
                         text=activity.name, weight=weight, effort=cost, requires=requires,
-                        key=activity.key)
+                        key=activity.key, refs=self.references(data, source),
+                        tags=self.tags(data.get("tags"), f"{source}.tags"))
+
+    def references(self, data: Mapping[str, Any], source: str) -> dict[str, list[str]]:
+        """``references`` (scheme → ids), ids as text: YAML reads ``8.25`` as a number."""
+        value = data.get("references")
+        if value is None or not self.mapping(value, f"{source}.references", "references"):
+            return {}
+        refs: dict[str, list[str]] = {}
+        for scheme, ids in value.items():
+            where = key_path(f"{source}.references", scheme)
+            if not isinstance(scheme, str) or not scheme.strip():
+                self.add("invalid-value", where,
+                         f"a reference scheme must be a name, not {shown(scheme)}")
+                continue
+            if not isinstance(ids, list):
+                ids = [ids]
+            kept = refs.setdefault(scheme.strip(), [])
+            for k, ref in enumerate(ids):
+                text = _text(ref)
+                if text is None:
+                    self.add("invalid-value", f"{where}[{k}]",
+                             f"a reference must be a string or number, not {shown(ref)}")
+                elif text not in kept:
+                    kept.append(text)
+        return {scheme: ids for scheme, ids in refs.items() if ids}
+
+    def tags(self, value: object, where: str) -> list[str]:
+        """The activity's tags; DSOMM's placeholder tag ``none`` means no tags."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add("invalid-value", where, f"must be a list of tags, not {type_name(value)}")
+            return []
+        tags: list[str] = []
+        for k, tag in enumerate(value):
+            text = _text(tag)
+            if text is None:
+                self.add("invalid-value", f"{where}[{k}]",
+                         f"a tag must be a string, not {shown(tag)}")
+            elif text != "none" and text not in tags:
+                tags.append(text)
+        return tags
+
+
+def _text(value: object) -> str | None:
+    """A reference id or tag as text (numbers as YAML wrote them), ``None`` if neither."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if _is_number(value):
+        return str(value)
+    return None
 
 
 def _read(path: str | os.PathLike[str], weights: Weights) -> tuple[
