@@ -199,9 +199,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from maturity_model.schema import assessment_json_schema, model_json_schema
+    from maturity_model.schema import (
+        assessment_json_schema,
+        crosswalk_json_schema,
+        model_json_schema,
+    )
 
-    print_json(model_json_schema() if args.what == "model" else assessment_json_schema())
+    print_json({"model": model_json_schema, "assessment": assessment_json_schema,
+                "crosswalk": crosswalk_json_schema}[args.what]())
     return EXIT_OK
 
 

@@ -24,6 +24,7 @@ from cattrs.errors import (
 )
 
 from maturity_model._numbers import is_finite_number
+from maturity_model.crosswalk import RELATIONSHIPS, Relationship
 from maturity_model.errors import Problem, ValidationError, shown
 from maturity_model.evidence import RawAnswer
 from maturity_model.levels import Level, LevelScale
@@ -228,6 +229,13 @@ def _structure_refs(value: Any, _: type) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(result)
 
 
+def _structure_relationship(value: Any, _: type) -> Relationship:
+    if value not in RELATIONSHIPS or not isinstance(value, str):
+        raise ValueError(f"{shown(value)} is not a relationship; one of: "
+                         f"{', '.join(RELATIONSHIPS)}")
+    return value  # type: ignore[no-any-return]
+
+
 def _field_path(path: str, key: object) -> str:
     if isinstance(key, str) and len(key) <= 60 and key.isprintable():
         return f"{path}.{key}"
@@ -357,6 +365,8 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
     converter.register_unstructure_hook(datetime.date, lambda d: d.isoformat())
     converter.register_structure_hook_func(
         lambda t: t == Mapping[str, str], _structure_str_map)
+    converter.register_structure_hook_func(
+        lambda t: t == Relationship, _structure_relationship)
     converter.register_structure_hook_func(
         lambda t: t == Mapping[str, tuple[str, ...]], _structure_refs)
     converter.register_unstructure_hook_func(

@@ -99,8 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print {valid, problems} as JSON")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of model or assessment files")
-    p.add_argument("what", choices=["model", "assessment"])
+    p = sub.add_parser("schema", help="print the JSON Schema of model, assessment or "
+                                      "crosswalk files")
+    p.add_argument("what", choices=["model", "assessment", "crosswalk"])
     p.add_argument("--json", action="store_true", help="(the output is always JSON)")
     p.set_defaults(func=cmd_schema)
 

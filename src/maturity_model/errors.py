@@ -18,6 +18,7 @@ __all__ = [
     "DOCS_URL",
     "PROBLEM_CODES",
     "AssessmentValidationError",
+    "CrosswalkValidationError",
     "DependencyCycleError",
     "IncompatibleProfilesError",
     "MaturityModelError",
@@ -55,6 +56,7 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "unknown-practice": "error",
     "model-mismatch": "error",
     "confusable-id": "warning",
+    "duplicate-mapping": "warning",
     "usage": "error",
 
     # tables (CSV, JSON lines, frames)
@@ -197,6 +199,10 @@ class AssessmentValidationError(ValidationError):
 
 class ProfileValidationError(ValidationError):
     """A profile document cannot be read back."""
+
+
+class CrosswalkValidationError(ValidationError):
+    """A crosswalk file cannot be read, or does not fit the models it joins."""
 
 
 class UnknownNodeError(MaturityModelError, KeyError):

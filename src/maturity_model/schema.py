@@ -19,11 +19,13 @@ from typing import Any, Final
 
 import attrs
 
+from maturity_model.crosswalk import CROSSWALK_FORMAT, RELATIONSHIPS
 from maturity_model.evidence import ASSESSMENT_FORMAT
 from maturity_model.model import MODEL_FORMAT
 from maturity_model.rules import RuleRegistry, default_rule_registry
 
-__all__ = ["assessment_json_schema", "model_json_schema", "rule_json_schema"]
+__all__ = ["assessment_json_schema", "crosswalk_json_schema", "model_json_schema",
+           "rule_json_schema"]
 
 _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
 _ID_BASE: Final = "https://maturity-model.readthedocs.io/schema/"
@@ -192,4 +194,30 @@ def assessment_json_schema() -> dict[str, Any]:
             "answers": {"type": "object", "additionalProperties": answer},
             "observations": {"type": "object", "additionalProperties": {"type": "number"}},
         }, ["model"]),
+    }
+
+
+def crosswalk_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a crosswalk file (``format: maturity-crosswalk/1``).
+
+    >>> crosswalk_json_schema()["$defs"]["mapping"]["properties"]["relationship"]["enum"]
+    ['equal', 'subset', 'superset', 'intersect', 'not_related']
+    """
+    mapping = _obj({
+        "source": _ID, "target": _ID, "relationship": {"enum": list(RELATIONSHIPS)},
+        "strength": {"type": "integer", "minimum": 0, "maximum": 10},
+        "rationale": _STRING,
+    }, ["source", "target", "relationship"])
+    return {
+        "$schema": _DRAFT,
+        "$id": _ID_BASE + "maturity-crosswalk-1.json",
+        "title": "maturity_model crosswalk file",
+        **_obj({
+            "format": {"const": CROSSWALK_FORMAT},
+            "source_model": _ID, "source_version": _STRING,
+            "target_model": _ID, "target_version": _STRING,
+            "name": _STRING, "description": _STRING,
+            "mappings": {"type": "array", "items": {"$ref": "#/$defs/mapping"}},
+        }, ["source_model", "target_model"]),
+        "$defs": {"mapping": mapping},
     }

@@ -338,10 +338,8 @@ class _Reader:
                 self.add("invalid-value", where,
                          f"a reference scheme must be a name, not {shown(scheme)}")
                 continue
-            if not isinstance(ids, list):
-                ids = [ids]
             kept = refs.setdefault(scheme.strip(), [])
-            for k, ref in enumerate(ids):
+            for k, ref in enumerate(ids if isinstance(ids, list) else [ids]):
                 text = _text(ref)
                 if text is None:
                     self.add("invalid-value", f"{where}[{k}]",
