@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check an assessment against this model (file or standard name)")
     p.add_argument("--kind", choices=["model", "assessment", "profile"],
                    help="what FILE is (detected from its 'format' otherwise)")
-    p.add_argument("--format", choices=["native", "samm", "dsomm"], default="native",
+    p.add_argument("--format", choices=["native", "samm", "dsomm", "ciso-assistant"],
+                   default="native",
                    help="FILE is in another tool's format")
     p.add_argument("--json", action="store_true", help="print {valid, problems} as JSON")
     p.set_defaults(func=cmd_validate)
@@ -163,11 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("import", help="convert another tool's model to a native model file")
-    p.add_argument("kind", choices=["samm", "dsomm"])
-    p.add_argument("source", metavar="SOURCE",
-                   help="a SAMM core folder, or DSOMM's generated/model.yaml")
+    p.add_argument("kind", choices=["samm", "dsomm", "ciso-assistant"])
+    p.add_argument("source", metavar="SOURCE", nargs="+",
+                   help="a SAMM core folder, or DSOMM's generated/model.yaml; for "
+                        "ciso-assistant, library files and audits (.csv or export)")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the model here (YAML, JSON or TOML by suffix)")
+                   help="write the model here (YAML, JSON or TOML by suffix); for "
+                        "ciso-assistant, a folder to write every document to")
     p.add_argument("--to", choices=["yaml", "json", "toml"], default="yaml",
                    help="format on standard output (without -o)")
     p.add_argument("--json", action="store_true", help="print a summary as JSON")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -189,8 +188,12 @@ def _rows_export(path: Path, display: str, found: _Answers) -> str | None:
     return subject if isinstance(subject, str) else None
 
 
-def read_assessment(path: Path, model: MaturityModel, subject: str | None) -> Assessment:
-    """The answers of an audit file, for ``model``."""
+def read_assessment(path: Path, model: MaturityModel, subject: str | None) -> tuple[
+        Assessment, tuple[Problem, ...]]:
+    """The answers of an audit file, for ``model``, and the warnings reading it gave.
+
+    :raises AssessmentValidationError: any problem is an error.
+    """
     display = path.name or str(path)
     if path.is_dir():
         raise IsADirectoryError(f"{display}: is a folder, not an audit file")
@@ -204,7 +207,6 @@ def read_assessment(path: Path, model: MaturityModel, subject: str | None) -> As
         named = _rows_export(path, display, found)
     if any(p.severity == "error" for p in found.problems):
         raise AssessmentValidationError(found.problems)
-    for problem in found.problems:
-        warnings.warn(f"{problem} (see {problem.docs_url})", UserWarning, stacklevel=3)
     return Assessment(model=model.id, model_version=model.version or None,
-                      subject=subject or named or path.stem, answers=found.answers)
+                      subject=subject or named or path.stem,
+                      answers=found.answers), tuple(found.problems)

@@ -101,7 +101,7 @@ def read_mapping_set(data: object, where: str, frameworks: MappingType[str, Any]
         first = seen.get((source, target))
         if first is not None:
             again = "again" if first[1] == mapping else "again with another relationship"
-            _warn(problems, "duplicate-id", path,
+            _warn(problems, "duplicate-mapping", path,
                   f"maps {source} to {target} {again} (first at requirement_mappings"
                   f"[{first[0]}]); the first is kept")
             continue

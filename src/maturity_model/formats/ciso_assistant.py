@@ -61,14 +61,15 @@ group under ``<framework urn>#group=<ref_id>``. Model text is the library's base
 ``superset``, ``intersect``, ``not_related``. What real files do is a warning: a ``version``
 written as a string, labels without ``min_score``/``max_score`` (the labels' range is used),
 labels outside the scale (dropped), an implementation group nobody defines (kept as a tag),
-a strength outside 0–10 (left out), and a mapping listed twice (``duplicate-id``; the first
-is kept). Scores out of range in an audit are warnings too, and are clamped to the scale.
+a strength outside 0–10 (left out), and a mapping listed twice (``duplicate-mapping``; the
+first is kept). Scores out of range in an audit are warnings too, and are clamped to the scale.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -299,6 +300,8 @@ def load_assessment(path: str | os.PathLike[str], model: MaturityModel, *,
       mappings with the same keys (``requirement`` may stand for ``urn``); ``name`` or
       ``perimeter`` gives the subject when ``subject`` is not given.
 
+    A score out of range is a :class:`UserWarning` naming the row.
+
     How a result and a score become answers:
 
     - on a framework with a maturity scale, a score ``s`` meets the node's practices at
@@ -325,4 +328,7 @@ def load_assessment(path: str | os.PathLike[str], model: MaturityModel, *,
     """
     from maturity_model.formats._ciso_assessment import read_assessment
 
-    return read_assessment(Path(path), model, subject)
+    assessment, found = read_assessment(Path(path), model, subject)
+    for problem in found:
+        warnings.warn(f"{problem} (see {problem.docs_url})", UserWarning, stacklevel=2)
+    return assessment
