@@ -114,7 +114,8 @@ def cmd_import_ciso(args: argparse.Namespace) -> int:
         documents += [(f"{c.source_model}-to-{c.target_model}", "crosswalk", c)
                       for c in library.crosswalks]
     documents += [(f"{Path(s).stem}.assessment", "assessment", a) for s, a in assessments]
-    dump: dict[str, Callable[..., str]] = {"model": dump_model, "crosswalk": dump_crosswalk, "assessment": dump_assessment}
+    dump: dict[str, Callable[..., str]] = {
+        "model": dump_model, "crosswalk": dump_crosswalk, "assessment": dump_assessment}
     written: list[str] = []
     if args.output:
         folder = Path(args.output)
