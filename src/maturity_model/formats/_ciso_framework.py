@@ -14,8 +14,9 @@ from typing import Any, Final
 import attrs
 
 from maturity_model.errors import Problem
-from maturity_model.formats._sources import PathMap, key_path, shown, type_name
-from maturity_model.levels import Level, LevelScale
+from maturity_model.formats._ciso_reading import Reader, as_int, urn_tail
+from maturity_model.formats._sources import PathMap, shown, type_name
+from maturity_model.levels import LevelScale
 from maturity_model.model import (
     AnswerOption,
     AnswerSet,
@@ -27,8 +28,7 @@ from maturity_model.model import (
 )
 from maturity_model.rules import Mean, Staircase
 
-__all__ = ["COMPLIANCE", "COMPLIANCE_ANSWERS", "Framework", "localised_text", "read_framework",
-           "urn_tail"]
+__all__ = ["COMPLIANCE", "COMPLIANCE_ANSWERS", "Framework", "read_framework"]
 
 #: The answer set of a framework without a maturity scale: CISO Assistant's results.
 COMPLIANCE: Final = "compliance"
@@ -38,30 +38,6 @@ COMPLIANCE_ANSWERS: Final[Mapping[str, float]] = {
 
 # What marks a practice's id as one level of its item (``GV.OC-01#3``).
 LEVEL_MARK: Final = "#"
-
-
-def localised_text(default: str, translations: Mapping[str, Any] | None, field: str) -> str:
-    """The text a model field gets from a CISO Assistant object: its base-language text.
-
-    This is the one place that turns a field and its ``translations`` into model text.
-    Models hold one language today, so it returns ``default``; the translations stay in
-    :attr:`Library.translations <maturity_model.formats.ciso_assistant.Library>`, and when
-    model text can hold several languages this function builds it from both.
-
-    >>> localised_text("Govern", {"fr": {"name": "Gouverner"}}, "name")
-    'Govern'
-    """
-    del translations, field  # kept in Library.translations until text is localised
-    return default
-
-
-def urn_tail(urn: str) -> str:
-    """The last part of a URN, which CISO Assistant builds from the node's reference.
-
-    >>> urn_tail("urn:intuitem:risk:req_node:nist-csf-2.0:gv.oc-01")
-    'gv.oc-01'
-    """
-    return urn.rsplit(":", 1)[-1]
 
 
 @attrs.frozen(kw_only=True)
@@ -75,177 +51,50 @@ class Framework:
     translations: Mapping[str, Mapping[str, Mapping[str, str]]]
 
 
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-class _Reader:
-    def __init__(self, display: str, paths: PathMap, problems: list[Problem]) -> None:
-        self.display = display
-        self.paths = paths
-        self.problems = problems
-        self.translations: dict[str, dict[str, dict[str, str]]] = {}
-
-    def add(self, code: str, path: str, message: str, *, warning: bool = False) -> None:
-        if warning:
-            self.problems.append(Problem(code=code, severity="warning", path=path,
-                                         message=message))
-        else:
-            self.problems.append(Problem.of(code, path, message))
-
-    def text(self, data: Mapping[str, Any], field: str, where: str) -> str:
-        value = data.get(field)
-        if value is None:
-            return ""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-        if not isinstance(value, str):
-            self.add("invalid-value", key_path(where, field),
-                     f"must be text, not {type_name(value)}")
-            return ""
-        return localised_text(value.strip(), data.get("translations"), field)
-
-    def keep_translations(self, key: str, data: Mapping[str, Any], where: str) -> None:
-        found = data.get("translations")
-        if found is None:
-            return
-        if not isinstance(found, dict):
-            self.add("invalid-value", f"{where}.translations",
-                     f"must map a language code to texts, not {type_name(found)}")
-            return
-        kept: dict[str, dict[str, str]] = {}
-        for lang, texts in found.items():
-            if not isinstance(lang, str) or not isinstance(texts, dict):
-                self.add("invalid-value", key_path(f"{where}.translations", lang),
-                         "must map a language code to a mapping of field → text")
-                continue
-            fields = {str(k): v for k, v in texts.items() if isinstance(v, str) and v.strip()}
-            if fields:
-                kept[lang] = fields
-        if kept:
-            self.translations[key] = kept
-
-    # the scale -----------------------------------------------------------------------
-
-    def scale(self, framework: Mapping[str, Any], where: str) -> tuple[LevelScale, bool, int]:
-        """The scale, whether the framework is scored, and the score of level 0 or 1."""
-        definition = framework.get("scores_definition")
-        labels: Any = definition
-        if isinstance(definition, dict):
-            labels = definition.get("scale")
-            where_labels = f"{where}.scores_definition.scale"
-            if definition.get("alternatives"):
-                self.add("invalid-value", f"{where}.scores_definition.alternatives",
-                         "alternative score scales are not read; nodes use the main scale",
-                         warning=True)
-        else:
-            where_labels = f"{where}.scores_definition"
-        low, high = framework.get("min_score"), framework.get("max_score")
-        for name, value in (("min_score", low), ("max_score", high)):
-            if value is not None and _int(value) is None:
-                self.add("invalid-value", f"{where}.{name}",
-                         f"must be an integer, not {shown(value)}")
-        low, high = _int(low), _int(high)
-        if not labels:
-            if labels is not None and not isinstance(labels, list):
-                self.add("invalid-value", where_labels,
-                         f"must be a list of scores, not {type_name(labels)}")
-            return LevelScale([Level(value=1, name="Compliant")]), False, 1
-        if not isinstance(labels, list):
-            self.add("invalid-value", where_labels,
-                     f"must be a list of scores, not {type_name(labels)}")
-            return LevelScale([Level(value=1, name="Compliant")]), False, 1
-        named: dict[int, tuple[str, str, int]] = {}
-        for k, entry in enumerate(labels):
-            at = f"{where_labels}[{k}]"
-            score = _int(entry.get("score")) if isinstance(entry, dict) else None
-            if score is None:
-                self.add("invalid-value", f"{at}.score" if isinstance(entry, dict) else at,
-                         "a score label needs an integer score")
-                continue
-            if score in named:
-                self.add("duplicate-id", f"{at}.score",
-                         f"score {score} is labelled again; the first label is kept",
-                         warning=True)
-                continue
-            named[score] = (self.text(entry, "name", at), self.text(entry, "description", at),
-                            k)
-        if not named:
-            return LevelScale([Level(value=1, name="Compliant")]), False, 1
-        if low is None or high is None:
-            if framework.get("min_score") is None and framework.get("max_score") is None:
-                self.add("invalid-value", where,
-                         f"labels scores without min_score and max_score; the scale is read "
-                         f"as {min(named)}..{max(named)}, the labels' range", warning=True)
-            low = min(named) if low is None else low
-            high = max(named) if high is None else high
-        if not 0 <= low < high:
-            self.add("invalid-value", where,
-                     f"the scale must satisfy 0 <= min_score < max_score, not {low}..{high}")
-            return LevelScale([Level(value=1, name="Compliant")]), False, 1
-        for score, (_, _, k) in sorted(named.items()):
-            if not low <= score <= high:
-                self.add("level-off-scale", f"{where_labels}[{k}].score",
-                         f"score {score} is outside {low}..{high}; its label is dropped",
-                         warning=True)
-        # Scores stand for levels one to one; a scale that starts above 1 is shifted so
-        # its lowest score is level 1.
-        base = 0 if low in (0, 1) else low - 1
-        framework_urn = str(framework.get("urn", ""))
-        levels = []
-        for score in range(low, high + 1):
-            name, description, k = named.get(score, ("", "", -1))
-            if k >= 0 and isinstance(labels[k], dict):
-                self.keep_translations(f"{framework_urn}#score={score}", labels[k],
-                                       f"{where_labels}[{k}]")
-            levels.append(Level(value=score - base, name=name, description=description))
-        return LevelScale(levels), True, base
-
-    # the tree ------------------------------------------------------------------------
-
-    def nodes(self, framework: Mapping[str, Any], where: str) -> list[tuple[int, dict[str, Any]]]:
-        listed = framework.get("requirement_nodes")
-        at = f"{where}.requirement_nodes"
-        if not isinstance(listed, list) or not listed:
-            self.add("invalid-value", at, "a framework needs a non-empty list of "
-                     f"requirement nodes, not {shown(listed) if not listed else type_name(listed)}")
-            return []
-        good: list[tuple[int, dict[str, Any]]] = []
-        seen: dict[str, int] = {}
-        for k, node in enumerate(listed):
-            path = f"{at}[{k}]"
-            if not isinstance(node, dict):
-                self.add("invalid-value", path,
-                         f"a requirement node must be a mapping, not {type_name(node)}")
-                continue
-            urn = node.get("urn")
-            if not isinstance(urn, str) or not urn.strip():
-                self.add("invalid-value", f"{path}.urn", "a requirement node needs a urn")
-                continue
-            folded = urn.strip().casefold()
-            if folded in seen:
-                self.add("duplicate-id", f"{path}.urn",
-                         f"{shown(urn)} is already the urn of requirement_nodes"
-                         f"[{seen[folded]}]; the repeat is ignored")
-                continue
-            seen[folded] = k
-            if not isinstance(node.get("assessable"), bool):
-                self.add("invalid-value", f"{path}.assessable",
-                         f"must be true or false, not {shown(node.get('assessable'))}")
-                continue
-            parent = node.get("parent_urn")
-            if parent is not None and not (isinstance(parent, str) and parent.strip()):
-                self.add("invalid-value", f"{path}.parent_urn",
-                         f"must be the urn of another node, not {shown(parent)}")
-                continue
-            good.append((k, node))
-        return good
+def _nodes(reader: Reader, framework: Mapping[str, Any], where: str) -> list[
+    tuple[int, dict[str, Any]]]:
+    listed = framework.get("requirement_nodes")
+    at = f"{where}.requirement_nodes"
+    if not isinstance(listed, list) or not listed:
+        reader.add("invalid-value", at, "a framework needs a non-empty list of "
+                 f"requirement nodes, not {shown(listed) if not listed else type_name(listed)}")
+        return []
+    good: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
+    for k, node in enumerate(listed):
+        path = f"{at}[{k}]"
+        if not isinstance(node, dict):
+            reader.add("invalid-value", path,
+                     f"a requirement node must be a mapping, not {type_name(node)}")
+            continue
+        urn = node.get("urn")
+        if not isinstance(urn, str) or not urn.strip():
+            reader.add("invalid-value", f"{path}.urn", "a requirement node needs a urn")
+            continue
+        folded = urn.strip().casefold()
+        if folded in seen:
+            reader.add("duplicate-id", f"{path}.urn",
+                     f"{shown(urn)} is already the urn of requirement_nodes"
+                     f"[{seen[folded]}]; the repeat is ignored")
+            continue
+        seen[folded] = k
+        if not isinstance(node.get("assessable"), bool):
+            reader.add("invalid-value", f"{path}.assessable",
+                     f"must be true or false, not {shown(node.get('assessable'))}")
+            continue
+        parent = node.get("parent_urn")
+        if parent is not None and not (isinstance(parent, str) and parent.strip()):
+            reader.add("invalid-value", f"{path}.parent_urn",
+                     f"must be the urn of another node, not {shown(parent)}")
+            continue
+        good.append((k, node))
+    return good
 
 
 class _Tree:
     """The tree of nodes by parent, and the ids given out."""
 
-    def __init__(self, reader: _Reader, model_id: str, scale: LevelScale, scored: bool,
+    def __init__(self, reader: Reader, model_id: str, scale: LevelScale, scored: bool,
                  groups: Mapping[str, str], at: str) -> None:
         self.reader = reader
         self.model_id = model_id
@@ -316,7 +165,7 @@ class _Tree:
 
     def weight(self, k: int, node: Mapping[str, Any]) -> float:
         weight = node.get("weight", 1)
-        if _int(weight) is None or weight <= 0:
+        if as_int(weight) is None or weight <= 0:
             self.reader.add("invalid-value", f"{self.at}[{k}].weight",
                             f"must be a whole number above 0, not {shown(weight)}")
             return 1.0
@@ -436,6 +285,8 @@ class _Tree:
             elif built is not None:
                 items.append(built)
         parts = self.common(k, node)
+        if node["assessable"]:
+            parts["key"] = None  # the urn names the item that is scored: keys are unique
         name = parts.pop("name")
         return Domain(id=domain_id, **({"name": name} if name else {}),
                       weight=self.weight(k, node), domains=sub_domains, items=items, **parts)
@@ -444,7 +295,7 @@ class _Tree:
 def read_framework(framework: Mapping[str, Any], where: str, library: Mapping[str, Any],
                    version: str, paths: PathMap, problems: list[Problem]) -> Framework | None:
     """Read one ``framework`` object into a model; ``None`` when it has no usable nodes."""
-    reader = _Reader(where.split(":", 1)[0], paths, problems)
+    reader = Reader(where.split(":", 1)[0], paths, problems)
     urn = framework.get("urn")
     if not isinstance(urn, str) or not urn.strip():
         reader.add("invalid-value", f"{where}.urn", "a framework needs a urn")
@@ -469,7 +320,7 @@ def read_framework(framework: Mapping[str, Any], where: str, library: Mapping[st
         groups[ref] = reader.text(group, "name", f"{where}.implementation_groups_definition[{k}]")
         reader.keep_translations(f"{urn}#group={ref}", group,
                                  f"{where}.implementation_groups_definition[{k}]")
-    nodes = reader.nodes(framework, where)
+    nodes = _nodes(reader, framework, where)
     if not nodes:
         return None
     tree = _Tree(reader, model_id, scale, scored, groups, f"{where}.requirement_nodes")

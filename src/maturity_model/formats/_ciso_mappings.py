@@ -7,7 +7,7 @@ from typing import Any, Final, cast
 
 from maturity_model.crosswalk import RELATIONSHIPS, Crosswalk, Mapping, Relationship
 from maturity_model.errors import Problem
-from maturity_model.formats._ciso_framework import urn_tail
+from maturity_model.formats._ciso_reading import urn_tail
 from maturity_model.formats._sources import shown, type_name
 
 __all__ = ["read_mapping_set"]

@@ -11,8 +11,9 @@ CISO Assistant                 here
                                part of the framework's urn (``nist-csf-2.0``), its version
                                the library's ``version``
 node with children             a :class:`~maturity_model.Domain`
-assessable node                a :class:`~maturity_model.CapabilityItem` (one more, with id
-                               ``<id>/self``, when the node also has children)
+assessable node                a :class:`~maturity_model.CapabilityItem`; when the node
+                               also has children, the item ``<id>/self`` is the first of
+                               its domain and holds the urn (the domain has no key)
 non-assessable leaf            nothing: a heading with nothing to assess
 node id                        the last part of the node's urn (``gv.oc-01``), which is
                                what mapping sets name; made unique with ``-2``, ``-3``
@@ -51,7 +52,7 @@ object (the library, the framework, a node: the node's ``key``) to ``{language: 
 text}}``; a score label is under ``<framework urn>#score=<score>`` and an implementation
 group under ``<framework urn>#group=<ref_id>``. Model text is the library's base language
 (``locale``). The one function that turns a field and its translations into model text is
-``maturity_model.formats._ciso_framework.localised_text``.
+``maturity_model.formats._ciso_reading.localised_text``.
 
 **Problems.** What the format forbids is an error, with a path into the file
 (``nist-csf-2.0.yaml:$.objects.framework.requirement_nodes[3].parent_urn``): a missing
