@@ -54,25 +54,22 @@ def _read(sources: list[str]) -> tuple[list[tuple[str, Any]], list[tuple[str, An
     from maturity_model.formats._ciso_assessment import read_assessment
 
     found: list[tuple[str, Problem]] = []
-    libraries: list[tuple[str, Any]] = []
+    read: dict[str, tuple[Any, tuple[Problem, ...]]] = {}
     audits: list[str] = []
     for source in sources:
         if is_audit(Path(source)):
             audits.append(source)
-            continue
-        problems = ciso_assistant.check_file(source)
-        found += [(source, p) for p in problems]
-        if not any(p.severity == "error" for p in problems):
-            libraries.append((source, ciso_assistant.load_library(source)))
-    models = [m for _, library in libraries for m in library.models]
-    for at, (source, library) in enumerate(libraries):
-        if library.crosswalks and models:
+        else:
+            read[source] = ciso_assistant.read_library(source)
+    models = [m for library, _ in read.values() if library is not None for m in library.models]
+    for source, (library, _) in read.items():
+        if models and (library is None or library.crosswalks):
             # Read again with the frameworks: mappings then name their node ids.
-            problems = ciso_assistant.check_file(source, frameworks=models)
-            found = [(f, p) for f, p in found if f != source] + [(source, p) for p in problems]
-            if not any(p.severity == "error" for p in problems):
-                libraries[at] = (source, ciso_assistant.load_library(source,
-                                                                     frameworks=models))
+            read[source] = ciso_assistant.read_library(source, frameworks=models)
+    for source, (_, problems) in read.items():
+        found += [(source, p) for p in problems]
+    libraries = [(source, library) for source, (library, _) in read.items()
+                 if library is not None]
     assessments: list[tuple[str, Any]] = []
     if audits and not models:
         raise UsageError("an audit is read against a framework; give the framework's "

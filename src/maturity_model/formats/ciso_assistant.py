@@ -93,7 +93,7 @@ from maturity_model.formats._sources import (
 )
 from maturity_model.model import CapabilityItem, Domain, MaturityModel
 
-__all__ = ["Library", "check_file", "load_assessment", "load_library"]
+__all__ = ["Library", "check_file", "load_assessment", "load_library", "read_library"]
 
 # urn:<packager>:<domain>:<kind>[:<x>]:<id>
 _LIBRARY_URN: Final = re.compile(r"urn:[^:\s]+:[^:\s]+:[^:\s]+(?::[^:\s]+)?:[^:\s]+",
@@ -176,8 +176,17 @@ def _listed(objects: Mapping[str, Any], one: str, many: str, root: str,
     return []
 
 
-def _read(path: str | os.PathLike[str], known: Iterable[MaturityModel]) -> tuple[
+def read_library(path: str | os.PathLike[str], *,
+                 frameworks: Iterable[MaturityModel] = ()) -> tuple[
         Library | None, tuple[Problem, ...]]:
+    """A library and every problem found reading it; never raises for bad input.
+
+    The library is ``None`` when any problem is an error. ``frameworks`` is as for
+    :func:`load_library`.
+
+    >>> read_library("no-such-library.yaml")[0] is None
+    True
+    """
     file = Path(path)
     display = file.name or os.fspath(path)
     root = f"{display}:$"
@@ -210,11 +219,11 @@ def _read(path: str | os.PathLike[str], known: Iterable[MaturityModel]) -> tuple
         problems.append(Problem.of("invalid-value", f"{root}.objects",
                                    f"must be a mapping of objects, not {type_name(objects)}"))
         return None, tuple(problems)
-    frameworks: dict[str, tuple[MaturityModel, Mapping[str, str]]] = {}
-    for model in known:
+    tables: dict[str, tuple[MaturityModel, Mapping[str, str]]] = {}
+    for model in frameworks:
         nodes: tuple[Domain | CapabilityItem, ...] = (*model.domains_preorder(), *model.items())
         table = {n.key.casefold(): n.id for n in nodes if n.key}
-        frameworks[str(model.metadata.get("urn", model.id)).casefold()] = (model, table)
+        tables[str(model.metadata.get("urn", model.id)).casefold()] = (model, table)
     models: list[MaturityModel] = []
     translations: dict[str, Mapping[str, Mapping[str, str]]] = {}
     lib_urn = urn.strip().casefold() if isinstance(urn, str) else ""
@@ -234,11 +243,11 @@ def _read(path: str | os.PathLike[str], known: Iterable[MaturityModel]) -> tuple
         problems.extend(collect(framework.model, found, paths))
         models.append(framework.model)
         translations.update(framework.translations)
-        frameworks[framework.urn.casefold()] = (framework.model, framework.ids)
+        tables[framework.urn.casefold()] = (framework.model, framework.ids)
     crosswalks = [c for where, data in _listed(objects, "requirement_mapping_set",
                                                "requirement_mapping_sets", f"{root}.objects",
                                                problems)
-                  if (c := read_mapping_set(data, where, frameworks, problems)) is not None]
+                  if (c := read_mapping_set(data, where, tables, problems)) is not None]
     own = library.get("translations")
     if isinstance(own, dict) and lib_urn:
         translations[lib_urn] = {str(k): {str(f): t for f, t in v.items() if isinstance(t, str)}
@@ -272,7 +281,7 @@ def load_library(path: str | os.PathLike[str], *,
     maturity_model.errors.ModelValidationError: 1 problem:
       no-such-library.yaml:$: no such file [invalid-value]
     """
-    library, problems = _read(path, frameworks)
+    library, problems = read_library(path, frameworks=frameworks)
     raise_for_errors(None, problems)
     assert library is not None  # no errors means it was read
     return library
@@ -285,7 +294,7 @@ def check_file(path: str | os.PathLike[str], *,
     >>> [p.code for p in check_file("no-such-library.yaml")]
     ['invalid-value']
     """
-    return _read(path, frameworks)[1]
+    return read_library(path, frameworks=frameworks)[1]
 
 
 def load_assessment(path: str | os.PathLike[str], model: MaturityModel, *,
