@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 import cattrs
@@ -233,7 +233,7 @@ def _structure_relationship(value: Any, _: type) -> Relationship:
     if value not in RELATIONSHIPS or not isinstance(value, str):
         raise ValueError(f"{shown(value)} is not a relationship; one of: "
                          f"{', '.join(RELATIONSHIPS)}")
-    return value  # type: ignore[no-any-return]
+    return cast(Relationship, value)
 
 
 def _field_path(path: str, key: object) -> str:
