@@ -210,7 +210,7 @@ def _structure_refs(value: Any, _: type) -> Mapping[str, tuple[str, ...]]:
             problems.append(Problem.of("invalid-value", _key_path(scheme),
                                        f"a scheme name must be a string, not {shown(scheme)}"))
             continue
-        where = _field_path("", scheme)
+        where = _field_path("", scheme) if scheme else _key_path(scheme)
         if not isinstance(ids, list | tuple):
             problems.append(Problem.of(
                 "invalid-value", where, f"must be a list of ids, not {type_name(ids)}"))
