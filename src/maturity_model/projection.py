@@ -112,6 +112,8 @@ class Projection:
     :param assessment: the estimated assessment of the target model.
     :param practices: target practice id → :class:`ProjectedPractice`, for every practice.
     :param profile: the target model scored on :attr:`assessment`.
+    :param source_model: the source model, when it was given (explanations then name
+        source practices by their text too).
     """
 
     crosswalk: Crosswalk
@@ -121,6 +123,7 @@ class Projection:
     assessment: Assessment
     practices: MappingABC[str, ProjectedPractice] = attrs.field(converter=_frozen, hash=False)
     profile: Profile
+    source_model: MaturityModel | None = None
 
     @property
     def coverage(self) -> MappingABC[str, float | None]:
@@ -149,7 +152,8 @@ class Projection:
         :raises UnknownNodeError: the target model has no such node or practice.
         """
         if node in self.practices:
-            return "\n".join(_practice_lines(self.practices[node], self.partial_cap))
+            return "\n".join(_practice_lines(self.practices[node], self.partial_cap,
+                                             self.source_model))
         if node != self.model.id and node not in self.model:
             raise UnknownNodeError(node, "node or practice")
         result = self.profile[node]
@@ -160,8 +164,8 @@ class Projection:
         lines = [f"{head} (projected from {self.source.model_id} "
                  f"{shown(self.source.subject)}; {reach})"]
         for pid in _under(self.model, node):
-            lines += ["  " + line for line in _practice_lines(self.practices[pid],
-                                                              self.partial_cap)]
+            lines += ["  " + line for line in _practice_lines(
+                self.practices[pid], self.partial_cap, self.source_model)]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -177,7 +181,15 @@ def _shown_value(value: float | str | None) -> str:
     return value if isinstance(value, str) else f"{value:g}"
 
 
-def _practice_lines(practice: ProjectedPractice, cap: float) -> list[str]:
+def _named(practice_id: str, model: MaturityModel | None) -> str:
+    if model is None or practice_id not in model._index.practices:
+        return practice_id
+    text = model.practice(practice_id).text
+    return f"{practice_id} {shown(text)}" if text and text != practice_id else practice_id
+
+
+def _practice_lines(practice: ProjectedPractice, cap: float,
+                    source_model: MaturityModel | None) -> list[str]:
     why = {"unmapped": "no mapping reaches it; stays unknown",
            "n/a": "every source is N/A", "unknown": "every source is unknown",
            "carried": "equal/superset carry the source answer",
@@ -188,7 +200,8 @@ def _practice_lines(practice: ProjectedPractice, cap: float) -> list[str]:
         m = c.mapping
         strength = "" if m.strength is None else f", strength {m.strength}"
         via = "" if m.source == c.source else f" via {m.source}"
-        lines.append(f"  <- {c.source}{via} ({m.relationship}{strength}): {c.status} "
+        lines.append(f"  <- {_named(c.source, source_model)}{via} ({m.relationship}"
+                     f"{strength}): {c.status} "
                      f"{_shown_value(c.value)} carries {_shown_value(c.carried)}")
     return lines
 
@@ -330,4 +343,4 @@ def project(profile: Profile, crosswalk: Crosswalk, target_model: MaturityModel,
                             subject=profile.subject, date=profile.date, answers=answers)
     return Projection(crosswalk=crosswalk, source=profile, model=target_model,
                       partial_cap=partial_cap, assessment=assessment, practices=practices,
-                      profile=score(target_model, assessment))
+                      profile=score(target_model, assessment), source_model=source_model)
