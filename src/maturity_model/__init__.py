@@ -94,6 +94,7 @@ __all__ = [
     "Problem",
     "Profile",
     "ProfileDiff",
+    "Projection",
     "Quantile",
     "Result",
     "Roadmap",
@@ -111,14 +112,17 @@ __all__ = [
     "default_registry",
     "default_rule_registry",
     "dump_assessment",
+    "dump_crosswalk",
     "dump_model",
     "dump_profile",
     "gap",
     "load_assessment",
+    "load_crosswalk",
     "load_model",
     "load_profile",
     "model_json_schema",
     "plan",
+    "project",
     "score",
 ]
 
@@ -126,13 +130,16 @@ if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
     from maturity_model.comparison import NodeDiff, ProfileDiff, compare
     from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
+    from maturity_model.projection import Projection, project
     from maturity_model.schema import assessment_json_schema, model_json_schema
     from maturity_model.serialization import (
         Limits,
         dump_assessment,
+        dump_crosswalk,
         dump_model,
         dump_profile,
         load_assessment,
+        load_crosswalk,
         load_model,
         load_profile,
     )
@@ -151,6 +158,10 @@ _LAZY = {
     "compare": "maturity_model.comparison",
     "gap": "maturity_model.planning",
     "plan": "maturity_model.planning",
+    "Projection": "maturity_model.projection",
+    "project": "maturity_model.projection",
+    "dump_crosswalk": "maturity_model.serialization",
+    "load_crosswalk": "maturity_model.serialization",
     "dump_assessment": "maturity_model.serialization",
     "dump_model": "maturity_model.serialization",
     "dump_profile": "maturity_model.serialization",
@@ -164,8 +175,9 @@ _LAZY = {
 # Display code sits on top of the core: wire it in here, so the core never imports it.
 _wire_display()
 
-_SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "planning",
-                         "plots", "report", "schema", "standards", "target"})
+_SUBMODULES = frozenset({"batch", "cohort", "comparison", "crosswalk", "formats", "graph",
+                         "planning", "plots", "projection", "report", "schema", "standards",
+                         "target"})
 
 
 def __getattr__(name: str) -> Any:

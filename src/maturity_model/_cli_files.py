@@ -37,7 +37,7 @@ EXIT_TERMINATED: Final = 128 + signal.SIGTERM
 
 # Arguments of the commands that name files the command reads.
 _INPUTS: Final = ("file", "model", "assessments", "assessment", "before", "after", "compare",
-                  "target_file", "source")
+                  "target_file", "source", "mapping", "profile", "target_model")
 # Suffixes of the files a folder given to ``score`` is read for.
 _FOLDER_SUFFIXES: Final = frozenset(
     {".yaml", ".yml", ".json", ".toml", ".csv", ".jsonl", ".ndjson", ".xlsx"})

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 import cattrs
@@ -210,7 +210,7 @@ def _structure_refs(value: Any, _: type) -> Mapping[str, tuple[str, ...]]:
             problems.append(Problem.of("invalid-value", _key_path(scheme),
                                        f"a scheme name must be a string, not {shown(scheme)}"))
             continue
-        where = _field_path("", scheme)
+        where = _field_path("", scheme) if scheme else _key_path(scheme)
         if not isinstance(ids, list | tuple):
             problems.append(Problem.of(
                 "invalid-value", where, f"must be a list of ids, not {type_name(ids)}"))
@@ -233,7 +233,7 @@ def _structure_relationship(value: Any, _: type) -> Relationship:
     if value not in RELATIONSHIPS or not isinstance(value, str):
         raise ValueError(f"{shown(value)} is not a relationship; one of: "
                          f"{', '.join(RELATIONSHIPS)}")
-    return value  # type: ignore[no-any-return]
+    return cast(Relationship, value)
 
 
 def _field_path(path: str, key: object) -> str:

@@ -65,7 +65,10 @@ def crosswalk_to_dict(crosswalk: Crosswalk) -> dict[str, Any]:
     {'format': 'maturity-crosswalk/1', 'source_model': 'a', 'target_model': 'b', \
 'mappings': [{'source': 'a.1', 'target': 'b.1', 'relationship': 'equal', 'strength': 5}]}
     """
-    return {"format": CROSSWALK_FORMAT, **converter_for(None).unstructure(crosswalk)}
+    body = converter_for(None).unstructure(crosswalk)
+    order = ("source_model", "source_version", "target_model", "target_version", "name",
+             "description", "mappings")
+    return {"format": CROSSWALK_FORMAT, **{k: body[k] for k in order if k in body}}
 
 
 def loads_crosswalk(text: str, file_format: FileFormat = "yaml", *,

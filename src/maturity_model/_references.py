@@ -9,11 +9,17 @@ live outside the model: non-empty strings, none twice in one list.
 
 from __future__ import annotations
 
+import re
+from typing import Final
+
 from maturity_model._identity import _things
 from maturity_model.errors import Problem, shown
 from maturity_model.model import MaturityModel
 
 __all__ = ["reference_problems"]
+
+# A scheme name written after a dot in a path; anything else is quoted in brackets.
+_PLAIN: Final = re.compile(r"[A-Za-z0-9_:-]{1,60}")
 
 
 def _list_problems(values: object, path: str, what: str) -> list[Problem]:
@@ -35,8 +41,7 @@ def _list_problems(values: object, path: str, what: str) -> list[Problem]:
 
 
 def _scheme_path(path: str, scheme: object) -> str:
-    if isinstance(scheme, str) and scheme.isprintable() and len(scheme) <= 60 \
-            and "." not in scheme and "[" not in scheme:
+    if isinstance(scheme, str) and _PLAIN.fullmatch(scheme):
         return f"{path}.refs.{scheme}"
     return f"{path}.refs[{shown(scheme)}]"
 

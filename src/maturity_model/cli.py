@@ -30,6 +30,7 @@ from maturity_model._cli_common import (
     problem_line,
     resolve_model,
 )
+from maturity_model._cli_crosswalk import add_parser as add_crosswalk_parser
 from maturity_model._cli_files import (
     EXIT_TERMINATED,
     Terminated,
@@ -175,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="format on standard output (without -o)")
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(func=cmd_import)
+
+    add_crosswalk_parser(sub)
 
     p = sub.add_parser("standards", help="list or show bundled and installed standards")
     p.add_argument("action", choices=["list", "show"])

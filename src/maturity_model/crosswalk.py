@@ -217,9 +217,12 @@ def _model_problems(crosswalk: Crosswalk, model: MaturityModel, end: str) -> lis
     return []
 
 
-def check(crosswalk: Crosswalk, source: MaturityModel,
+def check(crosswalk: Crosswalk, source: MaturityModel | None,
           target: MaturityModel) -> tuple[Problem, ...]:
     """Every problem of ``crosswalk`` as a bridge from ``source`` to ``target``.
+
+    ``source`` may be ``None`` when only a profile of it is at hand: its ends and id are
+    then not checked.
 
     - the crosswalk names another model id, or another version: ``model-mismatch``;
     - a mapping end that is no domain, item or practice of its model:
@@ -240,12 +243,13 @@ def check(crosswalk: Crosswalk, source: MaturityModel,
     [('unresolved-reference', '$.mappings[0].target'), \
 ('invalid-value', '$.mappings[1].strength'), ('duplicate-mapping', '$.mappings[2]')]
     """
-    problems = _model_problems(crosswalk, source, "source")
+    problems = [] if source is None else _model_problems(crosswalk, source, "source")
     problems += _model_problems(crosswalk, target, "target")
     first: dict[tuple[object, object], int] = {}
     for i, mapping in enumerate(crosswalk.mappings):
         path = f"$.mappings[{i}]"
-        problems += _end_problems(source, mapping.source, f"{path}.source", "source")
+        if source is not None:
+            problems += _end_problems(source, mapping.source, f"{path}.source", "source")
         problems += _end_problems(target, mapping.target, f"{path}.target", "target")
         if mapping.relationship not in RELATIONSHIPS:
             problems.append(Problem.of(
