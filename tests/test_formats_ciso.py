@@ -135,6 +135,9 @@ def test_mapping_library_deduplicates_and_names_both_models(ref: Path, csf: ca.L
     assert (back.source_model, back.target_model) == ("iso27001-2022", "nist-csf-2.0")
     assert (len(forward.mappings), len(back.mappings)) == (341, 341)
     assert {m.relationship for m in forward.mappings} == {"intersect"}
+    # From tiers to compliance a mapping carries whether the outcome is in place.
+    assert forward.mappings[0] == mm.Mapping("gv.oc-01#1", "4.1", "intersect")
+    assert back.mappings[0] == mm.Mapping("4.1", "gv.oc-01", "intersect")
     duplicates = [(p.code, p.severity, p.path.rsplit(".", 2)[-2:]) for p in library.warnings]
     assert duplicates == [
         ("duplicate-mapping", "warning", ["requirement_mapping_sets[0]",
@@ -392,6 +395,58 @@ def test_mapping_set_errors_and_warnings(tmp_path: Path) -> None:
         ("invalid-value", "warning", f"{at}[0].strength_of_relationship"),
         ("invalid-value", "error", f"{at}[1].relationship"),
         ("duplicate-mapping", "warning", f"{at}[2]")]
+
+
+def _mapping_library(tmp_path: Path, pairs: list[tuple[str, str, str]], source: str,
+                     target: str) -> Path:
+    doc = {"urn": "urn:test:risk:library:map", "ref_id": "map", "name": "Map", "version": 1,
+           "objects": {"requirement_mapping_set": {
+               "source_framework_urn": f"urn:test:risk:framework:{source}",
+               "target_framework_urn": f"urn:test:risk:framework:{target}",
+               "requirement_mappings": [
+                   {"source_requirement_urn": f"urn:test:risk:req_node:{source}:{a}",
+                    "target_requirement_urn": f"urn:test:risk:req_node:{target}:{b}",
+                    "relationship": r} for a, b, r in pairs]}}}
+    path = tmp_path / "map.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+def _framework(tmp_path: Path, name: str, refs: list[str], **scale: Any) -> mm.MaturityModel:
+    path = _library(tmp_path, [_node(r) for r in refs], name=f"{name}.yaml", **scale)
+    text = path.read_text(encoding="utf-8").replace(":demo", f":{name}")
+    path.write_text(text, encoding="utf-8")
+    return ca.load_library(path).model()
+
+
+def test_same_scales_map_level_to_level(tmp_path: Path) -> None:
+    a = _framework(tmp_path, "fa", ["X"], **_TIERS)
+    b = _framework(tmp_path, "fb", ["Y"], **_TIERS)
+    path = _mapping_library(tmp_path, [("x", "y", "equal")], "fa", "fb")
+    crosswalk = ca.load_library(path, frameworks=[a, b]).crosswalks[0]
+    assert crosswalk.mappings == tuple(
+        mm.Mapping(f"x#{n}", f"y#{n}", "equal") for n in range(1, 5))
+    audit = tmp_path / "a.csv"
+    audit.write_text("ref_id,score\nX,3\n", encoding="utf-8")
+    projected = mm.project(mm.score(a, ca.load_assessment(audit, a)), crosswalk, b)
+    assert projected.profile["y"].level == 3
+
+
+def test_other_scales_carry_whether_the_requirement_is_in_place(tmp_path: Path) -> None:
+    a = _framework(tmp_path, "fa", ["X"], **_TIERS)
+    b = _framework(tmp_path, "fb", ["Y"])
+    c = _framework(tmp_path, "fc", ["Z"], min_score=0, max_score=2, scores_definition=[
+        {"score": 0, "name": "no"}, {"score": 2, "name": "yes"}])
+    for target, expected in ((b, "y"), (c, "z")):
+        path = _mapping_library(tmp_path, [("x", expected, "equal")], "fa", target.id)
+        crosswalk = ca.load_library(path, frameworks=[a, b, c]).crosswalks[0]
+        assert crosswalk.mappings == (mm.Mapping("x#1", expected, "equal"),)
+    audit = tmp_path / "a.csv"
+    audit.write_text("ref_id,score\nX,2\n", encoding="utf-8")
+    path = _mapping_library(tmp_path, [("x", "y", "equal")], "fa", "fb")
+    crosswalk = ca.load_library(path, frameworks=[a, b]).crosswalks[0]
+    projected = mm.project(mm.score(a, ca.load_assessment(audit, a)), crosswalk, b)
+    assert dict(projected.assessment.answers) == {"y#1": 1.0}
 
 
 def test_unknown_urn_against_a_known_framework_is_unresolved(tmp_path: Path) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping as MappingType
 from typing import Any, Final, cast
 
+import attrs
+
 from maturity_model.crosswalk import RELATIONSHIPS, Crosswalk, Mapping, Relationship
-from maturity_model.errors import Problem
+from maturity_model.errors import Problem, UnknownNodeError
 from maturity_model.formats._ciso_reading import urn_tail
 from maturity_model.formats._sources import shown, type_name
+from maturity_model.model import CapabilityItem, MaturityModel
 
 __all__ = ["read_mapping_set"]
 
@@ -36,18 +39,54 @@ def _node(urn: object, where: str, ids: MappingType[str, str] | None,
     return found
 
 
+def _scored_item(model: MaturityModel | None, node_id: str) -> CapabilityItem | None:
+    """The item ``node_id`` names when its framework has a maturity scale."""
+    if model is None or "score_offset" not in model.metadata:
+        return None
+    try:
+        item = model.item(node_id)
+    except UnknownNodeError:
+        return None
+    return item if item.practices else None
+
+
+def _levelled(mapping: Mapping, source: MaturityModel | None,
+              target: MaturityModel | None) -> list[Mapping]:
+    """A requirement mapping with ends that say what a projection may carry.
+
+    A mapping says two requirements overlap, not how mature either is: from a framework
+    with a maturity scale it carries whether the requirement is in place (its first
+    level's practice), never its level, unless both frameworks have the same scale,
+    where each level maps to the same level (CISO Assistant copies scores only then).
+    """
+    item = _scored_item(source, mapping.source)
+    if item is None:
+        return [mapping]
+    other = _scored_item(target, mapping.target)
+    assert source is not None
+    if other is not None and target is not None and source.scale == target.scale and \
+            source.metadata["score_offset"] == target.metadata["score_offset"]:
+        levels = {p.level: p.id for p in other.practices}
+        return [attrs.evolve(mapping, source=p.id, target=levels[p.level])
+                for p in item.practices if p.level in levels]
+    return [attrs.evolve(mapping, source=item.practices[0].id)]
+
+
 def read_mapping_set(data: object, where: str, frameworks: MappingType[str, Any],
                      problems: list[Problem]) -> Crosswalk | None:
     """One ``requirement_mapping_set`` as a :class:`~maturity_model.Crosswalk`.
 
     ``frameworks`` maps a lower-cased framework urn to ``(model, urn → id table)`` for
     the frameworks known; the requirement urns of the others become their last part.
+    Duplicates are found among the requirement pairs, before a mapping from a framework
+    with a maturity scale is given its levels (:func:`_levelled`).
     """
     if not isinstance(data, dict):
         problems.append(Problem.of("invalid-value", where,
                                    f"a mapping set must be a mapping, not {type_name(data)}"))
         return None
     ends: dict[str, tuple[str, str | None, MappingType[str, str] | None]] = {}
+    models: dict[str, MaturityModel | None] = {}
     for end in ("source", "target"):
         urn = data.get(f"{end}_framework_urn")
         if not isinstance(urn, str) or not urn.strip():
@@ -59,6 +98,7 @@ def read_mapping_set(data: object, where: str, frameworks: MappingType[str, Any]
             ends[end] = (urn_tail(urn.strip()), None, None)
         else:
             ends[end] = (known[0].id, known[0].version, known[1])
+        models[end] = None if known is None else known[0]
     listed = data.get("requirement_mappings")
     at = f"{where}.requirement_mappings"
     if not isinstance(listed, list):
@@ -106,7 +146,7 @@ def read_mapping_set(data: object, where: str, frameworks: MappingType[str, Any]
                   f"[{first[0]}]); the first is kept")
             continue
         seen[(source, target)] = (k, mapping)
-        mappings.append(mapping)
+        mappings.extend(_levelled(mapping, models["source"], models["target"]))
     name = data.get("name")
     description = data.get("description")
     return Crosswalk(

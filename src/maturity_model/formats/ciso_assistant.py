@@ -47,6 +47,18 @@ practice ``<item>#1`` answered with CISO Assistant's result through the answer s
 ``not_applicable`` N/A, ``not_assessed`` unknown. An item's score is then 1, 0.5 or 0 and a
 domain's score is its share of compliance. A ``score`` given for such a node is not read.
 
+**Mapping sets.** Each entry maps one requirement to another; duplicates (same source
+and target urns) are reported and the first is kept. The ends are node ids: the last part
+of each urn, or, when the frameworks are known (``frameworks=``, or given to ``maturity
+import ciso-assistant`` with the mapping library), the ids of the framework's model, and
+its version. A mapping says two requirements overlap, not how mature either is, so from a
+framework with a maturity scale it starts at the node's first level practice
+(``gv.oc-01#1``: the outcome is in place): a projection carries that, never the tier,
+unless both frameworks have the same scale, where each level maps to the same level
+(``x#3`` to ``y#3``), as CISO Assistant copies a score only between identical scales.
+Without the frameworks, ends are whole items, and :func:`maturity_model.project` reads an
+item as all of its practices.
+
 **Translations** are kept, not lost: :attr:`Library.translations` maps the urn of each
 object (the library, the framework, a node: the node's ``key``) to ``{language: {field:
 text}}``; a score label is under ``<framework urn>#score=<score>`` and an implementation
