@@ -4,6 +4,8 @@
   folder, assessments from a filled-in SAMM toolbox workbook (needs the ``xlsx`` extra).
 - :mod:`maturity_model.formats.dsomm` — OWASP DSOMM: the model from its generated
   ``model.yaml``, assessments from the app's team progress file.
+- :mod:`maturity_model.formats.ciso_assistant` — CISO Assistant libraries: frameworks as
+  models, mapping sets as crosswalks, audits (CSV or export) as assessments.
 
 Each importer returns the library's own objects (:class:`~maturity_model.MaturityModel`,
 :class:`~maturity_model.Assessment`) and reports bad input as one
@@ -23,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Literal
 
-__all__ = ["detect", "dsomm", "samm"]
+__all__ = ["ciso_assistant", "detect", "dsomm", "samm"]
 
 Kind = Literal["samm-core", "dsomm-model", "dsomm-progress"]
 

@@ -25,7 +25,8 @@ node id                        the last part of the node's urn (``gv.oc-01``), w
 ``implementation_groups``      ``tags`` (``importance`` adds ``importance:<value>``)
 ``weight``                     the item's or domain's weight
 ``scores_definition``          the scale (see below)
-``requirement_mapping_set(s)`` a :class:`~maturity_model.Crosswalk` per set
+``requirement_mapping_sets``   a :class:`~maturity_model.Crosswalk` per set (or the one
+                               ``requirement_mapping_set``)
 ``translations``               :attr:`Library.translations` (see below)
 =============================  ===========================================================
 
@@ -129,6 +130,11 @@ class Library:
     :param translations: urn (or ``<framework urn>#score=<n>``, ``#group=<id>``) →
         language → field → text.
     :param warnings: what was tolerated while reading it.
+
+    >>> from maturity_model import MaturityModel
+    >>> library = Library(urn="urn:x:risk:library:demo", models=[MaturityModel(id="demo")])
+    >>> library.model().id, library.crosswalks
+    ('demo', ())
     """
 
     urn: str
