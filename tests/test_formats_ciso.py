@@ -529,3 +529,52 @@ def test_a_higher_audit_score_never_lowers_a_result(tmp_path: Path, scores: dict
         before, after = low[node].score, high[node].score
         if before is not None:
             assert after is not None and after >= before - 1e-12
+
+
+# the how-to, end to end ----------------------------------------------------------------
+
+
+def test_csf_audit_projects_onto_iso_as_the_how_to_says(ref: Path, csf: ca.Library,
+                                                        iso: ca.Library,
+                                                        tmp_path: Path) -> None:
+    audit = tmp_path / "audit.csv"
+    audit.write_text("ref_id,result,score\nGV.OC-01,compliant,3\nGV.OC-02,compliant,2\n"
+                     "GV.RM-01,compliant,4\nPR.AA-02,non_compliant,\n"
+                     "RS.MA-01,not_applicable,\n", encoding="utf-8")
+    mapping = ca.load_library(ref / "mapping-nist-csf-2.0-to-iso27001-2022.yaml",
+                              frameworks=[csf.model(), iso.model()])
+    profile = mm.score(csf.model(), ca.load_assessment(audit, csf.model(), subject="payments"))
+    assert profile["gv.oc-01"].level == 3
+    projection = mm.project(profile, mapping.crosswalks[0], iso.model())
+    assert round(projection.coverage["iso27001-2022"], 2) == 0.73
+    unmapped = [i.id for i in iso.model().items()
+                if projection.practices[f"{i.id}#1"].rule == "unmapped"]
+    assert len(unmapped) == 33 and unmapped[:3] == ["4.3", "5.1", "6.2"]
+    assert projection.profile["4.1"].score == 0.5
+    assert projection.profile["4.3"].score is None  # unmapped stays unknown, never "no"
+    assert [(c.source, c.carried) for c in projection.practices["4.1#1"].sources] == [
+        ("gv.oc-01#1", 0.5), ("gv.oc-02#1", 0.5)]
+
+
+def test_a_library_may_hold_several_frameworks(tmp_path: Path) -> None:
+    one = {"urn": "urn:test:risk:framework:one", "ref_id": "one",
+           "requirement_nodes": [_node("A", weight=3, importance="mandatory")]}
+    two = {"urn": "urn:test:risk:framework:two", "ref_id": "two", **_TIERS,
+           "requirement_nodes": [_node("B")]}
+    path = tmp_path / "lib.yaml"
+    path.write_text(yaml.safe_dump({"urn": "urn:test:risk:library:both", "ref_id": "both",
+                                    "name": "Both", "version": 2, "locale": "fr",
+                                    "objects": {"frameworks": [one, two]}}), encoding="utf-8")
+    library = ca.load_library(path)
+    assert ([m.id for m in library.models], library.locale) == (["one", "two"], "fr")
+    item = library.model("one").item("a")
+    assert (item.weight, item.tags) == (3.0, ("importance:mandatory",))
+    assert library.model("two").scale.values == (1, 2, 3, 4)
+    with pytest.raises(KeyError):
+        library.model()
+
+
+def test_library_translations_are_read_only(iso: ca.Library) -> None:
+    kept = iso.translations["urn:intuitem:risk:req_node:iso27001-2022:4.2"]
+    with pytest.raises(TypeError):
+        kept["fr"]["name"] = "changed"  # type: ignore[index]

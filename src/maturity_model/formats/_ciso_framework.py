@@ -295,7 +295,9 @@ class _Tree:
 def read_framework(framework: Mapping[str, Any], where: str, library: Mapping[str, Any],
                    version: str, paths: PathMap, problems: list[Problem]) -> Framework | None:
     """Read one ``framework`` object into a model; ``None`` when it has no usable nodes."""
-    reader = Reader(where.split(":", 1)[0], paths, problems)
+    locale = library.get("locale")
+    reader = Reader(where.split(":", 1)[0], paths, problems,
+                    locale.strip() if isinstance(locale, str) and locale.strip() else "en")
     urn = framework.get("urn")
     if not isinstance(urn, str) or not urn.strip():
         reader.add("invalid-value", f"{where}.urn", "a framework needs a urn")

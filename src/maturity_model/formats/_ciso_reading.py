@@ -12,21 +12,38 @@ from maturity_model.errors import Problem
 from maturity_model.formats._sources import PathMap, key_path, shown, type_name
 from maturity_model.levels import Level, LevelScale
 
-__all__ = ["Reader", "as_int", "localised_text", "urn_tail"]
+__all__ = ["Reader", "as_int", "localised_text", "translations_of", "urn_tail"]
 
 
-def localised_text(default: str, translations: Mapping[str, Any] | None, field: str) -> str:
-    """The text a model field gets from a CISO Assistant object: its base-language text.
+def translations_of(translations: object, field: str) -> dict[str, str]:
+    """One field's texts from CISO Assistant ``translations``: language → text.
 
-    This is the one place that turns a field and its ``translations`` into model text.
-    Models hold one language today, so it returns ``default``; the translations stay in
-    :attr:`Library.translations <maturity_model.formats.ciso_assistant.Library>`, and when
-    model text can hold several languages this function builds it from both.
+    Languages without the field, or with an empty text, are left out.
 
-    >>> localised_text("Govern", {"fr": {"name": "Gouverner"}}, "name")
+    >>> translations_of({"fr": {"name": "Gouverner"}, "es": {"name": None}}, "name")
+    {'fr': 'Gouverner'}
+    """
+    if not isinstance(translations, dict):
+        return {}
+    return {str(lang): text.strip() for lang, fields in translations.items()
+            if isinstance(fields, dict) and isinstance(text := fields.get(field), str)
+            and text.strip()}
+
+
+def localised_text(default: str, translations: object, field: str, language: str) -> str:
+    """The text a model field gets from a CISO Assistant object and its ``translations``.
+
+    The one place that turns a field and its translations into model text. Model text is
+    one language today, so this returns ``default`` (the text in ``language``, the
+    library's ``locale``); the translations stay in :attr:`Library.translations
+    <maturity_model.formats.ciso_assistant.Library>`. When model text holds several
+    languages, this returns ``local_text(default, translations_of(translations, field),
+    language=language)``.
+
+    >>> localised_text("Govern", {"fr": {"name": "Gouverner"}}, "name", "en")
     'Govern'
     """
-    del translations, field  # kept in Library.translations until text is localised
+    del translations, field, language  # kept in Library.translations meanwhile
     return default
 
 
@@ -51,8 +68,10 @@ def as_int(value: object) -> int | None:
 class Reader:
     """Problems, paths and translations gathered while one framework is read."""
 
-    def __init__(self, display: str, paths: PathMap, problems: list[Problem]) -> None:
+    def __init__(self, display: str, paths: PathMap, problems: list[Problem],
+                 language: str = "en") -> None:
         self.display = display
+        self.language = language
         self.paths = paths
         self.problems = problems
         self.translations: dict[str, dict[str, dict[str, str]]] = {}
@@ -73,7 +92,7 @@ class Reader:
             self.add("invalid-value", key_path(where, field),
                      f"must be text, not {type_name(value)}")
             return ""
-        return localised_text(value.strip(), data.get("translations"), field)
+        return localised_text(value.strip(), data.get("translations"), field, self.language)
 
     def keep_translations(self, key: str, data: Mapping[str, Any], where: str) -> None:
         found = data.get("translations")

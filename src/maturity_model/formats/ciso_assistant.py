@@ -65,7 +65,8 @@ object (the library, the framework, a node: the node's ``key``) to ``{language: 
 text}}``; a score label is under ``<framework urn>#score=<score>`` and an implementation
 group under ``<framework urn>#group=<ref_id>``. Model text is the library's base language
 (``locale``). The one function that turns a field and its translations into model text is
-``maturity_model.formats._ciso_reading.localised_text``.
+``maturity_model.formats._ciso_reading.localised_text``; once model text holds several
+languages it returns a localised text built from the text and its translations.
 
 **Problems.** What the format forbids is an error, with a path into the file
 (``nist-csf-2.0.yaml:$.objects.framework.requirement_nodes[3].parent_urn``): a missing
@@ -86,6 +87,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -117,6 +119,13 @@ def _tuple(values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(values)
 
 
+def _frozen(values: Mapping[str, Mapping[str, Mapping[str, str]]]) -> Mapping[
+        str, Mapping[str, Mapping[str, str]]]:
+    return MappingProxyType({key: MappingProxyType({
+        lang: MappingProxyType(dict(fields)) for lang, fields in by_lang.items()})
+        for key, by_lang in values.items()})
+
+
 @attrs.frozen(kw_only=True)
 class Library:
     """One CISO Assistant library: its frameworks as models, its mapping sets as crosswalks.
@@ -144,7 +153,7 @@ class Library:
     models: tuple[MaturityModel, ...] = attrs.field(default=(), converter=_tuple)
     crosswalks: tuple[Crosswalk, ...] = attrs.field(default=(), converter=_tuple)
     translations: Mapping[str, Mapping[str, Mapping[str, str]]] = attrs.field(
-        factory=dict, hash=False)
+        factory=dict, converter=_frozen, hash=False)
     warnings: tuple[Problem, ...] = attrs.field(default=(), converter=_tuple)
 
     def model(self, model_id: str | None = None) -> MaturityModel:
