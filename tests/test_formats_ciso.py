@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import warnings
 from collections import Counter
@@ -578,3 +579,74 @@ def test_library_translations_are_read_only(iso: ca.Library) -> None:
     kept = iso.translations["urn:intuitem:risk:req_node:iso27001-2022:4.2"]
     with pytest.raises(TypeError):
         kept["fr"]["name"] = "changed"  # type: ignore[index]
+
+
+_ANY = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 200) | st.floats(allow_nan=True)
+    | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                max_size=3),
+    max_leaves=6)
+_FRAMEWORK_KEYS = ["urn", "ref_id", "name", "min_score", "max_score", "scores_definition",
+                   "implementation_groups_definition", "requirement_nodes", "translations"]
+_NODE_KEYS = ["urn", "parent_urn", "assessable", "ref_id", "name", "description", "weight",
+              "implementation_groups", "reference_controls", "translations", "importance",
+              "min_score"]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["library", "framework", "node", "mapping"]),
+       st.sampled_from(sorted({*_FRAMEWORK_KEYS, *_NODE_KEYS, "version", "objects",
+                               "relationship", "strength_of_relationship", "rationale",
+                               "source_requirement_urn", "requirement_mappings"})),
+       _ANY)
+def test_any_value_anywhere_is_a_problem_never_a_crash(tmp_path: Path, where: str, key: str,
+                                                       value: Any) -> None:
+    doc: dict[str, Any] = {
+        "urn": "urn:test:risk:library:demo", "ref_id": "demo", "name": "Demo", "version": 1,
+        "objects": {"framework": {"urn": "urn:test:risk:framework:demo", "ref_id": "demo",
+                                  **_TIERS, "requirement_nodes": [
+                                      _node("A", assessable=False), _node("A.1", "A")]},
+                    "requirement_mapping_set": {
+                        "source_framework_urn": "urn:test:risk:framework:demo",
+                        "target_framework_urn": "urn:test:risk:framework:demo",
+                        "requirement_mappings": [{
+                            "source_requirement_urn": "urn:test:risk:req_node:demo:a.1",
+                            "target_requirement_urn": "urn:test:risk:req_node:demo:a.1",
+                            "relationship": "equal"}]}}}
+    target = {"library": doc, "framework": doc["objects"]["framework"],
+              "node": doc["objects"]["framework"]["requirement_nodes"][1],
+              "mapping": doc["objects"]["requirement_mapping_set"]["requirement_mappings"][0]
+              }[where]
+    target[key] = value
+    path = tmp_path / "lib.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    problems = ca.check_file(path)
+    assert all(p.code in mm.errors.PROBLEM_CODES for p in problems)
+    assert all(p.path.startswith("lib.json:$") for p in problems)
+    if not any(p.severity == "error" for p in problems):
+        library = ca.load_library(path)
+        for model in library.models:
+            assert all(p.severity == "warning" for p in mm.check(model))
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["ref_id", "urn", "requirement", "result", "compliance_result",
+                        "score", "assessable", "name"]), _ANY, st.booleans())
+def test_any_audit_value_is_a_problem_never_a_crash(tmp_path: Path, key: str, value: Any,
+                                                    scored: bool) -> None:
+    model = ca.load_library(_library(tmp_path, _TREE, **(_TIERS if scored else {}))).model()
+    row: dict[str, Any] = {"ref_id": "A.1", "result": "compliant", "score": 2, key: value}
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"requirement_assessments": [row]}), encoding="utf-8")
+    problems: tuple[mm.Problem, ...] = ()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mm.score(model, ca.load_assessment(export, model))
+    except AssessmentValidationError as exc:
+        problems = exc.problems
+    assert all(p.code in mm.errors.PROBLEM_CODES and p.path.startswith("export.json:$")
+               for p in problems)

@@ -123,6 +123,8 @@ def cmd_import_ciso(args: argparse.Namespace) -> int:
             target = os.path.join(args.output, f"{name}.{args.to}")
             dump[kind](thing, target)
             written.append(target)
+    elif not documents:
+        pass  # a library of reference controls only: its warning says so
     elif len(documents) == 1:
         name, kind, thing = documents[0]
         if not args.json:

@@ -340,7 +340,8 @@ def read_framework(framework: Mapping[str, Any], where: str, library: Mapping[st
     if groups:
         metadata["implementation_groups"] = ", ".join(f"{k}: {v}" if v else k
                                                       for k, v in groups.items())
-    name = reader.text(framework, "name", where) or reader.text(library, "name", "$")
+    name = reader.text(framework, "name", where) or reader.text(
+        library, "name", f"{reader.display}:$")
     paths.add("$.scale", f"{where}.scores_definition")
     model = MaturityModel(
         id=model_id, name=name or model_id, version=version,

@@ -275,6 +275,11 @@ def read_library(path: str | os.PathLike[str], *,
                                                "requirement_mapping_sets", f"{root}.objects",
                                                problems)
                   if (c := read_mapping_set(data, where, tables, problems)) is not None]
+    if not models and not crosswalks and not has_errors(problems):
+        problems.append(Problem(code="invalid-value", severity="warning",
+                                path=f"{root}.objects",
+                                message="holds no framework and no mapping set: nothing "
+                                        "is imported from it"))
     own = library.get("translations")
     if isinstance(own, dict) and lib_urn:
         translations[lib_urn] = {str(k): {str(f): t for f, t in v.items() if isinstance(t, str)}
