@@ -277,6 +277,17 @@ def test_tree_comes_from_parent_urn_case_insensitive_never_depth(tmp_path: Path)
     assert model.parent_of("a.1") == "A" and model.parent_of("b.1") == "b"
 
 
+def test_ids_are_urn_tails_made_unique_and_free_of_marks(tmp_path: Path) -> None:
+    path = _library(tmp_path, [
+        _node("A"), {**_node("A"), "urn": "urn:other:risk:req_node:x:a"},
+        {**_node("B"), "urn": "urn:test:risk:req_node:demo:b#1@2"}])
+    model = ca.load_library(path).model()
+    assert [(i.id, i.key) for i in model.items()] == [
+        ("a", "urn:test:risk:req_node:demo:a"), ("a-2", "urn:other:risk:req_node:x:a"),
+        ("b-1-2", "urn:test:risk:req_node:demo:b#1@2")]
+    assert [p.id for p in model.item("b-1-2").practices] == ["b-1-2#1"]
+
+
 def test_format_violations_are_errors_with_paths(tmp_path: Path) -> None:
     path = _library(tmp_path, [
         _node("A", assessable=False), _node("A.1", "A"), _node("A.1", "A"),

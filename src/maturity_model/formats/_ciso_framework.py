@@ -52,12 +52,13 @@ class Framework:
 
 
 def _nodes(reader: Reader, framework: Mapping[str, Any], where: str) -> list[
-    tuple[int, dict[str, Any]]]:
+        tuple[int, dict[str, Any]]]:
+    """The nodes that can be placed in the tree, with their index in the list."""
     listed = framework.get("requirement_nodes")
     at = f"{where}.requirement_nodes"
     if not isinstance(listed, list) or not listed:
         reader.add("invalid-value", at, "a framework needs a non-empty list of "
-                 f"requirement nodes, not {shown(listed) if not listed else type_name(listed)}")
+                   f"requirement nodes, not {shown(listed) if not listed else type_name(listed)}")
         return []
     good: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
@@ -65,7 +66,7 @@ def _nodes(reader: Reader, framework: Mapping[str, Any], where: str) -> list[
         path = f"{at}[{k}]"
         if not isinstance(node, dict):
             reader.add("invalid-value", path,
-                     f"a requirement node must be a mapping, not {type_name(node)}")
+                       f"a requirement node must be a mapping, not {type_name(node)}")
             continue
         urn = node.get("urn")
         if not isinstance(urn, str) or not urn.strip():
@@ -74,18 +75,18 @@ def _nodes(reader: Reader, framework: Mapping[str, Any], where: str) -> list[
         folded = urn.strip().casefold()
         if folded in seen:
             reader.add("duplicate-id", f"{path}.urn",
-                     f"{shown(urn)} is already the urn of requirement_nodes"
-                     f"[{seen[folded]}]; the repeat is ignored")
+                       f"{shown(urn)} is already the urn of requirement_nodes"
+                       f"[{seen[folded]}]; the repeat is ignored")
             continue
         seen[folded] = k
         if not isinstance(node.get("assessable"), bool):
             reader.add("invalid-value", f"{path}.assessable",
-                     f"must be true or false, not {shown(node.get('assessable'))}")
+                       f"must be true or false, not {shown(node.get('assessable'))}")
             continue
         parent = node.get("parent_urn")
         if parent is not None and not (isinstance(parent, str) and parent.strip()):
             reader.add("invalid-value", f"{path}.parent_urn",
-                     f"must be the urn of another node, not {shown(parent)}")
+                       f"must be the urn of another node, not {shown(parent)}")
             continue
         good.append((k, node))
     return good
@@ -107,12 +108,13 @@ class _Tree:
 
     def new_id(self, node: Mapping[str, Any]) -> str:
         ref = node.get("ref_id")
-        base = urn_tail(str(node["urn"]).strip()) or (str(ref) if ref is not None else "node")
-        base = base.replace("@", "-").strip() or "node"
+        base = urn_tail(str(node["urn"]).strip()) or (str(ref) if ref is not None else "")
+        # "@" and LEVEL_MARK have a meaning in ids: never part of a node's id.
+        base = base.replace("@", "-").replace(LEVEL_MARK, "-").strip() or "node"
         candidate, n = base, 1
-        while candidate in self.used or LEVEL_MARK in candidate:
+        while candidate in self.used:
             n += 1
-            candidate = f"{base.replace(LEVEL_MARK, '-')}-{n}" if n > 1 else base
+            candidate = f"{base}-{n}"
         self.used.add(candidate)
         return candidate
 
