@@ -216,7 +216,7 @@ def test_compliance_results_answer_a_framework_without_scale(iso: ca.Library,
                                                              tmp_path: Path) -> None:
     audit = tmp_path / "iso.csv"
     audit.write_text(
-        "urn,ref_id,compliance_result,score\n"
+        "URN,Ref_ID,Compliance Result,Score\n"
         "urn:intuitem:risk:req_node:iso27001-2022:4.1,,compliant,80\n"
         ",4.2,partially_compliant,\n,A.5.1,non_compliant,\n,5.1,not_applicable,\n"
         ",5.2,not_assessed,\n", encoding="utf-8")

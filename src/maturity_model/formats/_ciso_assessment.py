@@ -150,7 +150,8 @@ def _rows_csv(path: Path, display: str, found: _Answers) -> None:
         return
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        header = [h.strip() for h in reader.fieldnames or []]
+        # CISO Assistant's own exports title their columns ("Result", "Score").
+        header = [h.strip().casefold().replace(" ", "_") for h in reader.fieldnames or []]
         if not {"ref_id", "urn"} & set(header):
             found.add("invalid-value", f"{display}:$[0]",
                       "the header row must name a ref_id or urn column")

@@ -335,7 +335,7 @@ def load_assessment(path: str | os.PathLike[str], model: MaturityModel, *,
 
     - **CSV** (``.csv``): a header row naming ``ref_id`` or ``urn`` (both may be
       given; ``ref_id`` is tried first), then ``result`` (or ``compliance_result``) and
-      ``score``; other columns (``name``, ``description``, ``observations`` ...) are not
+      ``score``, in any case (``Result``, ``Score``); other columns (``name``, ``description``, ``observations`` ...) are not
       read, and a row whose ``assessable`` column is false is skipped, as CISO Assistant's
       audit import does.
     - **Export** (YAML or JSON): a mapping with ``requirement_assessments``, a list of
