@@ -130,3 +130,18 @@ def test_validate_reports_a_library_as_json(ref: Path,
     doc = json.loads(stdout)
     assert code == 0 and doc["valid"] is True
     assert [p["code"] for p in doc["problems"]] == ["duplicate-mapping"] * 4
+
+
+def test_a_library_of_one_framework_is_a_model_argument(
+        ref: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    audit = tmp_path / "a.yaml"
+    audit.write_text("format: maturity-assessment/1\nmodel: nist-csf-2.0\nsubject: t\n"
+                     "answers: {'gv.oc-01#1': true, 'gv.oc-01#2': true}\n", encoding="utf-8")
+    code, stdout, _ = run(capsys, "score", ref / "nist-csf-2.0.yaml", audit, "--json")
+    assert code == 0
+    results = {r["node_id"]: r for r in json.loads(stdout)["results"]}
+    assert results["gv.oc-01"]["level"] == 2
+    code, _, stderr = run(capsys, "score", ref / "mapping-nist-csf-2.0-to-iso27001-2022.yaml",
+                          audit)
+    assert code == 1
+    assert "mapping-nist-csf-2.0-to-iso27001-2022.yaml:$.objects: holds no framework" in stderr

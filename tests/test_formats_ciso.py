@@ -92,6 +92,14 @@ def test_csf_framework_becomes_a_model_on_its_tier_scale(csf: ca.Library) -> Non
     assert csf.warnings == () and mm.check(model) == ()
 
 
+def test_a_library_is_detected_and_its_only_model_read(ref: Path, csf: ca.Library) -> None:
+    from maturity_model.formats import detect
+
+    assert detect(ref / "nist-csf-2.0.yaml") == "ciso-library"
+    assert detect(ref / "mapping-nist-csf-2.0-and-scf-2025.2.2.yaml") == "ciso-library"
+    assert ca.only_model(ref / "nist-csf-2.0.yaml") == csf.model()
+
+
 def test_iso_without_a_maturity_scale_scores_by_compliance(iso: ca.Library) -> None:
     model = iso.model()
     assert model.scale.values == (1,)

@@ -93,7 +93,7 @@ from typing import Any, Final
 import attrs
 
 from maturity_model.crosswalk import Crosswalk
-from maturity_model.errors import Problem
+from maturity_model.errors import ModelValidationError, Problem
 from maturity_model.evidence import Assessment
 from maturity_model.formats._ciso_framework import Framework, read_framework
 from maturity_model.formats._ciso_mappings import read_mapping_set
@@ -108,7 +108,8 @@ from maturity_model.formats._sources import (
 )
 from maturity_model.model import CapabilityItem, Domain, MaturityModel
 
-__all__ = ["Library", "check_file", "load_assessment", "load_library", "read_library"]
+__all__ = ["Library", "check_file", "load_assessment", "load_library", "only_model",
+           "read_library"]
 
 # urn:<packager>:<domain>:<kind>[:<x>]:<id>
 _LIBRARY_URN: Final = re.compile(r"urn:[^:\s]+:[^:\s]+:[^:\s]+(?::[^:\s]+)?:[^:\s]+",
@@ -319,6 +320,30 @@ def load_library(path: str | os.PathLike[str], *,
     return library
 
 
+def only_model(path: str | os.PathLike[str]) -> MaturityModel:
+    """The model of a library that holds exactly one framework.
+
+    What the ``maturity`` command reads when a library file is given as a model.
+
+    :raises ModelValidationError: the library has problems, or not exactly one framework
+        (``invalid-value`` at ``$.objects``).
+
+    >>> only_model("no-such-library.yaml")
+    Traceback (most recent call last):
+    ...
+    maturity_model.errors.ModelValidationError: 1 problem:
+      no-such-library.yaml:$: no such file [invalid-value]
+    """
+    library = load_library(path)
+    if len(library.models) != 1:
+        raise ModelValidationError([Problem.of(
+            "invalid-value", f"{Path(path).name}:$.objects",
+            "holds no framework" if not library.models else
+            f"holds {len(library.models)} frameworks, not one; convert them with "
+            f"maturity import ciso-assistant")])
+    return library.models[0]
+
+
 def check_file(path: str | os.PathLike[str], *,
                frameworks: Iterable[MaturityModel] = ()) -> tuple[Problem, ...]:
     """Every problem of a library file, errors and warnings; never raises for bad input.
@@ -335,9 +360,9 @@ def load_assessment(path: str | os.PathLike[str], model: MaturityModel, *,
 
     - **CSV** (``.csv``): a header row naming ``ref_id`` or ``urn`` (both may be
       given; ``ref_id`` is tried first), then ``result`` (or ``compliance_result``) and
-      ``score``, in any case (``Result``, ``Score``); other columns (``name``, ``description``, ``observations`` ...) are not
-      read, and a row whose ``assessable`` column is false is skipped, as CISO Assistant's
-      audit import does.
+      ``score``, in any case (``Result``, ``Score``); other columns (``name``,
+      ``description``, ``observations`` ...) are not read, and a row whose ``assessable``
+      column is false is skipped, as CISO Assistant's audit import does.
     - **Export** (YAML or JSON): a mapping with ``requirement_assessments``, a list of
       mappings with the same keys (``requirement`` may stand for ``urn``); ``name`` or
       ``perimeter`` gives the subject when ``subject`` is not given.
