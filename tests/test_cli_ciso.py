@@ -145,3 +145,19 @@ def test_a_library_of_one_framework_is_a_model_argument(
                           audit)
     assert code == 1
     assert "mapping-nist-csf-2.0-to-iso27001-2022.yaml:$.objects: holds no framework" in stderr
+
+
+def test_output_names_from_urns_stay_inside_the_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    library = tmp_path / "lib.yaml"
+    library.write_text(yaml.safe_dump({
+        "urn": "urn:a:risk:library:x", "ref_id": "x", "name": "x", "version": 1,
+        "objects": {"framework": {"urn": "urn:a:risk:framework:../../evil", "ref_id": "x",
+                                  "requirement_nodes": [{"urn": "urn:a:b:c:d:n1",
+                                                         "assessable": True}]}}}),
+        encoding="utf-8")
+    out = tmp_path / "deep" / "out"
+    code, _, stderr = run(capsys, "import", "ciso-assistant", library, "-o", out)
+    assert code == 0, stderr
+    assert [p.name for p in out.iterdir()] == ["evil.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "lib.yaml"]

@@ -6,13 +6,15 @@ export with ``requirement_assessments``), each read against the first framework 
 that it fits without an error (else its problems against the one it fits best are shown).
 With ``-o DIR`` each model is written to ``DIR/<model id>.yaml``, each crosswalk to
 ``DIR/<source>-to-<target>.yaml`` and each audit to ``DIR/<file stem>.assessment.yaml``
-(``--to`` picks the format); without it, a single document goes to standard output.
+(``--to`` picks the format; names keep letters, digits, ``.``, ``_`` and ``-``, and a name
+met twice gets ``-2``); without it, a single document goes to standard output.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +30,7 @@ from maturity_model._cli_common import (
 )
 from maturity_model.errors import Problem, ValidationError
 
-__all__ = ["cmd_import_ciso", "is_audit"]
+__all__ = ["cmd_import_ciso", "file_name", "is_audit"]
 
 
 def is_audit(path: Path) -> bool:
@@ -46,6 +48,25 @@ def is_audit(path: Path) -> bool:
     docs, problems = read_yaml(path, path.name)
     return not problems and len(docs) == 1 and isinstance(docs[0], dict) and \
         "requirement_assessments" in docs[0] and "objects" not in docs[0]
+
+
+def file_name(name: str, taken: set[str]) -> str:
+    """A file name for a document named ``name``: safe characters only, once per run.
+
+    Names come from urns in the user's files, so a ``/`` or a leading ``.`` never reaches
+    the file system; a second document of the same name gets ``-2``.
+
+    >>> taken = set()
+    >>> file_name("../etc/passwd", taken), file_name("a b", taken), file_name("a b", taken)
+    ('etc-passwd', 'a-b', 'a-b-2')
+    """
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-") or "document"
+    candidate, n = base, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def _read(sources: list[str]) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]],
@@ -119,8 +140,9 @@ def cmd_import_ciso(args: argparse.Namespace) -> int:
         if folder.exists() and not folder.is_dir():
             raise UsageError("is a file; -o names a folder for ciso-assistant", file=args.output)
         folder.mkdir(parents=True, exist_ok=True)
+        taken: set[str] = set()
         for name, kind, thing in documents:
-            target = os.path.join(args.output, f"{name}.{args.to}")
+            target = os.path.join(args.output, f"{file_name(name, taken)}.{args.to}")
             dump[kind](thing, target)
             written.append(target)
     elif not documents:
