@@ -9,6 +9,7 @@ import pytest
 from maturity_model import errors
 from maturity_model.errors import (
     AssessmentValidationError,
+    CrosswalkValidationError,
     DependencyCycleError,
     IncompatibleProfilesError,
     MaturityModelError,
@@ -35,7 +36,8 @@ def _round_trip(err: BaseException) -> BaseException:
 
 
 @pytest.mark.parametrize("cls", [ValidationError, ModelValidationError,
-                                 AssessmentValidationError, ProfileValidationError])
+                                 AssessmentValidationError, ProfileValidationError,
+                                 CrosswalkValidationError])
 def test_validation_errors_pickle_with_their_problems(cls: type[ValidationError]) -> None:
     copy = _round_trip(cls(PROBLEMS))
     assert isinstance(copy, cls)
@@ -92,7 +94,8 @@ def test_every_exception_class_is_covered_here() -> None:
     classes = {name for name in errors.__all__
                if isinstance(getattr(errors, name), type)
                and issubclass(getattr(errors, name), BaseException)}
-    assert classes == {"AssessmentValidationError", "DependencyCycleError",
+    assert classes == {"AssessmentValidationError", "CrosswalkValidationError",
+                       "DependencyCycleError",
                        "IncompatibleProfilesError", "MaturityModelError",
                        "MissingExtraError", "ModelValidationError", "NaNAnswerWarning",
                        "ProfileValidationError", "UnknownNodeError", "UnknownStandardError",

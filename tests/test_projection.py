@@ -219,3 +219,16 @@ def test_more_source_evidence_never_lowers_a_projection(
         assert other.score is not None and other.score >= result.score - 1e-9
         assert other.level is not None and result.level is not None
         assert other.level >= result.level
+
+
+def test_explain_names_source_practices_by_their_text_given_the_source_model() -> None:
+    named = mm.MaturityModel(id="src", version="1", scale=SOURCE.scale, domains=[
+        mm.Domain(id="sd", items=[mm.CapabilityItem(id="si", practices=[
+            mm.Practice(id="s1", level=1, text="Builds run on every commit")])])])
+    profile = mm.score(named, mm.Assessment(model="src", answers={"s1": True}))
+    crosswalk = Crosswalk(source_model="src", target_model="tgt",
+                          mappings=[Mapping("si", "t1", "equal")])
+    projection = mm.project(profile, crosswalk, TARGET, source_model=named)
+    assert projection.explain("t1").splitlines()[1].split() == [
+        "<-", "s1", "'Builds", "run", "on", "every", "commit'", "via", "si", "(equal):", "met",
+        "1", "carries", "1"]
