@@ -600,12 +600,12 @@ def test_library_translations_are_read_only(iso: ca.Library) -> None:
         kept["fr"]["name"] = "changed"  # type: ignore[index]
 
 
-_ANY = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 200) | st.floats(allow_nan=True)
-    | st.text(max_size=6),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
-                                                                max_size=3),
-    max_leaves=6)
+_SCALAR = (st.none() | st.booleans() | st.integers(-5, 200) | st.floats(allow_nan=True)
+           | st.text(max_size=6))
+_NESTED = st.lists(_SCALAR, max_size=3) | st.dictionaries(st.text(max_size=4), _SCALAR,
+                                                           max_size=3)
+_ANY = _SCALAR | _NESTED | st.lists(_NESTED, max_size=2) | st.dictionaries(
+    st.text(max_size=4), _NESTED, max_size=2)
 _FRAMEWORK_KEYS = ["urn", "ref_id", "name", "min_score", "max_score", "scores_definition",
                    "implementation_groups_definition", "requirement_nodes", "translations"]
 _NODE_KEYS = ["urn", "parent_urn", "assessable", "ref_id", "name", "description", "weight",
