@@ -120,6 +120,13 @@ def test_translations_are_kept_by_urn(iso: ca.Library) -> None:
     assert "urn:intuitem:risk:library:iso27001-2022" in iso.translations
 
 
+def test_annotations_are_kept_in_the_base_language(csf: ca.Library) -> None:
+    kept = csf.translations["urn:intuitem:risk:req_node:nist-csf-2.0:gv.oc-02"]
+    assert set(kept) == {"en", "fr", "es"}
+    assert set(kept["en"]) == {"annotation"} and kept["en"]["annotation"].startswith("1st:")
+    assert csf.model().metadata["dependencies"] == "urn:intuitem:risk:library:doc-pol"
+
+
 def test_scf_scale_starts_at_zero_and_tiers_become_tags(ref: Path) -> None:
     model = ca.load_library(ref / "scf-2025.2.2.yaml").model()
     assert model.scale.values == (0, 1, 2, 3, 4, 5)

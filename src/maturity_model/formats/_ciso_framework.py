@@ -339,6 +339,9 @@ def read_framework(framework: Mapping[str, Any], where: str, library: Mapping[st
         if isinstance(value, str | int) or hasattr(value, "isoformat"):
             metadata[f"library_{key}" if key == "urn" else key] = str(value)
     metadata["ref_id"] = str(framework.get("ref_id", metadata.get("ref_id", "")))
+    dependencies = library.get("dependencies")
+    if isinstance(dependencies, list) and all(isinstance(d, str) for d in dependencies):
+        metadata["dependencies"] = ", ".join(dependencies)
     if groups:
         metadata["implementation_groups"] = ", ".join(f"{k}: {v}" if v else k
                                                       for k, v in groups.items())

@@ -95,22 +95,26 @@ class Reader:
         return localised_text(value.strip(), data.get("translations"), field, self.language)
 
     def keep_translations(self, key: str, data: Mapping[str, Any], where: str) -> None:
+        """Keep an object's translations, and its own texts the model has no field for."""
+        kept: dict[str, dict[str, str]] = {}
+        # Texts a model node has no place for are kept in the base language too.
+        own = {field: text.strip() for field in ("annotation", "typical_evidence")
+               if isinstance(text := data.get(field), str) and text.strip()}
+        if own:
+            kept[self.language] = own
         found = data.get("translations")
-        if found is None:
-            return
-        if not isinstance(found, dict):
+        if found is not None and not isinstance(found, dict):
             self.add("invalid-value", f"{where}.translations",
                      f"must map a language code to texts, not {type_name(found)}")
-            return
-        kept: dict[str, dict[str, str]] = {}
-        for lang, texts in found.items():
+            found = None
+        for lang, texts in (found or {}).items():
             if not isinstance(lang, str) or not isinstance(texts, dict):
                 self.add("invalid-value", key_path(f"{where}.translations", lang),
                          "must map a language code to a mapping of field → text")
                 continue
             fields = {str(k): v for k, v in texts.items() if isinstance(v, str) and v.strip()}
             if fields:
-                kept[lang] = fields
+                kept.setdefault(lang, {}).update(fields)
         if kept:
             self.translations[key] = kept
 
