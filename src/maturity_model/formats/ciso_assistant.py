@@ -63,8 +63,9 @@ item as all of its practices.
 **Translations** are kept, not lost: :attr:`Library.translations` maps the urn of each
 object (the library, the framework, a node: the node's ``key``) to ``{language: {field:
 text}}``; a node's ``annotation`` and ``typical_evidence``, which a model node has no
-field for, are kept there in the base language too; a score label is under ``<framework urn>#score=<score>`` and an implementation
-group under ``<framework urn>#group=<ref_id>``. Model text is the library's base language
+field for, are kept there in the base language too; a score label is under
+``<framework urn>#score=<score>`` and an implementation group under
+``<framework urn>#group=<ref_id>``. Model text is the library's base language
 (``locale``). The one function that turns a field and its translations into model text is
 ``maturity_model.formats._ciso_reading.localised_text``; once model text holds several
 languages it returns a localised text built from the text and its translations.
