@@ -68,7 +68,10 @@ def models(draw: st.DrawFn, *, item_kinds: tuple[str, ...] = (
     def identity(own: str) -> dict[str, Any]:
         """Sometimes a stable key, sometimes the ids of earlier versions this node replaces."""
         key = f"urn:x:{own}" if draw(st.integers(0, 2)) == 0 else None
-        return {"key": key, "replaces": [f"{own}.v{n}" for n in range(draw(st.integers(0, 2)))]}
+        # and sometimes references into another standard, and tags
+        refs = {"std": [f"S-{own}"]} if draw(st.integers(0, 3)) == 0 else {}
+        return {"key": key, "replaces": [f"{own}.v{n}" for n in range(draw(st.integers(0, 2)))],
+                "refs": refs, "tags": ["t"] * draw(st.integers(0, 1))}
 
     def make_item() -> mm.CapabilityItem:
         item_id = new_id("i")

@@ -22,7 +22,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / PACKAGE
 #: The core: objects, evidence, rules, both engines, results, compare, plan, history.
 CORE = frozenset({
     "model", "rules", "evidence", "scoring", "profile", "comparison", "cohort", "planning",
-    "history", "portfolio", "versions", "migration",
+    "history", "portfolio", "versions", "migration", "crosswalk", "projection",
     "levels", "errors", "validation", "graph", "target", "batch", "ids",
 })
 #: Private helpers of the core, by the prefix of their name or by name.
@@ -30,7 +30,7 @@ CORE_PREFIXES = ("_row_", "_batch_", "_planning_", "_rule_", "_history_")
 CORE_PRIVATE = frozenset({
     "_dependencies", "_numbers", "_aggregation_rules", "_display_registry", "_limits",
     "_identity", "_versions_match", "_versions_changes", "_migration_mapping",
-    "_compare_versions",
+    "_compare_versions", "_references",
 })
 #: Display: formatting for people (HTML, tables, text, reports, plots, the command line).
 DISPLAY = frozenset({

@@ -10,6 +10,7 @@ from maturity_model import errors
 from maturity_model.errors import (
     AssessmentValidationError,
     CertificationError,
+    CrosswalkValidationError,
     DependencyCycleError,
     HistoryError,
     IncompatibleProfilesError,
@@ -39,7 +40,8 @@ def _round_trip(err: BaseException) -> BaseException:
 
 @pytest.mark.parametrize("cls", [ValidationError, ModelValidationError,
                                  AssessmentValidationError, ProfileValidationError,
-                                 PortfolioValidationError, CertificationError])
+                                 PortfolioValidationError, CertificationError,
+                                 CrosswalkValidationError])
 def test_validation_errors_pickle_with_their_problems(cls: type[ValidationError]) -> None:
     copy = _round_trip(cls(PROBLEMS))
     assert isinstance(copy, cls)
@@ -103,8 +105,8 @@ def test_every_exception_class_is_covered_here() -> None:
     classes = {name for name in errors.__all__
                if isinstance(getattr(errors, name), type)
                and issubclass(getattr(errors, name), BaseException)}
-    assert classes == {"AssessmentValidationError", "CertificationError", "DependencyCycleError",
-                       "HistoryError",
+    assert classes == {"AssessmentValidationError", "CertificationError",
+                       "CrosswalkValidationError", "DependencyCycleError", "HistoryError",
                        "IncompatibleProfilesError", "MaturityModelError",
                        "MissingExtraError", "ModelValidationError", "NaNAnswerWarning",
                        "PortfolioValidationError", "ProfileValidationError",

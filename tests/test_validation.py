@@ -35,14 +35,17 @@ ASSESSMENT_CASES = [
 TABLE_CODES = {"ragged-row", "blank-header", "bad-encoding", "too-large", "no-assessments"}
 #: Codes of history folders, whose files are in tests/corpus/history.
 HISTORY_CODES = {"duplicate-date", "mixed-versions"}
+# problems only crosswalks have: each has a corpus case (tests/corpus/crosswalk) and tests
+# in test_crosswalk.py
+CROSSWALK_CODES = {"duplicate-mapping"}
 
 
 def test_every_problem_code_has_a_file() -> None:
     covered = {code for code, _ in MODEL_CASES + WARNING_CASES + ASSESSMENT_CASES}
     # "usage" is the command line's own (no file has it): tests/test_cli_manners.py covers it.
     # "incomplete-profile" is certify's refusal of a profile: tests/test_portfolio.py.
-    assert covered | TABLE_CODES | HISTORY_CODES == set(PROBLEM_CODES) - {"usage",
-                                                                        "incomplete-profile"}
+    assert covered | TABLE_CODES | HISTORY_CODES | CROSSWALK_CODES == (
+        set(PROBLEM_CODES) - {"usage", "incomplete-profile"})
     for code in covered:
         assert (DATA / f"{code}.yaml").is_file()
     corpus = (Path(__file__).parent / "corpus" / "tables" / "cases.toml").read_text()
@@ -51,6 +54,9 @@ def test_every_problem_code_has_a_file() -> None:
     histories = (Path(__file__).parent / "corpus" / "history" / "cases.toml").read_text()
     for code in HISTORY_CODES:
         assert f"[{code}]" in histories, code
+    crosswalks = (Path(__file__).parent / "corpus" / "crosswalk" / "cases.toml").read_text()
+    for code in CROSSWALK_CODES:
+        assert f"[{code}]" in crosswalks, code
 
 
 @pytest.mark.parametrize(("code", "path"), MODEL_CASES)

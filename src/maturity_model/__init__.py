@@ -11,6 +11,7 @@
 from typing import TYPE_CHECKING, Any
 
 from maturity_model._display_wiring import wire_display as _wire_display
+from maturity_model.crosswalk import Crosswalk, Mapping
 from maturity_model.errors import (
     AssessmentValidationError,
     DependencyCycleError,
@@ -67,6 +68,7 @@ __all__ = [
     "ChildOutcome",
     "Cohort",
     "Counts",
+    "Crosswalk",
     "DependencyCycleError",
     "Domain",
     "Gap",
@@ -78,6 +80,7 @@ __all__ = [
     "LevelScale",
     "LevelSum",
     "Limits",
+    "Mapping",
     "MaturityModel",
     "MaturityModelError",
     "Mean",
@@ -97,6 +100,7 @@ __all__ = [
     "Problem",
     "Profile",
     "ProfileDiff",
+    "Projection",
     "Quantile",
     "Result",
     "Roadmap",
@@ -116,15 +120,18 @@ __all__ = [
     "default_rule_registry",
     "diff_models",
     "dump_assessment",
+    "dump_crosswalk",
     "dump_model",
     "dump_profile",
     "gap",
     "load_assessment",
+    "load_crosswalk",
     "load_model",
     "load_profile",
     "migrate",
     "model_json_schema",
     "plan",
+    "project",
     "score",
 ]
 
@@ -135,13 +142,16 @@ if TYPE_CHECKING:
     from maturity_model.migration import Migration, migrate
     from maturity_model.planning import Gap, Roadmap, Wave, gap, plan
     from maturity_model.portfolio import Certificate, Portfolio, certify
+    from maturity_model.projection import Projection, project
     from maturity_model.schema import assessment_json_schema, model_json_schema
     from maturity_model.serialization import (
         Limits,
         dump_assessment,
+        dump_crosswalk,
         dump_model,
         dump_profile,
         load_assessment,
+        load_crosswalk,
         load_model,
         load_profile,
     )
@@ -165,6 +175,10 @@ _LAZY = {
     "compare": "maturity_model.comparison",
     "gap": "maturity_model.planning",
     "plan": "maturity_model.planning",
+    "Projection": "maturity_model.projection",
+    "project": "maturity_model.projection",
+    "dump_crosswalk": "maturity_model.serialization",
+    "load_crosswalk": "maturity_model.serialization",
     "dump_assessment": "maturity_model.serialization",
     "dump_model": "maturity_model.serialization",
     "dump_profile": "maturity_model.serialization",
@@ -183,9 +197,10 @@ _LAZY = {
 # Display code sits on top of the core: wire it in here, so the core never imports it.
 _wire_display()
 
-_SUBMODULES = frozenset({"batch", "cohort", "comparison", "formats", "graph", "history",
-                         "migration", "planning", "plots", "portfolio", "report", "schema",
-                         "standards", "target", "versions"})
+_SUBMODULES = frozenset({"batch", "cohort", "comparison", "crosswalk", "formats", "graph",
+                         "history", "migration", "planning", "plots", "portfolio",
+                         "projection", "report", "schema", "standards", "target",
+                         "versions"})
 
 
 def __getattr__(name: str) -> Any:

@@ -104,7 +104,11 @@ def read_file(loader: Callable[[str], Any], spec: str) -> Any:
 
 
 def import_model(kind: str, path: Path) -> Any:
-    """A model from another tool's files (``samm`` folder or ``dsomm`` file)."""
+    """A model from another tool's files (``samm``, ``dsomm``, ``ciso-assistant``)."""
+    if kind == "ciso-assistant":
+        from maturity_model.formats import ciso_assistant
+
+        return ciso_assistant.only_model(path)
     if kind == "samm":
         from maturity_model.formats import samm
 
@@ -124,14 +128,17 @@ def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
     if is_stdin(spec):
         return read_file(load_model, spec)
     if path.exists() and not path.is_dir():  # a file, a device or a FIFO (<(cat m.yaml))
-        if file_format in ("samm", "dsomm"):
+        if file_format in ("samm", "dsomm", "ciso-assistant"):
             return read_file(lambda p: import_model(file_format, Path(p)), spec)
         try:
             return read_file(load_model, spec)
         except FileProblems:
-            # Not a native model: DSOMM's generated model.yaml is read by its importer.
-            if file_format is None and detect(path) == "dsomm-model":
-                return read_file(lambda p: import_model("dsomm", Path(p)), spec)
+            # Not a native model: DSOMM's generated model.yaml and a CISO Assistant
+            # library of one framework are read by their importers.
+            found = detect(path) if file_format is None else None
+            if found in ("dsomm-model", "ciso-library"):
+                kind = "dsomm" if found == "dsomm-model" else "ciso-assistant"
+                return read_file(lambda p: import_model(kind, Path(p)), spec)
             raise
     if path.is_dir() and (file_format == "samm" or detect(path) == "samm-core"):
         try:

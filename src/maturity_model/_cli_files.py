@@ -37,7 +37,8 @@ EXIT_TERMINATED: Final = 128 + signal.SIGTERM
 
 # Arguments of the commands that name files the command reads.
 _INPUTS: Final = ("file", "model", "assessments", "assessment", "before", "after", "compare",
-                  "target_file", "source", "old", "new", "mapping")
+                  "target_file", "source", "old", "new", "mapping", "profile",
+                  "target_model")
 # Suffixes of the files a folder given to ``score`` is read for.
 _FOLDER_SUFFIXES: Final = frozenset(
     {".yaml", ".yml", ".json", ".toml", ".csv", ".jsonl", ".ndjson", ".xlsx"})

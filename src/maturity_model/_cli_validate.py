@@ -148,7 +148,7 @@ def _validate_problems(args: argparse.Namespace) -> list[Problem]:
     path = Path(args.file)
     if not is_stdin(args.file) and not path.exists():
         raise UsageError("no such file or folder", file=args.file)
-    if args.format in ("samm", "dsomm"):
+    if args.format in ("samm", "dsomm", "ciso-assistant"):
         return _validate_import(args.format, path)
     if path.is_dir():
         raise UsageError("is a folder, not a file", file=args.file)
@@ -169,6 +169,10 @@ def _validate_problems(args: argparse.Namespace) -> list[Problem]:
 
 
 def _validate_import(kind: str, path: Path) -> list[Problem]:
+    if kind == "ciso-assistant":
+        from maturity_model.formats import ciso_assistant
+
+        return list(ciso_assistant.check_file(path))
     if kind == "dsomm":
         from maturity_model.formats import dsomm
 
@@ -201,12 +205,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from maturity_model.schema import (
         assessment_json_schema,
+        crosswalk_json_schema,
         model_json_schema,
         portfolio_json_schema,
     )
 
     schemas = {"model": model_json_schema, "assessment": assessment_json_schema,
-               "portfolio": portfolio_json_schema}
+               "portfolio": portfolio_json_schema, "crosswalk": crosswalk_json_schema}
     print_json(schemas[args.what]())
     return EXIT_OK
 
@@ -215,6 +220,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     from maturity_model.serialization import dump_model
     from maturity_model.validation import check
 
+    if args.kind == "ciso-assistant":
+        from maturity_model._cli_ciso import cmd_import_ciso
+
+        return cmd_import_ciso(args)
+    if len(args.source) != 1:
+        raise UsageError(f"import {args.kind} reads one source, not {len(args.source)}")
+    args.source = args.source[0]
     path = Path(args.source)
     if not path.exists():
         raise UsageError("no such file or folder", file=args.source)

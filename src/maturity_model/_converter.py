@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 import cattrs
@@ -24,6 +24,7 @@ from cattrs.errors import (
 )
 
 from maturity_model._numbers import is_finite_number
+from maturity_model.crosswalk import RELATIONSHIPS, Relationship
 from maturity_model.errors import Problem, ValidationError, shown
 from maturity_model.evidence import RawAnswer
 from maturity_model.levels import Level, LevelScale
@@ -201,6 +202,40 @@ def _structure_observations(value: Any, _: type) -> Mapping[str, float]:
     return result
 
 
+def _structure_refs(value: Any, _: type) -> Mapping[str, tuple[str, ...]]:
+    problems: list[Problem] = []
+    result: dict[str, tuple[str, ...]] = {}
+    for scheme, ids in _mapping(value).items():
+        if not isinstance(scheme, str):
+            problems.append(Problem.of("invalid-value", _key_path(scheme),
+                                       f"a scheme name must be a string, not {shown(scheme)}"))
+            continue
+        where = _field_path("", scheme) if scheme else _key_path(scheme)
+        if not isinstance(ids, list | tuple):
+            problems.append(Problem.of(
+                "invalid-value", where, f"must be a list of ids, not {type_name(ids)}"))
+            continue
+        for j, ref in enumerate(ids):
+            if not isinstance(ref, str):
+                hint = f' (write it quoted: "{shown(ref)}")' if isinstance(
+                    ref, int | float) and not isinstance(ref, bool) else ""
+                problems.append(Problem.of("invalid-value", f"{where}[{j}]",
+                                           f"must be a string, not {type_name(ref)}{hint}"))
+        result[scheme] = tuple(ids)
+        if len(problems) > MAX_LISTED:
+            break
+    if problems:
+        raise _ProblemsError(problems)
+    return MappingProxyType(result)
+
+
+def _structure_relationship(value: Any, _: type) -> Relationship:
+    if value not in RELATIONSHIPS or not isinstance(value, str):
+        raise ValueError(f"{shown(value)} is not a relationship; one of: "
+                         f"{', '.join(RELATIONSHIPS)}")
+    return cast(Relationship, value)
+
+
 def _field_path(path: str, key: object) -> str:
     if isinstance(key, str) and len(key) <= 60 and key.isprintable():
         return f"{path}.{key}"
@@ -330,6 +365,13 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
     converter.register_unstructure_hook(datetime.date, lambda d: d.isoformat())
     converter.register_structure_hook_func(
         lambda t: t == Mapping[str, str], _structure_str_map)
+    converter.register_structure_hook_func(
+        lambda t: t == Relationship, _structure_relationship)
+    converter.register_structure_hook_func(
+        lambda t: t == Mapping[str, tuple[str, ...]], _structure_refs)
+    converter.register_unstructure_hook_func(
+        lambda t: t == Mapping[str, tuple[str, ...]],
+        lambda m: {k: list(v) for k, v in m.items()})
     converter.register_structure_hook_func(
         lambda t: t == Mapping[int, float], _structure_bounds)
     converter.register_structure_hook_func(

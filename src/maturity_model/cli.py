@@ -30,6 +30,7 @@ from maturity_model._cli_common import (
     problem_line,
     resolve_model,
 )
+from maturity_model._cli_crosswalk import add_parser as add_crosswalk_parser
 from maturity_model._cli_files import (
     EXIT_TERMINATED,
     Terminated,
@@ -97,14 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check an assessment against this model (file or standard name)")
     p.add_argument("--kind", choices=["model", "assessment", "profile"],
                    help="what FILE is (detected from its 'format' otherwise)")
-    p.add_argument("--format", choices=["native", "samm", "dsomm"], default="native",
+    p.add_argument("--format", choices=["native", "samm", "dsomm", "ciso-assistant"],
+                   default="native",
                    help="FILE is in another tool's format")
     p.add_argument("--json", action="store_true", help="print {valid, problems} as JSON")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of model, assessment or "
-                                      "portfolio files")
-    p.add_argument("what", choices=["model", "assessment", "portfolio"])
+                                      "portfolio or crosswalk files")
+    p.add_argument("what", choices=["model", "assessment", "portfolio", "crosswalk"])
     p.add_argument("--json", action="store_true", help="(the output is always JSON)")
     p.set_defaults(func=cmd_schema)
 
@@ -168,17 +170,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("import", help="convert another tool's model to a native model file")
-    p.add_argument("kind", choices=["samm", "dsomm"])
-    p.add_argument("source", metavar="SOURCE",
-                   help="a SAMM core folder, or DSOMM's generated/model.yaml")
+    p.add_argument("kind", choices=["samm", "dsomm", "ciso-assistant"])
+    p.add_argument("source", metavar="SOURCE", nargs="+",
+                   help="a SAMM core folder, or DSOMM's generated/model.yaml; for "
+                        "ciso-assistant, library files and audits (.csv or export)")
     p.add_argument("-o", "--output", metavar="FILE",
-                   help="write the model here (YAML, JSON or TOML by suffix)")
+                   help="write the model here (YAML, JSON or TOML by suffix); for "
+                        "ciso-assistant, a folder to write every document to")
     p.add_argument("--to", choices=["yaml", "json", "toml"], default="yaml",
                    help="format on standard output (without -o)")
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(func=cmd_import)
 
     add_version_parsers(sub)  # diff, migrate
+    add_crosswalk_parser(sub)
 
     p = sub.add_parser("standards", help="list or show bundled and installed standards")
     p.add_argument("action", choices=["list", "show"])

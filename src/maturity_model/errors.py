@@ -19,6 +19,7 @@ __all__ = [
     "PROBLEM_CODES",
     "AssessmentValidationError",
     "CertificationError",
+    "CrosswalkValidationError",
     "DependencyCycleError",
     "HistoryError",
     "IncompatibleProfilesError",
@@ -58,6 +59,7 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "unknown-practice": "error",
     "model-mismatch": "error",
     "confusable-id": "warning",
+    "duplicate-mapping": "warning",
     "usage": "error",
 
     # tables (CSV, JSON lines, frames)
@@ -243,6 +245,10 @@ class HistoryError(ValidationError):
 
     def _reduce_args(self) -> tuple[Any, ...]:
         return (self.problems, self.files)
+
+
+class CrosswalkValidationError(ValidationError):
+    """A crosswalk file cannot be read, or does not fit the models it joins."""
 
 
 class UnknownNodeError(MaturityModelError, KeyError):

@@ -47,6 +47,13 @@ def _frozen_str_map(values: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(dict(values or {}))
 
 
+def _refs(values: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
+    # A lone string is one id, not a sequence of one-letter ids.
+    return MappingProxyType({
+        scheme: (ids,) if isinstance(ids, str) else tuple(ids)
+        for scheme, ids in (values or {}).items()})
+
+
 @attrs.frozen(kw_only=True)
 class AnswerOption:
     """One label of an answer set and the value it stands for.
@@ -127,9 +134,15 @@ class Practice:
     :param effort: relative effort to implement it (used to order roadmaps).
     :param key: a stable external identifier (DSOMM uuid, SAMM id), unique in the model.
     :param replaces: ids or keys of earlier versions that this practice continues.
+    :param refs: references into other standards: a scheme name (``samm2``,
+        ``iso27001-2022``) → the ids this practice cites there; read-only.
+    :param tags: free labels (implementation groups, topics), in order.
 
     >>> Practice(id="vcs.3.1", level=3, requires=["ci@2"]).requires
     ('ci@2',)
+    >>> p = Practice(id="sb.1", level=1, refs={"samm2": ["I-SB-A-1"]}, tags=["build"])
+    >>> p.refs["samm2"], p.tags
+    (('I-SB-A-1',), ('build',))
     """
 
     id: str
@@ -143,14 +156,17 @@ class Practice:
     requires: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     metric: MetricCriterion | None = None
     effort: float | None = None
+    refs: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_refs,
+                                                      hash=False)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
 
 @attrs.frozen(kw_only=True)
 class CapabilityItem:
     """A leaf of the model tree, rated on the scale from its practices.
 
-    ``name`` defaults to the id; ``rule`` overrides the model's item rule; ``key`` and
-    ``replaces`` are as for :class:`Practice`.
+    ``name`` defaults to the id; ``rule`` overrides the model's item rule; ``key``,
+    ``replaces``, ``refs`` and ``tags`` are as for :class:`Practice`.
 
     >>> CapabilityItem(id="vcs", practices=[Practice(id="vcs.1", level=1)]).name
     'vcs'
@@ -164,13 +180,17 @@ class CapabilityItem:
     weight: float = 1.0
     rule: ItemRule | None = None
     practices: tuple[Practice, ...] = attrs.field(default=(), converter=_tuple)
+    refs: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_refs,
+                                                      hash=False)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
 
 @attrs.frozen(kw_only=True)
 class Domain:
     """An inner node of the model tree: holds domains and/or capability items.
 
-    ``rule`` overrides the model's domain rule; ``key`` and ``replaces`` as for items.
+    ``rule`` overrides the model's domain rule; ``key``, ``replaces``, ``refs`` and
+    ``tags`` as for items.
 
     >>> Domain(id="cm", name="Configuration management").children
     ()
@@ -185,6 +205,9 @@ class Domain:
     rule: AggregationRule | None = None
     domains: tuple[Domain, ...] = attrs.field(default=(), converter=_tuple)
     items: tuple[CapabilityItem, ...] = attrs.field(default=(), converter=_tuple)
+    refs: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_refs,
+                                                      hash=False)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
 
     @property
     def children(self) -> tuple[Domain | CapabilityItem, ...]:

@@ -20,11 +20,13 @@ from typing import Any, Final
 import attrs
 
 from maturity_model._portfolio_files import PORTFOLIO_FORMAT
+from maturity_model.crosswalk import CROSSWALK_FORMAT, RELATIONSHIPS
 from maturity_model.evidence import ASSESSMENT_FORMAT
 from maturity_model.model import MODEL_FORMAT
 from maturity_model.rules import RuleRegistry, default_rule_registry
 
-__all__ = ["assessment_json_schema", "model_json_schema", "portfolio_json_schema",
+__all__ = ["assessment_json_schema", "crosswalk_json_schema", "model_json_schema",
+           "portfolio_json_schema",
            "rule_json_schema"]
 
 _DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
@@ -46,7 +48,13 @@ _ID: Final = {"type": "string", "minLength": 1}
 _WEIGHT: Final = {"type": "number", "exclusiveMinimum": 0}
 _UNIT: Final = {"type": "number", "minimum": 0, "maximum": 1}
 #: ``key`` and ``replaces``, which domains, items and practices all may carry.
-_IDENTITY: Final = {"key": _ID, "replaces": {"type": "array", "items": _ID, "uniqueItems": True}}
+_IDENTITY: Final = {
+    "key": _ID, "replaces": {"type": "array", "items": _ID, "uniqueItems": True},
+    # references into other standards (scheme -> ids) and free labels
+    "refs": {"type": "object", "propertyNames": {"minLength": 1}, "additionalProperties": {
+        "type": "array", "items": _ID, "uniqueItems": True}},
+    "tags": {"type": "array", "items": _ID, "uniqueItems": True},
+}
 
 
 #: Ranges the field types do not say (the checks of :func:`maturity_model.check` agree).
@@ -219,4 +227,30 @@ def portfolio_json_schema() -> dict[str, Any]:
             "certificates": {"type": "array", "items": {"$ref": "#/$defs/certificate"}},
         }, ["certificates"]),
         "$defs": {"certificate": certificate},
+    }
+
+
+def crosswalk_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a crosswalk file (``format: maturity-crosswalk/1``).
+
+    >>> crosswalk_json_schema()["$defs"]["mapping"]["properties"]["relationship"]["enum"]
+    ['equal', 'subset', 'superset', 'intersect', 'not_related']
+    """
+    mapping = _obj({
+        "source": _ID, "target": _ID, "relationship": {"enum": list(RELATIONSHIPS)},
+        "strength": {"type": "integer", "minimum": 0, "maximum": 10},
+        "rationale": _STRING,
+    }, ["source", "target", "relationship"])
+    return {
+        "$schema": _DRAFT,
+        "$id": _ID_BASE + "maturity-crosswalk-1.json",
+        "title": "maturity_model crosswalk file",
+        **_obj({
+            "format": {"const": CROSSWALK_FORMAT},
+            "source_model": _ID, "source_version": _STRING,
+            "target_model": _ID, "target_version": _STRING,
+            "name": _STRING, "description": _STRING,
+            "mappings": {"type": "array", "items": {"$ref": "#/$defs/mapping"}},
+        }, ["source_model", "target_model"]),
+        "$defs": {"mapping": mapping},
     }

@@ -22,6 +22,13 @@ Nothing in a file is ever executed. A path of ``-`` reads standard input.
 from __future__ import annotations
 
 from maturity_model._converter import converter_for, problems_from_exception
+from maturity_model._crosswalk_documents import (
+    crosswalk_from_dict,
+    crosswalk_to_dict,
+    dump_crosswalk,
+    load_crosswalk,
+    loads_crosswalk,
+)
 from maturity_model._documents import (
     assessment_from_dict,
     assessment_to_dict,
@@ -72,17 +79,22 @@ __all__ = [
     "check_limits",
     "check_profile",
     "converter_for",
+    "crosswalk_from_dict",
+    "crosswalk_to_dict",
     "decode_text",
     "dump_assessment",
+    "dump_crosswalk",
     "dump_model",
     "dump_profile",
     "dumps_document",
     "format_of",
     "load_assessment",
+    "load_crosswalk",
     "load_model",
     "load_profile",
     "load_profile_text",
     "loads_assessment",
+    "loads_crosswalk",
     "loads_model",
     "model_from_dict",
     "model_to_dict",

@@ -13,6 +13,7 @@ from typing import Any, Final
 from maturity_model._dependencies import cycle_problems
 from maturity_model._identity import identity_problems
 from maturity_model._numbers import is_finite_number
+from maturity_model._references import reference_problems
 from maturity_model.errors import Problem, shown
 from maturity_model.evidence import Assessment, check_assessment
 from maturity_model.ids import ITEM_LEVEL_SEPARATOR, confusable_key, invisible_in
@@ -252,6 +253,7 @@ class _Checker:
                         self.add("invalid-value", f"{ppath}.metric.better",
                                  "better must be 'higher' or 'lower'")
         self.problems += identity_problems(model)
+        self.problems += reference_problems(model)
         self.requirements(items)
         return self.problems
 

@@ -4,6 +4,8 @@
   folder, assessments from a filled-in SAMM toolbox workbook (needs the ``xlsx`` extra).
 - :mod:`maturity_model.formats.dsomm` — OWASP DSOMM: the model from its generated
   ``model.yaml``, assessments from the app's team progress file.
+- :mod:`maturity_model.formats.ciso_assistant` — CISO Assistant libraries: frameworks as
+  models, mapping sets as crosswalks, audits (CSV or export) as assessments.
 
 Each importer returns the library's own objects (:class:`~maturity_model.MaturityModel`,
 :class:`~maturity_model.Assessment`) and reports bad input as one
@@ -23,9 +25,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Literal
 
-__all__ = ["detect", "dsomm", "samm"]
+__all__ = ["ciso_assistant", "detect", "dsomm", "samm"]
 
-Kind = Literal["samm-core", "dsomm-model", "dsomm-progress"]
+Kind = Literal["samm-core", "dsomm-model", "dsomm-progress", "ciso-library"]
 
 
 def detect(path: str | os.PathLike[str]) -> Kind | None:
@@ -36,6 +38,8 @@ def detect(path: str | os.PathLike[str]) -> Kind | None:
     - ``"dsomm-model"``: YAML whose first document is DSOMM's ``meta:`` header;
     - ``"dsomm-progress"``: YAML whose top level has ``progress`` and no ``format``, as the
       DSOMM app exports team progress.
+    - ``"ciso-library"``: YAML whose top level has a ``urn`` and ``objects`` and no
+      ``format``: a CISO Assistant library.
 
     A file that cannot be read or parsed is ``None``: reading it the native way then says
     what is wrong with it.
@@ -62,6 +66,8 @@ def detect(path: str | os.PathLike[str]) -> Kind | None:
         return "dsomm-model"
     if len(docs) == 1 and "progress" in first:
         return "dsomm-progress"
+    if len(docs) == 1 and isinstance(first.get("objects"), dict) and "urn" in first:
+        return "ciso-library"
     return None
 
 

@@ -13,7 +13,7 @@ import os
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from maturity_model.errors import AssessmentValidationError, Problem
 from maturity_model.evidence import Assessment, RawAnswer
@@ -22,7 +22,10 @@ from maturity_model.formats._dsomm_terms import fold as _fold
 from maturity_model.formats._sources import key_path, read_yaml, shown, type_name
 from maturity_model.model import MaturityModel
 
-__all__ = ["read_progress"]
+if TYPE_CHECKING:
+    from maturity_model.migration import Migration
+
+__all__ = ["carry_progress", "migrate_progress", "read_progress"]
 
 
 def _date(value: object) -> datetime.date | None:
@@ -200,3 +203,43 @@ def _progress(doc: Any, name: str, states: Mapping[str, float], model: MaturityM
             else:
                 answers.setdefault(str(team), {})
     return answers, dates
+
+
+def migrate_progress(progress: str | os.PathLike[str], old: MaturityModel,
+                     new: MaturityModel, *, meta: str | os.PathLike[str] | None = None,
+                     strict: bool = True) -> dict[str, Migration]:
+    """Carry a team progress file recorded against release ``old`` to release ``new``.
+
+    The progress is read against ``old`` (as :func:`load_progress` does), then every
+    team's assessment goes through :func:`maturity_model.migrate`: DSOMM keeps an
+    activity's uuid across releases, so renamed, moved and re-levelled activities keep
+    their progress, re-levelled ones are flagged ``review``, and the progress of an
+    activity the new release dropped stays in the report as ``dropped``.
+
+    :returns: team → :class:`~maturity_model.migration.Migration`.
+    :raises AssessmentValidationError: as :func:`load_progress`.
+
+    >>> migrate_progress("no-such-progress.yaml", None, None)
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no-such-progress.yaml: no such file
+    """
+    from maturity_model.migration import migrate
+
+    teams = read_progress(progress, meta=meta, model=old, unanswered="unknown",
+                          strict=strict)
+    return {team: migrate(assessment, old, new) for team, assessment in teams.items()}
+
+
+def carry_progress(progress: str | os.PathLike[str], old: MaturityModel, new: MaturityModel,
+                   *, meta: str | os.PathLike[str] | None, strict: bool,
+                   ) -> dict[str, Assessment]:
+    """:func:`migrate_progress`'s assessments, warning once about answers to review or dropped."""
+    migrations = migrate_progress(progress, old, new, meta=meta, strict=strict)
+    flagged = {team: m.report.summary() for team, m in migrations.items()}
+    noted = [f"{team}: {c['review']} to review, {c['dropped']} dropped"
+             for team, c in flagged.items() if c["review"] or c["dropped"]]
+    if noted:
+        warnings.warn(f"progress carried from {old.id} {old.version} to {new.version}: "
+                      + "; ".join(noted), UserWarning, stacklevel=3)
+    return {team: m.assessment for team, m in migrations.items()}

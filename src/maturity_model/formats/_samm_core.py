@@ -177,8 +177,7 @@ class Reader:
             self.ids[file.where] = guid
         return table
 
-    def ref(self, file: _File, key: str, table: Mapping[str, _File],
-            what: str) -> _File | None:
+    def ref(self, file: _File, key: str, table: Mapping[str, _File], what: str) -> _File | None:
         guid = self.guid(file, key)
         if guid is None:
             return None
@@ -442,8 +441,7 @@ def _answer_sets(reader: Reader, files: list[_File], paths: PathMap) -> list[Ans
                         message=f"SAMM answers have no key {key!r}; it is ignored"))
             label, value = entry.get("text"), entry.get("value")
             if not isinstance(label, str):
-                hint = f' (write it quoted: "{label}")' if isinstance(label, int | float) \
-                    else ""
+                hint = f' (write it quoted: "{label}")' if isinstance(label, int | float) else ""
                 reader.add("invalid-value", f"{where}.text",
                            f"the label must be a string, not {type_name(label)}{hint}")
                 continue
@@ -496,5 +494,7 @@ def _activity(reader: Reader, file: _File, new_id: str, number: int,
             paths.add(f"{native}.requires[{len(requires)}]", where)
             requires.append(target)
     text = _name(file, "shortDescription") or _name(file, "title")
+    prefix, level, letter = new_id.rsplit("-", 2)  # others cite G-SM-1-A as G-SM-A-1
     return Practice(id=new_id, level=number, text=text, requires=requires, key=guid,
-                    answer_set=answer_set[0] if answer_set is not None else None)
+                    answer_set=answer_set[0] if answer_set is not None else None,
+                    refs={"samm2": [f"{prefix}-{letter}-{level}"]})

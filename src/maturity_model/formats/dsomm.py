@@ -10,12 +10,21 @@ dimension          top-level :class:`Domain`               ``build-and-deploymen
 sub-dimension      :class:`CapabilityItem`                 ``build-and-deployment.build``
 activity           :class:`Practice` at its ``level`` 1-5  the activity's ``uuid``
 ``dependsOn``      ``requires``                            by uuid, or by activity name
+``references``     the practice's ``refs``                 scheme → ids (``samm2``, ISO)
+``tags``           the practice's ``tags``                 (DSOMM's placeholder ``none``
+                                                           is left out)
 =================  ======================================  ================================
 
 Activities keep DSOMM's uuids as ids, since progress files, ``dependsOn`` and custom
 activity files all refer to activities by uuid, and names change between releases; the
 uuid is also the practice's stable ``key``, and the activity's name is its text. The
 scale is DSOMM's levels 1..5; the model's version is ``meta.version``.
+
+An activity's ``references`` are kept as they are, ids as text (YAML reads an unquoted
+ISO control ``8.25`` as a number; it comes back as ``"8.25"``). Its ``samm2`` references
+name SAMM 2 streams and levels (``I-SB-A-1``: Implementation, Secure Build, stream A,
+level 1), which :meth:`maturity_model.Crosswalk.from_refs` turns into a crosswalk onto
+the SAMM model.
 
 **Rules.** Items use :class:`~maturity_model.Staircase` (threshold 1: a sub-dimension is at
 level L when every activity of levels 1..L is implemented) and domains
@@ -55,11 +64,16 @@ from typing import TYPE_CHECKING, Any, Final, Literal, cast
 import attrs
 
 if TYPE_CHECKING:
-    from maturity_model.migration import Migration
+    pass
 
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
 from maturity_model.evidence import Assessment
+from maturity_model.formats._dsomm_progress import (
+    carry_progress,
+    migrate_progress,
+    read_progress,
+)
 from maturity_model.formats._dsomm_terms import MODEL_ID as DSOMM_MODEL_ID
 from maturity_model.formats._dsomm_terms import fold as _fold
 from maturity_model.formats._dsomm_terms import progress_score
@@ -311,11 +325,62 @@ class _Reader:
                      f"must be a number > 0, not {shown(usefulness)}")
             usefulness = None
         weight = float(usefulness) if self.weights == "usefulness" and usefulness else 1.0
+        self.paths.add(f"{native}.refs", f"{source}.references")
+        self.paths.add(f"{native}.tags", f"{source}.tags")
         # The raw level goes in as written: check() reports a missing, non-integer or
         # off-scale level at its place, and leaves it out of level comparisons.
         return Practice(id=activity.id, level=cast(int, data.get("level")),
                         text=activity.name, weight=weight, effort=cost, requires=requires,
-                        key=activity.key)
+                        key=activity.key, refs=self.references(data, source),
+                        tags=self.tags(data.get("tags"), f"{source}.tags"))
+
+    def references(self, data: Mapping[str, Any], source: str) -> dict[str, list[str]]:
+        """``references`` (scheme → ids), ids as text: YAML reads ``8.25`` as a number."""
+        value = data.get("references")
+        if value is None or not self.mapping(value, f"{source}.references", "references"):
+            return {}
+        refs: dict[str, list[str]] = {}
+        for scheme, ids in value.items():
+            where = key_path(f"{source}.references", scheme)
+            if not isinstance(scheme, str) or not scheme.strip():
+                self.add("invalid-value", where,
+                         f"a reference scheme must be a name, not {shown(scheme)}")
+                continue
+            kept = refs.setdefault(scheme.strip(), [])
+            for k, ref in enumerate(ids if isinstance(ids, list) else [ids]):
+                text = _text(ref)
+                if text is None:
+                    self.add("invalid-value", f"{where}[{k}]",
+                             f"a reference must be a string or number, not {shown(ref)}")
+                elif text not in kept:
+                    kept.append(text)
+        return {scheme: ids for scheme, ids in refs.items() if ids}
+
+    def tags(self, value: object, where: str) -> list[str]:
+        """The activity's tags; DSOMM's placeholder tag ``none`` means no tags."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add("invalid-value", where, f"must be a list of tags, not {type_name(value)}")
+            return []
+        tags: list[str] = []
+        for k, tag in enumerate(value):
+            text = _text(tag)
+            if text is None:
+                self.add("invalid-value", f"{where}[{k}]",
+                         f"a tag must be a string, not {shown(tag)}")
+            elif text != "none" and text not in tags:
+                tags.append(text)
+        return tags
+
+
+def _text(value: object) -> str | None:
+    """A reference id or tag as text (numbers as YAML wrote them), ``None`` if neither."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if _is_number(value):
+        return str(value)
+    return None
 
 
 def _read(path: str | os.PathLike[str], weights: Weights) -> tuple[
@@ -408,47 +473,9 @@ def load_progress(progress: str | os.PathLike[str], *,
     ...
     FileNotFoundError: no-such-progress.yaml: no such file
     """
-    from maturity_model.formats._dsomm_progress import read_progress
-
     if from_model is not None:
         if model is None:
             raise ValueError("from_model needs model, the release to carry the progress to")
-        migrations = migrate_progress(progress, from_model, model, meta=meta, strict=strict)
-        flagged = {team: m.report.summary() for team, m in migrations.items()}
-        noted = [f"{team}: {c['review']} to review, {c['dropped']} dropped"
-                 for team, c in flagged.items() if c["review"] or c["dropped"]]
-        if noted:
-            import warnings
-
-            warnings.warn(f"progress carried from {from_model.id} {from_model.version} to "
-                          f"{model.version}: " + "; ".join(noted), UserWarning, stacklevel=2)
-        return {team: m.assessment for team, m in migrations.items()}
+        return carry_progress(progress, from_model, model, meta=meta, strict=strict)
     return read_progress(progress, meta=meta, model=model, unanswered=unanswered,
                          strict=strict)
-
-
-def migrate_progress(progress: str | os.PathLike[str], old: MaturityModel,
-                     new: MaturityModel, *, meta: str | os.PathLike[str] | None = None,
-                     strict: bool = True) -> dict[str, Migration]:
-    """Carry a team progress file recorded against release ``old`` to release ``new``.
-
-    The progress is read against ``old`` (as :func:`load_progress` does), then every
-    team's assessment goes through :func:`maturity_model.migrate`: DSOMM keeps an
-    activity's uuid across releases, so renamed, moved and re-levelled activities keep
-    their progress, re-levelled ones are flagged ``review``, and the progress of an
-    activity the new release dropped stays in the report as ``dropped``.
-
-    :returns: team → :class:`~maturity_model.migration.Migration`.
-    :raises AssessmentValidationError: as :func:`load_progress`.
-
-    >>> migrate_progress("no-such-progress.yaml", None, None)
-    Traceback (most recent call last):
-    ...
-    FileNotFoundError: no-such-progress.yaml: no such file
-    """
-    from maturity_model.formats._dsomm_progress import read_progress
-    from maturity_model.migration import migrate
-
-    teams = read_progress(progress, meta=meta, model=old, unanswered="unknown",
-                          strict=strict)
-    return {team: migrate(assessment, old, new) for team, assessment in teams.items()}

@@ -20,6 +20,11 @@ question               the activity's ``answer_set``
 Functions, practices, streams and activities keep their file's GUID (its ``id``) as their
 stable ``key``: the identifier SAMM's own files link them by.
 
+SAMM's files hold no references into other standards. Each activity's ``refs`` holds the
+code other standards cite it by, ``{"samm2": ["G-SM-A-1"]}`` (function, practice, stream,
+level: the order DSOMM's ``samm2`` references and the toolbox's question ids use), so
+:meth:`maturity_model.Crosswalk.from_refs` resolves DSOMM's references to SAMM activities.
+
 Names and descriptions are read from the files at run time (the stream's and practice's
 names, the activity's ``shortDescription`` as its text, else its ``title``); nothing of
 SAMM's text is part of this library.
