@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import maturity_model as mm
 from maturity_model.crosswalk import RELATIONSHIPS, Crosswalk, Mapping
 from maturity_model.errors import CrosswalkValidationError
+from maturity_model.evidence import resolve_answers
 from tests.strategies import MONOTONE_ITEM_RULES, model_and_assessment
 
 SOURCE = mm.MaturityModel(id="src", version="1", scale=mm.LevelScale.of("A", "B"), domains=[
@@ -198,12 +199,12 @@ def test_more_source_evidence_never_lowers_a_projection(
         case: tuple[mm.MaturityModel, mm.Assessment], data: st.DataObject) -> None:
     model, assessment = case
     crosswalk = data.draw(_crosswalks(model))
-    raisable = [p.id for p in model.practices()
-                if not isinstance(assessment.answers.get(p.id), str)]
+    # the value each practice holds before enforcement: its answer, label or metric
+    resolved = resolve_answers(model, assessment)
+    raisable = [pid for pid, answer in resolved.items() if answer.status != "n/a"]
     assume(raisable)
     pid = data.draw(st.sampled_from(raisable))
-    current = assessment.answers.get(pid)
-    base = float(current) if isinstance(current, bool | int | float) else 0.0
+    base = resolved[pid].value or 0.0
     higher = [v for v in _ORDER if v > base]
     assume(higher)
     raised = assessment.with_answers({pid: data.draw(st.sampled_from(higher))})
@@ -212,8 +213,13 @@ def test_more_source_evidence_never_lowers_a_projection(
     for target_id, practice in before.practices.items():
         if practice.answer != "n/a":
             assert _value(after.practices[target_id].answer) >= _value(practice.answer)
+    # As in invariant 1: an item that evidence makes assessed joins its domain's
+    # aggregation (and may lower a minimum); that is DESIGN's aggregation, not projection.
+    # So domain scores are compared when no item became assessed; items always.
+    newly = [r.node_id for r in after.profile if r.kind == "item" and r.score is not None
+             and before.profile[r.node_id].score is None]
     for result in before.profile:
-        if result.score is None:
+        if result.score is None or (newly and result.kind != "item"):
             continue
         other = after.profile[result.node_id]
         assert other.score is not None and other.score >= result.score - 1e-9
