@@ -33,17 +33,23 @@ ASSESSMENT_CASES = [
 # problems of tables: each has a corpus case (tests/corpus/tables) and tests in
 # test_tables_hostile.py
 TABLE_CODES = {"ragged-row", "blank-header", "bad-encoding", "too-large", "no-assessments"}
+# problems of evidence and filled-in forms: each has a corpus case (tests/corpus/forms) and
+# tests in test_evidence_records.py and test_forms.py
+FORM_CODES = {"invalid-url", "future-date", "missing-row", "cell-format"}
 
 
 def test_every_problem_code_has_a_file() -> None:
     covered = {code for code, _ in MODEL_CASES + WARNING_CASES + ASSESSMENT_CASES}
     # "usage" is the command line's own (no file has it): tests/test_cli_manners.py covers it.
-    assert covered | TABLE_CODES == set(PROBLEM_CODES) - {"usage"}
+    assert covered | TABLE_CODES | FORM_CODES == set(PROBLEM_CODES) - {"usage"}
     for code in covered:
         assert (DATA / f"{code}.yaml").is_file()
     corpus = (Path(__file__).parent / "corpus" / "tables" / "cases.toml").read_text()
     for code in TABLE_CODES:
         assert f"[{code}]" in corpus, code
+    forms = (Path(__file__).parent / "corpus" / "forms" / "cases.toml").read_text()
+    for code in FORM_CODES:
+        assert f"[{code}]" in forms, code
 
 
 @pytest.mark.parametrize(("code", "path"), MODEL_CASES)

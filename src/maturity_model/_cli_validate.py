@@ -138,7 +138,11 @@ def assessment_problems(doc: Any, model_spec: str | None) -> list[Problem]:
         except ValidationError:
             return first
     if model_spec is None:
-        return first
+        import datetime
+
+        from maturity_model.evidence import evidence_problems
+
+        return [*first, *evidence_problems(assessment.details, datetime.date.today())]
     return _later(first, check_assessment(resolve_model(model_spec), assessment)[1])
 
 

@@ -63,6 +63,12 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "bad-encoding": "error",
     "too-large": "error",
     "no-assessments": "error",
+
+    # evidence on answers and filled-in forms
+    "invalid-url": "error",
+    "future-date": "error",
+    "missing-row": "error",
+    "cell-format": "error",
 }
 
 

@@ -127,9 +127,15 @@ class Practice:
     :param effort: relative effort to implement it (used to order roadmaps).
     :param key: a stable external identifier (DSOMM uuid, SAMM id), unique in the model.
     :param replaces: ids or keys of earlier versions that this practice continues.
+    :param evidence: ``"required"``: an answer counts only with an evidence record (else
+        it is scored as unknown).
+    :param evidence_max_age_months: with ``evidence="required"``: only evidence dated
+        within this many calendar months of the scoring date counts.
 
     >>> Practice(id="vcs.3.1", level=3, requires=["ci@2"]).requires
     ('ci@2',)
+    >>> Practice(id="a.1", level=1, evidence="required", evidence_max_age_months=12).evidence
+    'required'
     """
 
     id: str
@@ -143,6 +149,8 @@ class Practice:
     requires: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     metric: MetricCriterion | None = None
     effort: float | None = None
+    evidence: Literal["required"] | None = None
+    evidence_max_age_months: int | None = None
 
 
 @attrs.frozen(kw_only=True)

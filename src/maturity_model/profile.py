@@ -16,7 +16,7 @@ import attrs
 
 from maturity_model._display_registry import formatter
 from maturity_model.errors import UnknownNodeError
-from maturity_model.evidence import AnswerStatus
+from maturity_model.evidence import AnswerStatus, EvidenceGap, EvidenceRecord
 from maturity_model.levels import LevelScale
 
 __all__ = [
@@ -152,6 +152,10 @@ class PracticeResult:
     :param blocked_by: set when ``enforce`` counted the practice as not met.
     :param rating: the item rule's rating of the answer, for rules that rate single
         answers (``iso33020``: ``"N"``, ``"P"``, ``"L"`` or ``"F"``); else ``None``.
+    :param note: the note given with the answer.
+    :param evidence: the evidence records given with the answer.
+    :param evidence_gap: ``"missing"`` or ``"stale"`` when the practice needs evidence and
+        its answer counted as unknown for want of it.
     """
 
     practice_id: str
@@ -162,6 +166,9 @@ class PracticeResult:
     weight: float = 1.0
     blocked_by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     rating: str | None = None
+    note: str = ""
+    evidence: tuple[EvidenceRecord, ...] = attrs.field(default=(), converter=_tuple)
+    evidence_gap: EvidenceGap | None = None
 
     @property
     def met(self) -> bool:
