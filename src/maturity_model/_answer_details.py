@@ -100,6 +100,8 @@ def _records(values: object) -> tuple[EvidenceRecord, ...]:
 class AnswerDetail:
     """The note and evidence records given with one answer.
 
+    Surrounding spaces are dropped from the note.
+
     >>> d = AnswerDetail(note="see wiki", evidence=[EvidenceRecord(title="w", url="https://w")])
     >>> d.note, len(d.evidence), bool(d)
     ('see wiki', 1, True)
@@ -107,7 +109,7 @@ class AnswerDetail:
     False
     """
 
-    note: str = ""
+    note: str = attrs.field(default="", converter=_strip)
     evidence: tuple[EvidenceRecord, ...] = attrs.field(default=(), converter=_records)
 
     def __bool__(self) -> bool:

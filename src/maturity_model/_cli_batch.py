@@ -18,6 +18,7 @@ from typing import IO, Any
 import attrs
 
 from maturity_model._answer_cells import plain_cell, text_answer
+from maturity_model._cli_common import xlsx_assessment
 from maturity_model._csv_cells import csv_row
 from maturity_model._reading import STDIN
 from maturity_model._table_read import RowProblem, TableError, csv_chunks, json_lines
@@ -208,10 +209,9 @@ def _jsonl_rows(path: Path, model: MaturityModel) -> Iterator[
 
 
 def _toolbox(path: Path, model: MaturityModel) -> Assessment | ValidationError:
-    from maturity_model.formats import samm
-
+    """A form written by ``maturity form``, else a SAMM toolbox workbook."""
     try:
-        return samm.load_toolbox(path, model=model)
+        return xlsx_assessment(model, path)  # type: ignore[no-any-return]
     except ValidationError as exc:
         return exc
 

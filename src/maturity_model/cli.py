@@ -37,6 +37,7 @@ from maturity_model._cli_files import (
     os_error_message,
     terminated_as_exception,
 )
+from maturity_model._cli_form import add_form_parser
 from maturity_model._cli_results import (
     cmd_compare,
     cmd_graph,
@@ -177,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", metavar="NAME")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_standards)
+
+    add_form_parser(sub)
     return parser
 
 
