@@ -18,7 +18,6 @@ from typing import IO, Any
 import attrs
 
 from maturity_model._answer_cells import plain_cell, text_answer
-from maturity_model._cli_common import xlsx_assessment
 from maturity_model._csv_cells import csv_row
 from maturity_model._reading import STDIN
 from maturity_model._table_read import RowProblem, TableError, csv_chunks, json_lines
@@ -208,10 +207,20 @@ def _jsonl_rows(path: Path, model: MaturityModel) -> Iterator[
             "no-assessments", "$", "the file has no JSON lines")])
 
 
+def xlsx_assessment(model: MaturityModel, path: str | Path) -> Assessment:
+    """The assessment in a workbook: a form of ``maturity form``, else a SAMM toolbox."""
+    from maturity_model.forms import is_form, read_form
+
+    if is_form(path):
+        return read_form(path, model)
+    from maturity_model.formats import samm
+
+    return samm.load_toolbox(path, model=model)
+
+
 def _toolbox(path: Path, model: MaturityModel) -> Assessment | ValidationError:
-    """A form written by ``maturity form``, else a SAMM toolbox workbook."""
     try:
-        return xlsx_assessment(model, path)  # type: ignore[no-any-return]
+        return xlsx_assessment(model, path)
     except ValidationError as exc:
         return exc
 

@@ -166,23 +166,14 @@ def read_document_once(spec: str) -> Any:
     return read_file(read_document, spec)
 
 
-def xlsx_assessment(model: Any, spec: str | Path) -> Any:
-    """The assessment in a workbook: a form of ``maturity form``, else a SAMM toolbox."""
-    from maturity_model.forms import is_form, read_form
-
-    if is_form(spec):
-        return read_form(spec, model)
-    from maturity_model.formats import samm
-
-    return samm.load_toolbox(spec, model=model)
-
-
 def score_file(model: Any, spec: str) -> Any:
     """The profile of the assessment file ``spec``; its problems name the file."""
     from maturity_model.scoring import score
     from maturity_model.serialization import load_assessment
 
     if Path(spec).suffix.lower() == ".xlsx":
+        from maturity_model._cli_batch import xlsx_assessment
+
         assessment = read_file(lambda s: xlsx_assessment(model, s), spec)
     else:
         assessment = read_file(load_assessment, spec)
