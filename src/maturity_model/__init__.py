@@ -22,7 +22,7 @@ from maturity_model.errors import (
     UnknownNodeError,
     ValidationError,
 )
-from maturity_model.evidence import Answer, Assessment
+from maturity_model.evidence import Answer, AnswerDetail, Assessment, EvidenceRecord
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import (
     AnswerOption,
@@ -57,6 +57,7 @@ from maturity_model.validation import check
 
 __all__ = [
     "Answer",
+    "AnswerDetail",
     "AnswerOption",
     "AnswerSet",
     "Assessment",
@@ -67,6 +68,7 @@ __all__ = [
     "Counts",
     "DependencyCycleError",
     "Domain",
+    "EvidenceRecord",
     "Gap",
     "IncompatibleProfilesError",
     "Iso33020",

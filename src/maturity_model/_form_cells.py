@@ -113,7 +113,9 @@ def sheet_titles(names: list[str]) -> list[str]:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "\\n")
+    # The cell's own field syntax (not markup): a backslash before \ and |, \n for a break.
+    return re.sub(r"[\\|]", lambda m: "\\" + m.group(0), text.replace("\r", "")).replace(
+        "\n", "\\n")
 
 
 def _unescape(text: str) -> str:

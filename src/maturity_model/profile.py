@@ -348,6 +348,39 @@ class Profile:
         columns = list(records[0]) if records else ["node_id"]
         return formatter("frame")(records, columns).set_index("node_id")
 
+    def practice_records(self) -> list[dict[str, Any]]:
+        """One plain dict per practice: its answer, the value scored, note and evidence.
+
+        ``evidence`` counts the records, ``evidence_links`` joins their links with
+        ``"; "``, and ``evidence_gap`` says why a practice that needs evidence counted as
+        unknown (``"missing"``, ``"stale"``).
+
+        >>> import maturity_model as mm
+        >>> m = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
+        >>> a = mm.Assessment(model="m", subject="t", answers={"p": 0.5}, details={
+        ...     "p": mm.AnswerDetail(note="n", evidence=[mm.EvidenceRecord(url="https://x")])})
+        >>> mm.score(m, a).practice_records()
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [{'subject': 't', 'practice_id': 'p', 'item_id': 'i', 'level': 1,
+          'status': 'partial', 'value': 0.5, 'note': 'n', 'evidence': 1,
+          'evidence_links': 'https://x', 'evidence_gap': None}]
+        """
+        return [{"subject": self.subject, "practice_id": p.practice_id, "item_id": p.item_id,
+                 "level": p.level, "status": p.status, "value": p.value, "note": p.note,
+                 "evidence": len(p.evidence),
+                 "evidence_links": "; ".join(r.link for r in p.evidence),
+                 "evidence_gap": p.evidence_gap} for p in self.practices.values()]
+
+    def practice_frame(self) -> Any:
+        """:meth:`practice_records` as a DataFrame indexed by practice id (``pandas`` extra).
+
+        :raises MissingExtraError: pandas is not installed.
+        """
+        records = self.practice_records()
+        columns = list(records[0]) if records else ["practice_id"]
+        return formatter("frame")(records, columns).set_index("practice_id")
+
     def explain(self, node_id: str | None = None) -> str:
         """A short text a person can read: why the node has its level and score.
 
