@@ -290,3 +290,11 @@ def test_engines_agree_when_practices_need_evidence(data: st.DataObject) -> None
         expected = profile[node].score
         got = batch.scores[0, k]
         assert (expected is None and np.isnan(got)) or got == pytest.approx(expected)
+
+
+def test_batch_profiles_carry_notes_evidence_and_gaps_like_the_object_engine() -> None:
+    detail = AnswerDetail(note="n", evidence=[_record(DAY, url="https://x.org")])
+    a = _assessment({"any": detail})
+    ((_, row),) = list(mm.batch.score_stream(mm.batch.compile(MODEL), [("a", a)]))
+    assert isinstance(row, mm.batch.ScoredRow)
+    assert dict(row.profile().practices) == dict(mm.score(MODEL, a).practices)
