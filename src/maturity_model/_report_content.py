@@ -135,3 +135,13 @@ def record_details(record: EvidenceRecord) -> str:
     parts = [p for p in ("" if record.date is None else record.date.isoformat(),
                          record.reviewer or "") if p]
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def evidence_sentence(count: int) -> str:
+    """The line above the evidence table.
+
+    >>> evidence_sentence(1)
+    '1 practice with a note or evidence, or counted as unknown for want of evidence.'
+    """
+    return (f"{count} practice{'s' if count != 1 else ''} with a note or evidence, or "
+            "counted as unknown for want of evidence.")

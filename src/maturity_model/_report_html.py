@@ -17,6 +17,7 @@ from maturity_model._report_content import (
     answer_text,
     content,
     evidence_practices,
+    evidence_sentence,
     record_details,
 )
 from maturity_model._report_content import COUNT_HEADERS as _COUNT_HEADERS
@@ -200,8 +201,8 @@ def _html_evidence(c: Content) -> str:
              _e(answer_text(r)), _e(r.note).replace("\n", "<br>"),
              "<br>".join(html_link(e.title, e.link) + _e(record_details(e))
                          for e in r.evidence)) for r in practices]
-    return (f"<h2>Evidence</h2><p>{len(rows)} practices with a note or evidence, or counted "
-            "as unknown for want of evidence.</p>" + _table(EVIDENCE_HEADERS, rows))
+    return (f"<h2>Evidence</h2><p>{_e(evidence_sentence(len(rows)))}</p>"
+            + _table(EVIDENCE_HEADERS, rows))
 
 
 def render_html(model: MaturityModel, profile: Profile, *, compare: Profile | None = None,

@@ -15,6 +15,7 @@ from maturity_model._report_content import (
     answer_text,
     content,
     evidence_practices,
+    evidence_sentence,
     record_details,
 )
 from maturity_model._report_content import COUNT_HEADERS as _COUNT_HEADERS
@@ -44,8 +45,8 @@ def _md_evidence(p: Profile) -> list[str]:
              md_cell(r.note), "; ".join(" ".join(filter(None, (
                  md_link(e.title, e.link), md_cell(record_details(e))))) for e in r.evidence))
             for r in practices]
-    return ["## Evidence", "", f"{len(rows)} practices with a note or evidence, or counted "
-            "as unknown for want of evidence.", "", _md_table(EVIDENCE_HEADERS, rows), ""]
+    return ["## Evidence", "", evidence_sentence(len(rows)), "",
+            _md_table(EVIDENCE_HEADERS, rows), ""]
 
 
 def render_markdown(model: MaturityModel, profile: Profile, *,
