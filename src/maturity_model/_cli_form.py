@@ -28,6 +28,10 @@ def add_form_parser(sub: Any) -> None:
                    help="add the target level, the levels to go and what is needed")
     p.add_argument("--target-file", metavar="FILE", help="a maturity-target/1 file")
     p.add_argument("--lang", metavar="TAG", help="language of the model text (BCP 47)")
+    p.add_argument("--sheets", choices=["domains", "one"], default="domains",
+                   help="a sheet per top-level domain (default) or one sheet")
+    p.add_argument("--rows", choices=["practices", "items"], default="practices",
+                   help="a row per practice (default) or per item with a column per level")
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(func=cmd_form)
 
@@ -54,9 +58,12 @@ def cmd_form(args: argparse.Namespace) -> int:
     elif args.target_file is not None:
         target = read_file(Target.load, args.target_file)
     try:
-        write_form(model, args.output, assessment=assessment, target=target, lang=args.lang)
+        write_form(model, args.output, assessment=assessment, target=target, lang=args.lang,
+                   sheets=args.sheets, rows=args.rows)
     except ValidationError as exc:
         raise FileProblems.of(args.assessment, exc.problems) from None
+    except ValueError as exc:  # an assessment that one row per item cannot hold
+        raise UsageError(str(exc), file=args.assessment) from None
     if args.json:
         print_json({"output": args.output, "model": model.id, "model_version": model.version,
                     "practices": sum(1 for _ in model.practices())})

@@ -29,13 +29,17 @@ from maturity_model._answer_details import EvidenceRecord
 __all__ = [
     "COLUMNS",
     "FORM_FORMAT",
+    "ITEM_ID_HEADER",
     "LISTS_SHEET",
     "META_SHEET",
     "OBSERVATIONS_SHEET",
     "PLAIN_CHOICES",
     "README_SHEET",
+    "answer_header",
+    "answer_level",
     "evidence_line",
     "evidence_text",
+    "level_header",
     "parse_evidence",
     "pick_text",
     "sheet_titles",
@@ -67,6 +71,35 @@ COLUMNS: Final = {
     "gap": ("Levels to go", 12),
     "needed": ("Needed for target", 16),
 }
+
+#: The header of the hidden id column of a sheet with one row per item.
+ITEM_ID_HEADER: Final = "item id"
+_ANSWER_HEADER: Final = re.compile(r"Answer (-?[0-9]+)")
+
+
+def level_header(value: int, name: str) -> str:
+    """The header of a level's text column on a sheet with one row per item.
+
+    >>> level_header(3, "Comprehensive")
+    'Level 3: Comprehensive'
+    """
+    return f"Level {value}: {name}" if name else f"Level {value}"
+
+
+def answer_header(value: int) -> str:
+    """The header of a level's answer column on a sheet with one row per item.
+
+    >>> answer_header(3), answer_level("Answer 3"), answer_level("Answer")
+    ('Answer 3', 3, None)
+    """
+    return f"Answer {value}"
+
+
+def answer_level(header: object) -> int | None:
+    """The level of an answer column header written by :func:`answer_header`, or ``None``."""
+    match = _ANSWER_HEADER.fullmatch(header) if isinstance(header, str) else None
+    return int(match.group(1)) if match else None
+
 
 #: Sheet names Excel refuses, and the longest name it takes.
 _BAD_TITLE: Final = re.compile(r"[\[\]:*?/\\]")

@@ -17,11 +17,13 @@ from typing import Any, Final
 from maturity_model._form_cells import (
     COLUMNS,
     FORM_FORMAT,
+    ITEM_ID_HEADER,
     LISTS_SHEET,
     META_SHEET,
     OBSERVATIONS_SHEET,
     PLAIN_CHOICES,
     README_SHEET,
+    answer_level,
     parse_evidence,
 )
 from maturity_model.errors import AssessmentValidationError, Problem, shown
@@ -34,7 +36,7 @@ from maturity_model.evidence import (
     evidence_problems,
 )
 from maturity_model.formats._xlsx import BROKEN_PART_ERRORS, broken_part, open_workbook
-from maturity_model.model import MaturityModel, Practice
+from maturity_model.model import CapabilityItem, MaturityModel, Practice
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "is_form", "read_form"]
 
@@ -172,14 +174,72 @@ class _Reader:
             raw = self.answer(answer, practice, f"{title}!{answer_where(answer, number)}")
             if raw is not None:
                 self.answers[practice_id] = raw
+        detail = self.detail(note, evidence, f"{title}!", number)
+        if detail:
+            self.details[practice_id] = detail
+
+    def detail(self, note: Any, evidence: Any, sheet: str, number: int) -> AnswerDetail:
         text = "" if note is None or note.value is None else _text(note.value)
         records: list[EvidenceRecord] = []
         if evidence is not None and evidence.value not in (None, ""):
-            records = self.evidence(evidence.value, practice_id,
-                                    f"{title}!{answer_where(evidence, number)}")
-        detail = AnswerDetail(note=text, evidence=records)
+            records = self.evidence(evidence.value, f"{sheet}{answer_where(evidence, number)}")
+        return AnswerDetail(note=text, evidence=records)
+
+    def item_sheet(self, sheet: Any) -> None:
+        rows = self.rows(sheet)
+        header = [c.value for c in rows[0]] if rows else []
+        levels = {k: level for k, h in enumerate(header)
+                  if (level := answer_level(h)) is not None}
+        named = {key: header.index(COLUMNS[key][0]) for key in ("note", "evidence")
+                 if COLUMNS[key][0] in header}
+        for number, row in enumerate(rows[1:], start=2):
+            def cell(k: int | None, row: tuple[Any, ...] = row) -> Any:
+                return row[k] if k is not None and k < len(row) else None
+
+            self.item_row(sheet.title, number, cell(0), {
+                level: cell(k) for k, level in levels.items()},
+                cell(named.get("note")), cell(named.get("evidence")))
+
+    def item_row(self, title: str, number: int, id_cell: Any, answers: dict[int, Any],
+                 note: Any, evidence: Any) -> None:
+        where = f"{title}!A{number}"
+        item_id = None if id_cell is None else id_cell.value
+        if item_id is None or item_id == "":
+            if any(c is not None and c.value not in (None, "")
+                   for c in (*answers.values(), note, evidence)):
+                self.add("invalid-value", where, "the row has an answer but no item id "
+                         "(hidden column A): rows added by hand are not read")
+            return
+        item = self.model._index.nodes.get(item_id) if isinstance(item_id, str) else None
+        if not isinstance(item, CapabilityItem):
+            self.add("unknown-practice", where, f"model {shown(self.model.id)} has no "
+                     f"capability item {shown(item_id)}")
+            return
+        if item.practices and item.practices[0].id in self.seen:
+            self.add("duplicate-id", where, f"item {shown(item_id)} has a second row "
+                     f"(the first is {self.seen[item.practices[0].id]})")
+            return
+        self.seen.update(dict.fromkeys((p.id for p in item.practices), where))
+        for level, cell in answers.items():
+            if cell is None or cell.value in (None, ""):
+                continue
+            at = [p for p in item.practices if p.level == level]
+            cell_where = f"{title}!{answer_where(cell, number)}"
+            if not at:
+                self.add("invalid-value", cell_where, f"item {shown(item_id)} has no "
+                         f"practice at level {level}: leave the cell blank")
+                continue
+            raw = self.answer(cell, at[0], cell_where)
+            if raw is None:
+                continue
+            if any(isinstance(_resolve_one(self.model, p, raw, ""), Problem) for p in at[1:]):
+                self.add("invalid-value", cell_where, f"{shown(raw)} does not answer every "
+                         f"practice of {shown(item_id)} at level {level}")
+                continue
+            self.answers.update(dict.fromkeys((p.id for p in at), raw))
+        detail = self.detail(note, evidence, f"{title}!", number)
         if detail:
-            self.details[practice_id] = detail
+            self.details.update(dict.fromkeys((p.id for p in item.practices), detail))
 
     def answer(self, cell: Any, practice: Practice, where: str) -> RawAnswer:
         value = cell.value
@@ -218,7 +278,7 @@ class _Reader:
             return PLAIN_CHOICES
         return (*self.model.answer_set(practice.answer_set).labels, "n/a")
 
-    def evidence(self, value: object, practice_id: str, where: str) -> list[EvidenceRecord]:
+    def evidence(self, value: object, where: str) -> list[EvidenceRecord]:
         if not isinstance(value, str):
             self.add("cell-format", where, f"the evidence cell holds {shown(value)}, not "
                      "text: format it as text, one record per line")
@@ -228,7 +288,7 @@ class _Reader:
             if isinstance(found, str):
                 self.add("invalid-value", where, found)
                 continue
-            for problem in evidence_problems({practice_id: AnswerDetail(evidence=[found])},
+            for problem in evidence_problems({"": AnswerDetail(evidence=[found])},
                                              self.as_of):
                 self.add(problem.code, where, f"line {len(records) + 1}: {problem.message}")
             records.append(found)
@@ -310,6 +370,8 @@ def read_form(path: str | os.PathLike[str], model: MaturityModel, *,
                                  (None,))
                     if first and first[0] == COLUMNS["id"][0]:
                         reader.answer_sheet(sheet)
+                    elif first and first[0] == ITEM_ID_HEADER:
+                        reader.item_sheet(sheet)
             reader.missing()
     except BROKEN_PART_ERRORS as exc:
         raise AssessmentValidationError([broken_part(name, exc)]) from None
