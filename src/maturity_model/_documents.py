@@ -31,6 +31,7 @@ from maturity_model._reading import (
     read_document,
 )
 from maturity_model._writing import write_atomic
+from maturity_model._yaml import SafeDumper
 from maturity_model.errors import (
     AssessmentValidationError,
     ModelValidationError,
@@ -204,7 +205,8 @@ def dumps_document(doc: Mapping[str, Any], file_format: FileFormat) -> str:
         import tomli_w
 
         return tomli_w.dumps(_to_toml_ready(doc))
-    return yaml.safe_dump(dict(doc), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(dict(doc), Dumper=SafeDumper, sort_keys=False, allow_unicode=True,
+                     width=100)
 
 
 def dump_model(model: MaturityModel, path: str | os.PathLike[str] | None = None, *,
