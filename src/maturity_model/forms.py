@@ -14,6 +14,9 @@ Needs the ``xlsx`` extra (openpyxl), imported only when a form is written or rea
   ``title | link | date | reviewer``); with a target, the item's target level, the
   levels it still has to go and whether the practice is needed for it (computed when
   the form is written); headers frozen, columns sized, texts wrapped;
+- or, with ``rows="items"`` (the CAICT layout), one row per capability item with a text
+  column and an answer column per scale level; with ``sheets="one"``, a single
+  *Answers* sheet instead of one per top-level domain;
 - an *Observations* sheet when the model judges practices from metrics;
 - hidden: column A of every answer sheet holds the practice ids, so the mapping stays
   exact whatever people do to the visible labels; the ``_form`` sheet names the model
