@@ -28,7 +28,7 @@ CORE = frozenset({
 CORE_PREFIXES = ("_row_", "_batch_", "_planning_", "_rule_")
 CORE_PRIVATE = frozenset({
     "_dependencies", "_numbers", "_aggregation_rules", "_display_registry", "_limits",
-    "_identity",
+    "_identity", "_answer_details",
 })
 #: Display: formatting for people (HTML, tables, text, reports, plots, the command line).
 DISPLAY = frozenset({
