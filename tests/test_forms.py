@@ -334,3 +334,17 @@ def test_read_form_inverts_write_form(tmp_path: Path, data: st.DataObject) -> No
     path = tmp_path / "round.xlsx"
     forms.write_form(model, path, assessment=a, lang=lang)
     assert forms.read_form(path, model, as_of=DAY) == a
+
+
+def test_report_reads_a_filled_form_and_shows_its_evidence(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    form = _write(tmp_path, assessment=FULL)
+    model_file = tmp_path / "m.yaml"
+    mm.serialization.dump_model(MODEL, model_file)
+    report = tmp_path / "r.md"
+    code, _, err = run(capsys, "report", model_file, form, "-o", report, "--target", "2")
+    assert code == 0, err
+    text = report.read_text()
+    assert "- Subject: payments" in text
+    assert ("| `pipe.1` | `pipe` | met | every push | [CI \\| config](https://ci.example.com/x)"
+            " (2026-10-01, ann); Runbook: docs/run.md |") in text

@@ -76,3 +76,15 @@ def test_an_answer_typed_before_libreoffice_saves_reads_back(tmp_path: Path) -> 
                      if s["A1"].value == "practice id"]
     assert len(answer_sheets) == len(CAICT.domains)
     assert all(s.data_validations.dataValidation for s in answer_sheets)
+
+
+def test_a_form_with_one_row_per_item_survives_libreoffice(tmp_path: Path) -> None:
+    from .test_forms_layouts import UNIFORM
+
+    path = tmp_path / "items.xlsx"
+    forms.write_form(MODEL, path, assessment=UNIFORM, rows="items", sheets="one")
+    back = _through_libreoffice(path, tmp_path)
+    assert forms.read_form(back, MODEL, as_of=DAY) == UNIFORM
+    sheet = openpyxl.load_workbook(back)["Answers"]
+    assert {v.formula1.replace("'", "") for v in sheet.data_validations.dataValidation} == {
+        "_lists!$A$1:$A$3", "_lists!$B$1:$B$4"}
