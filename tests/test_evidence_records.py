@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
+import attrs
 import hypothesis.strategies as st
 import numpy as np
 import pytest
@@ -340,3 +341,36 @@ def test_more_evidence_never_lowers_anything(data: st.DataObject) -> None:
 def test_texts_with_unicode_line_breaks_read_back_from_yaml(text: str) -> None:
     a = mm.Assessment(model="m", subject=text, details={"p": AnswerDetail(note=text)})
     assert loads_assessment(dump_assessment(a)) == a
+
+
+@given(st.data())
+@settings(max_examples=40, deadline=None)
+def test_assessments_with_evidence_validate_against_the_json_schema(
+        data: st.DataObject) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    model, assessment = data.draw(model_and_assessment())
+    a = attrs.evolve(assessment, details=data.draw(_details([p.id for p in model.practices()])))
+    validator = jsonschema.Draft202012Validator(
+        mm.assessment_json_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert [e.message for e in validator.iter_errors(assessment_to_dict(a))] == []
+
+
+@pytest.mark.parametrize("answer", [
+    {"value": True, "colour": "red"},
+    {"evidence": [{"title": "t", "url": "https://x.org", "path": "p"}]},
+    {"evidence": [{"title": "t"}]},
+    {"value": 2},
+])
+def test_the_json_schema_refuses_what_the_loader_refuses(answer: dict[str, Any]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    doc = {"format": "maturity-assessment/1", "model": "m", "answers": {"p": answer}}
+    assert list(jsonschema.Draft202012Validator(mm.assessment_json_schema()).iter_errors(doc))
+
+
+def test_the_model_schema_knows_the_evidence_policy() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(mm.model_json_schema())
+    doc = mm.serialization.model_to_dict(MODEL)
+    assert list(validator.iter_errors(doc)) == []
+    doc["domains"][0]["items"][0]["practices"][0]["evidence"] = "maybe"
+    assert list(validator.iter_errors(doc))

@@ -348,3 +348,15 @@ def test_report_reads_a_filled_form_and_shows_its_evidence(
     assert "- Subject: payments" in text
     assert ("| `pipe.1` | `pipe` | met | every push | [CI \\| config](https://ci.example.com/x)"
             " (2026-10-01, ann); Runbook: docs/run.md |") in text
+
+
+def test_a_form_is_read_only_after_its_zip_passes_the_workbook_checks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from maturity_model.formats import _xlsx
+
+    path = _write(tmp_path, assessment=FULL)
+    monkeypatch.setattr(_xlsx, "MAX_MEMBER_BYTES", 1000)  # as if a part inflated hugely
+    problems = _problems(path)
+    assert problems and set(problems) == {("invalid-value", "form.xlsx:$")}
+    monkeypatch.setattr(_xlsx, "MAX_FILE_BYTES", 100)
+    assert _problems(path) == [("invalid-value", "form.xlsx:$")]
