@@ -360,3 +360,19 @@ def test_a_form_is_read_only_after_its_zip_passes_the_workbook_checks(
     assert problems and set(problems) == {("invalid-value", "form.xlsx:$")}
     monkeypatch.setattr(_xlsx, "MAX_FILE_BYTES", 100)
     assert _problems(path) == [("invalid-value", "form.xlsx:$")]
+
+
+def test_validate_checks_a_filled_form_against_its_model(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model_file = tmp_path / "m.yaml"
+    mm.serialization.dump_model(MODEL, model_file)
+    form = _write(tmp_path, assessment=FULL)
+    code, out, _ = run(capsys, "validate", form, "--model", model_file, "--json")
+    assert (code, json.loads(out)["valid"]) == (0, True)
+    _edit(form, "Build CICD", lambda s: s.__setitem__("F2", "maybe"))
+    code, out, _ = run(capsys, "validate", form, "--model", model_file, "--json")
+    assert code == 1
+    assert [(p["code"], p["path"]) for p in json.loads(out)["problems"]] == [
+        ("invalid-value", "form.xlsx:Build CICD!F2")]
+    code, _, err = run(capsys, "validate", form)
+    assert code == 2 and err.startswith("maturity:") and "--model" in err
