@@ -30,7 +30,7 @@ CORE_PREFIXES = ("_row_", "_batch_", "_planning_", "_rule_", "_history_")
 CORE_PRIVATE = frozenset({
     "_dependencies", "_numbers", "_aggregation_rules", "_display_registry", "_limits",
     "_identity", "_versions_match", "_versions_changes", "_migration_mapping",
-    "_compare_versions", "_references",
+    "_compare_versions", "_references", "_answer_details",
 })
 #: Display: formatting for people (HTML, tables, text, reports, plots, the command line).
 DISPLAY = frozenset({

@@ -38,13 +38,16 @@ HISTORY_CODES = {"duplicate-date", "mixed-versions"}
 # problems only crosswalks have: each has a corpus case (tests/corpus/crosswalk) and tests
 # in test_crosswalk.py
 CROSSWALK_CODES = {"duplicate-mapping"}
+# problems of evidence and filled-in forms: each has a corpus case (tests/corpus/forms) and
+# tests in test_evidence_records.py and test_forms.py
+FORM_CODES = {"invalid-url", "future-date", "missing-row", "cell-format"}
 
 
 def test_every_problem_code_has_a_file() -> None:
     covered = {code for code, _ in MODEL_CASES + WARNING_CASES + ASSESSMENT_CASES}
     # "usage" is the command line's own (no file has it): tests/test_cli_manners.py covers it.
     # "incomplete-profile" is certify's refusal of a profile: tests/test_portfolio.py.
-    assert covered | TABLE_CODES | HISTORY_CODES | CROSSWALK_CODES == (
+    assert covered | TABLE_CODES | HISTORY_CODES | CROSSWALK_CODES | FORM_CODES == (
         set(PROBLEM_CODES) - {"usage", "incomplete-profile"})
     for code in covered:
         assert (DATA / f"{code}.yaml").is_file()
@@ -57,6 +60,9 @@ def test_every_problem_code_has_a_file() -> None:
     crosswalks = (Path(__file__).parent / "corpus" / "crosswalk" / "cases.toml").read_text()
     for code in CROSSWALK_CODES:
         assert f"[{code}]" in crosswalks, code
+    forms = (Path(__file__).parent / "corpus" / "forms" / "cases.toml").read_text()
+    for code in FORM_CODES:
+        assert f"[{code}]" in forms, code
 
 
 @pytest.mark.parametrize(("code", "path"), MODEL_CASES)

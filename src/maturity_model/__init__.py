@@ -23,7 +23,7 @@ from maturity_model.errors import (
     UnknownNodeError,
     ValidationError,
 )
-from maturity_model.evidence import Answer, Assessment
+from maturity_model.evidence import Answer, AnswerDetail, Assessment, EvidenceRecord
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import (
     AnswerOption,
@@ -58,6 +58,7 @@ from maturity_model.validation import check
 
 __all__ = [
     "Answer",
+    "AnswerDetail",
     "AnswerOption",
     "AnswerSet",
     "Assessment",
@@ -71,6 +72,7 @@ __all__ = [
     "Crosswalk",
     "DependencyCycleError",
     "Domain",
+    "EvidenceRecord",
     "Gap",
     "History",
     "IncompatibleProfilesError",

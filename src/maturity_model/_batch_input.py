@@ -5,6 +5,7 @@ See :mod:`maturity_model.batch`, which exports these names.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -39,8 +40,8 @@ class BatchInput(NamedTuple):
 
 
 def _fill_row(plan: Plan, assessment: Assessment, values: Any, na: Any, observations: Any,
-              *, strict: bool) -> None:
-    answers = resolve_answers(plan.model, assessment, strict=strict)
+              *, strict: bool, as_of: datetime.date | None = None) -> None:
+    answers = resolve_answers(plan.model, assessment, strict=strict, as_of=as_of)
     for j, pid in enumerate(plan.practice_ids):
         answer = answers[pid]
         if answer.status == "n/a":
@@ -54,8 +55,11 @@ def _fill_row(plan: Plan, assessment: Assessment, values: Any, na: Any, observat
 
 
 def from_assessments(compiled: CompiledModel, assessments: Iterable[Assessment], *,
-                     strict: bool = True) -> BatchInput:
+                     strict: bool = True, as_of: datetime.date | None = None) -> BatchInput:
     """The arrays of :meth:`CompiledModel.score` for these assessments, one row each.
+
+    ``as_of`` stands for today where evidence age is measured, as in
+    :func:`maturity_model.score`.
 
     Answers are resolved by :func:`~maturity_model.evidence.resolve_answers`, exactly as
     :func:`maturity_model.score` resolves them: labels, ``yes``/``no``, ``n/a`` and
@@ -81,7 +85,8 @@ def from_assessments(compiled: CompiledModel, assessments: Iterable[Assessment],
     na = np.zeros(values.shape, dtype=np.bool_)
     observations = np.full((len(batch), len(plan.metric_names)), np.nan)
     for row, assessment in enumerate(batch):
-        _fill_row(plan, assessment, values[row], na[row], observations[row], strict=strict)
+        _fill_row(plan, assessment, values[row], na[row], observations[row], strict=strict,
+                  as_of=as_of)
     return BatchInput(values, na, observations)
 
 

@@ -15,12 +15,19 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+import attrs
 import numpy as np
 
 from maturity_model._batch_plan import FloatArray, Plan
 from maturity_model._row_results import _dependencies, _missing, _ratings, metric_reading
-from maturity_model.evidence import Answer, _status_of
-from maturity_model.model import CapabilityItem
+from maturity_model.evidence import (
+    Answer,
+    Assessment,
+    _status_of,
+    check_assessment,
+    evidence_required,
+)
+from maturity_model.model import CapabilityItem, MaturityModel
 from maturity_model.profile import Blocked, Counts, PracticeResult, Profile, Result
 
 
@@ -123,3 +130,24 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
                    scale=model.scale,
                    results=MappingProxyType(results), practices=MappingProxyType(practices),
                    observations=dict(observed or {}))
+
+
+def with_answer_details(profile: Profile, model: MaturityModel,
+                        assessment: Assessment) -> Profile:
+    """``profile`` with the notes, evidence and evidence gaps of ``assessment``'s answers.
+
+    The batch arrays hold values only; what the object engine puts on each
+    :class:`~maturity_model.PracticeResult` besides is read again from the assessment.
+    """
+    if not assessment.details and not evidence_required(model):
+        return profile
+    answers, _ = check_assessment(model, assessment, strict=False)
+    practices = dict(profile.practices)
+    for pid, practice in practices.items():
+        detail = assessment.details.get(pid)
+        gap = answers[pid].evidence_gap if pid in answers else None
+        if detail or gap:
+            practices[pid] = attrs.evolve(practice, note=detail.note if detail else "",
+                                          evidence=detail.evidence if detail else (),
+                                          evidence_gap=gap)
+    return attrs.evolve(profile, practices=practices)

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from maturity_model._batch_kernel import COUNT_FIELDS, Outputs, score_block
-from maturity_model._batch_profile import build_profile
+from maturity_model._batch_profile import build_profile, with_answer_details
 from maturity_model._batch_rules import observations_of
 from maturity_model.evidence import Assessment
 
@@ -218,9 +218,14 @@ class ScoredRow:
         return levels
 
     def profile(self) -> Profile:
-        """The assessment's :class:`~maturity_model.Profile` (subject and date included)."""
-        return self.result.profile(self.index, subject=self.assessment.subject,
-                                   date=self.assessment.date, tags=self.assessment.tags)
+        """The assessment's :class:`~maturity_model.Profile`.
+
+        Its subject, date and tags, and the notes and evidence of its answers, are included.
+        """
+        profile = self.result.profile(self.index, subject=self.assessment.subject,
+                                      date=self.assessment.date, tags=self.assessment.tags)
+        return with_answer_details(profile, self.result.compiled._plan.model,
+                                   self.assessment)
 
     def records(self) -> list[dict[str, Any]]:
         """One plain dict per node, as :meth:`Profile.to_records` gives."""

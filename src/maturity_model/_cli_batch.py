@@ -207,11 +207,20 @@ def _jsonl_rows(path: Path, model: MaturityModel) -> Iterator[
             "no-assessments", "$", "the file has no JSON lines")])
 
 
-def _toolbox(path: Path, model: MaturityModel) -> Assessment | ValidationError:
+def xlsx_assessment(model: MaturityModel, path: str | Path) -> Assessment:
+    """The assessment in a workbook: a form of ``maturity form``, else a SAMM toolbox."""
+    from maturity_model.forms import is_form, read_form
+
+    if is_form(path):
+        return read_form(path, model)
     from maturity_model.formats import samm
 
+    return samm.load_toolbox(path, model=model)
+
+
+def _toolbox(path: Path, model: MaturityModel) -> Assessment | ValidationError:
     try:
-        return samm.load_toolbox(path, model=model)
+        return xlsx_assessment(model, path)
     except ValidationError as exc:
         return exc
 

@@ -178,7 +178,12 @@ def score_file(model: Any, spec: str) -> Any:
     from maturity_model.scoring import score
     from maturity_model.serialization import load_assessment
 
-    assessment = read_file(load_assessment, spec)
+    if Path(spec).suffix.lower() == ".xlsx":
+        from maturity_model._cli_batch import xlsx_assessment
+
+        assessment = read_file(lambda s: xlsx_assessment(model, s), spec)
+    else:
+        assessment = read_file(load_assessment, spec)
     try:
         return score(model, assessment)
     except ValidationError as exc:

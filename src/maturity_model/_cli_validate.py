@@ -138,7 +138,11 @@ def assessment_problems(doc: Any, model_spec: str | None) -> list[Problem]:
         except ValidationError:
             return first
     if model_spec is None:
-        return first
+        import datetime
+
+        from maturity_model.evidence import evidence_problems
+
+        return [*first, *evidence_problems(assessment.details, datetime.date.today())]
     return _later(first, check_assessment(resolve_model(model_spec), assessment)[1])
 
 
@@ -152,6 +156,8 @@ def _validate_problems(args: argparse.Namespace) -> list[Problem]:
         return _validate_import(args.format, path)
     if path.is_dir():
         raise UsageError("is a folder, not a file", file=args.file)
+    if path.suffix.lower() == ".xlsx" and not is_stdin(args.file):
+        return _workbook_problems(args.file, args.model)
     try:
         doc = read_document_once(args.file)  # read once: standard input cannot be read twice
     except FileProblems as exc:
@@ -166,6 +172,24 @@ def _validate_problems(args: argparse.Namespace) -> list[Problem]:
         return model_problems(doc)
     except ValidationError as exc:
         return list(exc.problems)
+
+
+def _workbook_problems(spec: str, model_spec: str | None) -> list[Problem]:
+    """The problems of a filled-in form (or SAMM toolbox) against ``--model``."""
+    from maturity_model._cli_batch import xlsx_assessment
+    from maturity_model.evidence import check_assessment
+
+    if model_spec is None:
+        raise UsageError("a workbook is an assessment: give --model MODEL to check it",
+                         file=spec)
+    model = resolve_model(model_spec)
+    try:
+        assessment = xlsx_assessment(model, spec)
+    except ValidationError as exc:
+        return list(exc.problems)
+    except OSError as exc:
+        raise UsageError(f"cannot be read ({exc.strerror or exc})", file=spec) from None
+    return list(check_assessment(model, assessment)[1])
 
 
 def _validate_import(kind: str, path: Path) -> list[Problem]:

@@ -12,9 +12,15 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import attrs
 import yaml
 
-from maturity_model._converter import converter_for, structure, type_name
+from maturity_model._converter import (
+    converter_for,
+    problems_from_exception,
+    structure,
+    type_name,
+)
 from maturity_model._reading import (
     DEFAULT_LIMITS,
     FileFormat,
@@ -25,6 +31,7 @@ from maturity_model._reading import (
     read_document,
 )
 from maturity_model._writing import write_atomic
+from maturity_model._yaml import SafeDumper
 from maturity_model.errors import (
     AssessmentValidationError,
     ModelValidationError,
@@ -32,7 +39,7 @@ from maturity_model.errors import (
     ValidationError,
     shown,
 )
-from maturity_model.evidence import ASSESSMENT_FORMAT, Assessment
+from maturity_model.evidence import ASSESSMENT_FORMAT, AnswerDetail, Assessment
 from maturity_model.model import MODEL_FORMAT, MaturityModel
 from maturity_model.rules import RuleRegistry
 
@@ -198,7 +205,8 @@ def dumps_document(doc: Mapping[str, Any], file_format: FileFormat) -> str:
         import tomli_w
 
         return tomli_w.dumps(_to_toml_ready(doc))
-    return yaml.safe_dump(dict(doc), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(dict(doc), Dumper=SafeDumper, sort_keys=False, allow_unicode=True,
+                     width=100)
 
 
 def dump_model(model: MaturityModel, path: str | os.PathLike[str] | None = None, *,
@@ -237,12 +245,52 @@ def assessment_from_dict(doc: Any, *, limits: Limits = DEFAULT_LIMITS) -> Assess
     {'p': 'n/a', 'q': True}
     """
     body = take_format(doc, ASSESSMENT_FORMAT, AssessmentValidationError, limits)
-    return structure(body, Assessment, converter_for(None), AssessmentValidationError)
+    problems: list[Problem] = []
+    if "details" in body:  # the field's file form is inside each answer
+        problems.append(Problem.of("unknown-field", "$.details", "unknown field 'details'"))
+        del body["details"]
+    details: dict[str, AnswerDetail] = {}
+    answers = body.get("answers")
+    if isinstance(answers, Mapping) and any(isinstance(v, Mapping) for v in answers.values()):
+        converter = converter_for(None)
+        values: dict[Any, Any] = {}
+        for key, answer in answers.items():
+            if not isinstance(answer, Mapping):
+                values[key] = answer
+                continue
+            values[key] = answer.get("value")
+            rest = {k: v for k, v in answer.items() if k != "value"}
+            try:
+                details[key] = converter.structure(rest, AnswerDetail)
+            except Exception as exc:  # every failure becomes problems with paths
+                problems.extend(problems_from_exception(exc, f"$.answers[{shown(key)}]"))
+        body["answers"] = values
+    try:
+        assessment = structure(body, Assessment, converter_for(None),
+                               AssessmentValidationError)
+    except AssessmentValidationError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise AssessmentValidationError(problems)
+    return attrs.evolve(assessment, details=details) if details else assessment
 
 
 def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
-    """The document form of an assessment."""
+    """The document form of an assessment; an answer with a note or evidence is a mapping.
+
+    >>> from maturity_model.evidence import AnswerDetail, Assessment
+    >>> assessment_to_dict(Assessment(model="m", answers={"p": True},
+    ...                               details={"p": AnswerDetail(note="wiki")}))
+    {'format': 'maturity-assessment/1', 'model': 'm', 'answers': {'p': {'value': True, \
+'note': 'wiki'}}}
+    """
     body = converter_for(None).unstructure(assessment)
+    details = body.pop("details", None)
+    if details:
+        answers = body.setdefault("answers", {})
+        for key, detail in details.items():
+            value = answers.get(key)
+            answers[key] = {**({} if value is None else {"value": value}), **detail}
     return {"format": ASSESSMENT_FORMAT, **body}
 
 

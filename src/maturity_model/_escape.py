@@ -9,6 +9,8 @@ of these; nothing else in the package escapes by hand.
   one line, no markup, no link, no HTML.
 - :func:`md_cell` — a Markdown table cell (``|`` cannot end the cell).
 - :func:`md_code` — a Markdown code span that shows the text exactly.
+- :func:`html_link`, :func:`md_link` — a link, clickable only for an ``http(s)`` URL;
+  anything else is shown as text.
 
 >>> md_text("# [x](javascript:alert(1)) <script>")
 '\\# \\[x\\](javascript:alert(1)) &lt;script&gt;'
@@ -18,9 +20,11 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 from typing import Final
 
-__all__ = ["html_attr", "html_text", "md_cell", "md_code", "md_text"]
+__all__ = ["html_attr", "html_link", "html_text", "md_cell", "md_code", "md_link", "md_text",
+           "web_url"]
 
 # Characters that mean something in (GitHub-flavoured) Markdown wherever they stand.
 _MD_SPECIAL: Final = str.maketrans({c: "\\" + c for c in "\\`*_[]#|!~"})
@@ -99,3 +103,56 @@ def md_code(value: object) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def web_url(url: object) -> str | None:
+    """``url`` when it is an ``http(s)`` URL with a host and no space or control character.
+
+    >>> web_url("https://ci.example.com/a b"), web_url("javascript:alert(1)")
+    (None, None)
+    >>> web_url("HTTPS://ci.example.com/x")
+    'HTTPS://ci.example.com/x'
+    """
+    if not isinstance(url, str) or any(c.isspace() or not c.isprintable() for c in url):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def html_link(text: object, url: object) -> str:
+    """A link to an ``http(s)`` URL showing ``text`` (the URL when empty); else the text.
+
+    >>> html_link("CI <job>", "https://ci.example.com/?a=1&b=2")
+    '<a href="https://ci.example.com/?a=1&amp;b=2" rel="noopener noreferrer">CI &lt;job&gt;</a>'
+    >>> html_link("x", "javascript:alert(1)")
+    'x: javascript:alert(1)'
+    """
+    label = str(text) if text else str(url)
+    target = web_url(url)
+    if target is None:
+        return html_text(f"{text}: {url}" if text and url else label)
+    return f'<a href="{html_attr(target)}" rel="noopener noreferrer">{html_text(label)}</a>'
+
+
+def md_link(text: object, url: object) -> str:
+    r"""A Markdown link to an ``http(s)`` URL, safe in a table cell; else the text.
+
+    The link text is :func:`md_text`; the destination is percent-encoded where Markdown
+    or a table would read a character (``(``, ``)``, ``|``, ``<``, ``>``, spaces).
+
+    >>> md_link("CI [main]", "https://ci.example.com/a_(b)|c")
+    '[CI \\[main\\]](https://ci.example.com/a_%28b%29%7Cc)'
+    >>> md_link("", "file:///etc/passwd")
+    'file:///etc/passwd'
+    """
+    label = str(text) if text else str(url)
+    target = web_url(url)
+    if target is None:
+        return md_text(f"{text}: {url}" if text and url else label)
+    encoded = urllib.parse.quote(target, safe=":/?#@!$&'*+,;=%-._~[]")
+    return f"[{md_text(label)}]({encoded})"

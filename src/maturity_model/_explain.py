@@ -65,6 +65,10 @@ def _item_lines(profile: Profile, result: Result) -> list[str]:
     c = result.counts
     lines.append(f"evidence: {c.met} met, {c.partial} partial, {c.not_met} not met, "
                  f"{c.na} n/a, {c.unknown} unknown")
+    for gap, words in (("missing", "evidence missing"), ("stale", "evidence too old")):
+        if unproven := tuple(p.practice_id for p in profile.practices.values()
+                             if p.item_id == result.node_id and p.evidence_gap == gap):
+            lines.append(f"counted as unknown, {words}: {_list(unproven)}")
     lines.extend(f"blocked: {b}" for b in result.blocked)
     lines.extend(f"violation: {v}" for v in result.violations)
     return lines

@@ -13,10 +13,11 @@ import attrs
 from maturity_model.comparison import ProfileDiff
 from maturity_model.comparison import compare as compare_profiles
 from maturity_model.errors import IncompatibleProfilesError
+from maturity_model.evidence import EvidenceRecord
 from maturity_model.model import MaturityModel
 from maturity_model.planning import Gap, Roadmap, plan
 from maturity_model.planning import gap as compute_gap
-from maturity_model.profile import Counts, Profile, Result
+from maturity_model.profile import Counts, PracticeResult, Profile, Result
 from maturity_model.target import Target
 
 
@@ -98,3 +99,49 @@ VIOLATION_HEADERS: Final = ("Practice", "Requires", "Not met")
 
 #: The columns of the table of practices ``enforce`` counts as not met.
 BLOCKED_HEADERS: Final = ("Practice", "Blocked by")
+
+#: The columns of the evidence table.
+EVIDENCE_HEADERS: Final = ("Practice", "Item", "Answer", "Note", "Evidence")
+
+_GAP_WORDS: Final = {"missing": "evidence missing", "stale": "evidence too old"}
+
+
+def evidence_practices(profile: Profile) -> tuple[PracticeResult, ...]:
+    """The practices with a note, evidence, or an answer counted unknown for want of it."""
+    return tuple(p for p in profile.practices.values()
+                 if p.note or p.evidence or p.evidence_gap is not None)
+
+
+def answer_text(practice: PracticeResult) -> str:
+    """The practice's status, and why it counted as unknown when evidence was wanting.
+
+    >>> answer_text(PracticeResult(practice_id="p", item_id="i", level=1, status="unknown",
+    ...                            value=0.0, evidence_gap="stale"))
+    'unknown (evidence too old)'
+    """
+    if practice.evidence_gap is None:
+        return practice.status
+    return f"{practice.status} ({_GAP_WORDS[practice.evidence_gap]})"
+
+
+def record_details(record: EvidenceRecord) -> str:
+    """What follows a record's link: its date and reviewer, in brackets, or ``""``.
+
+    >>> import datetime
+    >>> record_details(EvidenceRecord(title="t", path="p", date=datetime.date(2026, 1, 2),
+    ...                               reviewer="ann"))
+    ' (2026-01-02, ann)'
+    """
+    parts = [p for p in ("" if record.date is None else record.date.isoformat(),
+                         record.reviewer or "") if p]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def evidence_sentence(count: int) -> str:
+    """The line above the evidence table.
+
+    >>> evidence_sentence(1)
+    '1 practice with a note or evidence, or counted as unknown for want of evidence.'
+    """
+    return (f"{count} practice{'s' if count != 1 else ''} with a note or evidence, or "
+            "counted as unknown for want of evidence.")

@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
+from maturity_model._escape import html_link
 from maturity_model._escape import html_text as _e
 from maturity_model._phrases import level_text as _level_text
 from maturity_model._phrases import overall_sentence
 from maturity_model._report_content import (
     BLOCKED_HEADERS,
+    EVIDENCE_HEADERS,
     VIOLATION_HEADERS,
     Content,
+    answer_text,
     content,
+    evidence_practices,
+    evidence_sentence,
+    record_details,
 )
 from maturity_model._report_content import COUNT_HEADERS as _COUNT_HEADERS
 from maturity_model._report_content import counts_cells as _counts_cells
@@ -196,6 +202,18 @@ def _html_history(history: History | None, subject: str) -> str:
     return history_html(history, subject)
 
 
+def _html_evidence(c: Content) -> str:
+    practices = evidence_practices(c.profile)
+    if not practices:
+        return ""
+    rows = [(f"<code>{_e(r.practice_id)}</code>", f"<code>{_e(r.item_id)}</code>",
+             _e(answer_text(r)), _e(r.note).replace("\n", "<br>"),
+             "<br>".join(html_link(e.title, e.link) + _e(record_details(e))
+                         for e in r.evidence)) for r in practices]
+    return (f"<h2>Evidence</h2><p>{_e(evidence_sentence(len(rows)))}</p>"
+            + _table(EVIDENCE_HEADERS, rows))
+
+
 def render_html(model: MaturityModel, profile: Profile, *, compare: Profile | None = None,
                 target: Target | int | None = None, history: History | None = None) -> str:
     """One self-contained HTML page reporting a profile.
@@ -244,6 +262,7 @@ def render_html(model: MaturityModel, profile: Profile, *, compare: Profile | No
         + "</figcaption></figure>",
         f"<figure>{heatmap_svg(p)}<figcaption>Coverage: share of each level's practices "
         "met, per capability item (%)</figcaption></figure></div>",
+        _html_evidence(c),
         _html_violations(c),
         _html_gap(c),
         _html_diff(c),

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from maturity_model._escape import md_cell, md_code
+from maturity_model._escape import md_cell, md_code, md_link
 from maturity_model._phrases import level_text as _level_text
 from maturity_model._phrases import overall_sentence
-from maturity_model._report_content import BLOCKED_HEADERS, VIOLATION_HEADERS, content
+from maturity_model._report_content import (
+    BLOCKED_HEADERS,
+    EVIDENCE_HEADERS,
+    VIOLATION_HEADERS,
+    answer_text,
+    content,
+    evidence_practices,
+    evidence_sentence,
+    record_details,
+)
 from maturity_model._report_content import COUNT_HEADERS as _COUNT_HEADERS
 from maturity_model._report_content import counts_cells as _counts_cells
 from maturity_model._report_content import depths as _depths
@@ -27,6 +36,18 @@ def _md_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines.extend("| " + " | ".join(row) + " |" for row in rows)
     return "\n".join(lines)
+
+
+def _md_evidence(p: Profile) -> list[str]:
+    practices = evidence_practices(p)
+    if not practices:
+        return []
+    rows = [(md_code(r.practice_id), md_code(r.item_id), md_cell(answer_text(r)),
+             md_cell(r.note), "; ".join(" ".join(filter(None, (
+                 md_link(e.title, e.link), md_cell(record_details(e))))) for e in r.evidence))
+            for r in practices]
+    return ["## Evidence", "", evidence_sentence(len(rows)), "",
+            _md_table(EVIDENCE_HEADERS, rows), ""]
 
 
 def render_markdown(model: MaturityModel, profile: Profile, *,
@@ -80,6 +101,7 @@ def render_markdown(model: MaturityModel, profile: Profile, *,
         rows.append((m(result.name or result.node_id), m(_level_text(p, result.level)),
                      _score(result.score), *cells))
     out += [_md_table(("Item", "Level", "Score", *(f"L{v}" for v in levels)), rows), ""]
+    out += _md_evidence(p)
     if p.violations:
         rows = [(md_code(v.practice), md_code(v.requirement), m(", ".join(v.unmet)))
                 for v in p.violations]

@@ -11,6 +11,7 @@ missing practices and practice results are built when read (:class:`LazyResults`
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from maturity_model.evidence import (
     _resolve_one,
     _status_of,
     answer_path,
+    evidence_required,
     resolve_answers,
 )
 from maturity_model.model import CapabilityItem, MaturityModel, Practice
@@ -161,15 +163,17 @@ def row_plan(model: MaturityModel) -> RowPlan:
     return plan
 
 
-def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment,
-             strict: bool) -> tuple[list[float | None], list[str]]:
-    """Values and statuses by column; anything unusual goes the long way (and raises)."""
+def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment, strict: bool,
+             as_of: datetime.date | None = None,
+             ) -> tuple[list[float | None], list[str], dict[str, str]]:
+    """Values, statuses by column and evidence gaps; anything unusual goes the long way."""
     n = len(plan.practices)
     values: list[float | None] = [0.0] * n
     statuses = ["unknown"] * n
     given = bytearray(n) if plan.metric_columns else None
     fast = assessment.model == model.id and (
-        assessment.model_version is None or assessment.model_version == model.version)
+        assessment.model_version is None or assessment.model_version == model.version) and (
+        not assessment.details and not evidence_required(model))
     column = plan.column
     if fast:
         for observed in assessment.observations.values():
@@ -197,9 +201,10 @@ def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment,
                     break
                 values[j], statuses[j] = answer.value, answer.status
     if not fast:
-        answers = resolve_answers(model, assessment, strict=strict)
+        answers = resolve_answers(model, assessment, strict=strict, as_of=as_of)
         return ([answers[p.id].value for p in plan.practices],
-                [answers[p.id].status for p in plan.practices])
+                [answers[p.id].status for p in plan.practices],
+                {pid: a.evidence_gap for pid, a in answers.items() if a.evidence_gap})
     if given is not None:
         observations = assessment.observations
         for j in plan.metric_columns:
@@ -208,13 +213,14 @@ def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment,
             if not given[j] and metric.name in observations:
                 met = metric.is_met(float(observations[metric.name]))
                 values[j], statuses[j] = (1.0, "met") if met else (0.0, "not-met")
-    return values, statuses
+    return values, statuses, {}
 
 
-def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Profile:
+def score_row(model: MaturityModel, assessment: Assessment, strict: bool,
+              as_of: datetime.date | None = None) -> Profile:
     """:func:`maturity_model.score`, through the model's plan."""
     plan = row_plan(model)
-    values, statuses = _resolve(plan, model, assessment, strict)
+    values, statuses, gaps = _resolve(plan, model, assessment, strict, as_of)
     violations: dict[str, list[Violation]] = {}
     blocked: dict[str, tuple[str, ...]] = {}
     if plan.dependencies:
@@ -307,6 +313,7 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
             levels.append(outcome.level)
     state = ScoredRow(plan, values, statuses, scores, levels, sums, violations, blocked)
     state.observations = observations
+    state.details, state.gaps = assessment.details, gaps
     return Profile(model_id=model.id, model_version=model.version,
                    subject=assessment.subject, date=assessment.date, tags=assessment.tags,
                    dependencies=model.dependencies, scale=model.scale,

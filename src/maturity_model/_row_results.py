@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from maturity_model.evidence import Answer
+from maturity_model.evidence import Answer, AnswerDetail
 from maturity_model.model import MaturityModel, Practice
 from maturity_model.profile import Blocked, Counts, PracticeResult, Result, Violation
 from maturity_model.rules import MetricBands, PracticeEvidence
@@ -93,6 +93,8 @@ class ScoredRow:
     """One scored assessment; builds results and practice results when they are read."""
 
     observations: Mapping[str, float] = MappingProxyType({})
+    details: Mapping[str, AnswerDetail] = MappingProxyType({})
+    gaps: Mapping[str, str] = MappingProxyType({})
 
     def __init__(self, plan: RowPlan, values: list[float | None], statuses: list[str],
                  scores: list[float | None], levels: list[int | None],
@@ -196,8 +198,12 @@ class ScoredRow:
         if rate is not None:
             rating = rate(PracticeEvidence(practice_id=p.id, level=p.level,
                                            value=self.values[j], status=self.statuses[j]))
+        detail = self.details.get(p.id)
         return PracticeResult(practice_id=p.id, item_id=it.item.id, level=p.level,
                               status=self.statuses[j],  # type: ignore[arg-type]
                               value=self.values[j], weight=p.weight,
                               blocked_by=self.blocked.get(p.id, ()), rating=rating,
-                              mandatory=p.mandatory)
+                              mandatory=p.mandatory,
+                              note=detail.note if detail else "",
+                              evidence=detail.evidence if detail else (),
+                              evidence_gap=self.gaps.get(p.id))  # type: ignore[arg-type]

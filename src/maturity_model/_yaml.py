@@ -17,7 +17,7 @@ import yaml
 from maturity_model._limits import DEFAULT_LIMITS, Limits
 from maturity_model.errors import shown
 
-__all__ = ["LimitExceeded", "SafeLoader"]
+__all__ = ["LimitExceeded", "SafeDumper", "SafeLoader"]
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -155,3 +155,22 @@ def load_yaml(text: str, limits: Limits) -> Any:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+class SafeDumper(yaml.SafeDumper):
+    r"""The safe dumper, writing a string that holds a Unicode line break double-quoted.
+
+    In a plain or single-quoted scalar a reader folds NEL (U+0085), LS and PS like a line
+    break, so such a text would not read back; double-quoted, they are escaped.
+
+    >>> yaml.dump({"k": "a\x85b"}, Dumper=SafeDumper, allow_unicode=True)
+    'k: "a\\Nb"\n'
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = '"' if any(c in data for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+SafeDumper.add_representer(str, _represent_str)

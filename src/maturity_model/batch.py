@@ -47,6 +47,7 @@ list row by row and calls the rule. It is correct and slow.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -219,7 +220,7 @@ class CompiledModel:
                                  chunk_size=chunk_size)
 
     def from_assessments(self, assessments: Iterable[Assessment], *, strict: bool = True,
-                         ) -> BatchInput:
+                         as_of: datetime.date | None = None) -> BatchInput:
         """The arrays of :meth:`score` for these assessments: :func:`from_assessments`.
 
         >>> import maturity_model as mm
@@ -231,7 +232,7 @@ class CompiledModel:
         ...         ).levels.tolist()
         [[1, 1, 1]]
         """
-        return from_assessments(self, assessments, strict=strict)
+        return from_assessments(self, assessments, strict=strict, as_of=as_of)
 
     def judge_metrics(self, values: Any, observations: Any, na: Any = None,
                       ) -> NDArray[np.float64]:

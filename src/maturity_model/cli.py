@@ -38,6 +38,7 @@ from maturity_model._cli_files import (
     os_error_message,
     terminated_as_exception,
 )
+from maturity_model._cli_form import add_form_parser
 from maturity_model._cli_history import add_parser as add_history_parser
 from maturity_model._cli_portfolio import add_parser as add_portfolio_parser
 from maturity_model._cli_results import (
@@ -193,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_portfolio_parser(sub)
     add_history_parser(sub)
+    add_form_parser(sub)
     return parser
 
 

@@ -75,6 +75,12 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     # histories
     "duplicate-date": "error",
     "mixed-versions": "error",
+
+    # evidence on answers and filled-in forms
+    "invalid-url": "error",
+    "future-date": "error",
+    "missing-row": "error",
+    "cell-format": "error",
 }
 
 

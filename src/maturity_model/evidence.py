@@ -19,6 +19,11 @@ Strings ``"yes"`` / ``"no"`` (any case) mean met / not met unless the practice's
 set has such a label, which wins. A practice with a ``metric`` criterion and no explicit
 answer is judged from the observation of that metric; without an observation it is
 unknown.
+
+An answer may carry a note and :class:`EvidenceRecord` items (:attr:`Assessment.details`).
+A practice with ``evidence: required`` whose answer has no evidence, or none recent
+enough, resolves to unknown before any rule runs, with :attr:`Answer.evidence_gap` saying
+why; an N/A answer and an answer judged from a metric observation need no evidence.
 """
 
 from __future__ import annotations
@@ -30,6 +35,14 @@ from typing import Final, Literal
 
 import attrs
 
+from maturity_model._answer_details import (
+    AnswerDetail,
+    EvidenceGap,
+    EvidenceRecord,
+    evidence_gap,
+    evidence_problems,
+    scoring_date,
+)
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import AssessmentValidationError, Problem, shown
 from maturity_model.ids import confusable_key
@@ -38,9 +51,13 @@ from maturity_model.model import MaturityModel, Practice
 __all__ = [
     "ASSESSMENT_FORMAT",
     "Answer",
+    "AnswerDetail",
     "AnswerStatus",
     "Assessment",
+    "EvidenceGap",
+    "EvidenceRecord",
     "RawAnswer",
+    "evidence_problems",
     "resolve_answers",
 ]
 
@@ -59,6 +76,12 @@ def _answers_converter(answers: Mapping[str, RawAnswer] | None) -> Mapping[str, 
     # Missing and null mean the same (unknown), so nulls are dropped: two assessments
     # that say the same thing compare equal and survive formats without null (TOML).
     return MappingProxyType({k: v for k, v in (answers or {}).items() if v is not None})
+
+
+def _details_converter(details: Mapping[str, AnswerDetail] | None,
+                       ) -> Mapping[str, AnswerDetail]:
+    # An empty detail says nothing: dropped, as null answers are.
+    return MappingProxyType({k: v for k, v in (details or {}).items() if v})
 
 
 def _observations_converter(values: Mapping[str, float] | None) -> Mapping[str, float]:
@@ -86,6 +109,8 @@ class Assessment:
         "kind": "joint-stock-bank"}``); carried into the profile, never scored.
     :param answers: practice id → answer as written (see the module docs).
     :param observations: metric name → observed value.
+    :param details: practice id → the note and evidence given with its answer (written
+        in the file inside the answer: ``{value, note, evidence}``).
 
     >>> a = Assessment(model="caict-devops-cd", subject="payments",
     ...                answers={"cm.vc.vcs.2.1": True, "cm.vc.vcs.3.1": 0.5, "x": None})
@@ -104,6 +129,8 @@ class Assessment:
                                                    hash=False)
     observations: Mapping[str, float] = attrs.field(
         factory=dict, converter=_observations_converter, hash=False)
+    details: Mapping[str, AnswerDetail] = attrs.field(
+        factory=dict, converter=_details_converter, hash=False)
 
     def with_answers(self, answers: Mapping[str, RawAnswer]) -> Assessment:
         """A copy with these answers added or replaced.
@@ -118,8 +145,11 @@ class Assessment:
 class Answer:
     """A resolved answer: its status and value, and where it came from.
 
+    ``evidence_gap`` is set on an unknown answer that was given but did not count: the
+    practice needs evidence and it was ``"missing"`` or ``"stale"``.
+
     >>> Answer.partial(0.5)
-    Answer(status='partial', value=0.5, label=None, source='answer')
+    Answer(status='partial', value=0.5, label=None, source='answer', evidence_gap=None)
     >>> Answer.na().value is None
     True
     """
@@ -128,6 +158,7 @@ class Answer:
     value: float | None
     label: str | None = None
     source: Literal["answer", "metric", "none"] = "answer"
+    evidence_gap: EvidenceGap | None = None
 
     @classmethod
     def met(cls) -> Answer:
@@ -243,9 +274,13 @@ def _look_alike(model: MaturityModel, practice_id: object) -> str:
             f"normalisation or invisible characters)")
 
 
-def check_assessment(model: MaturityModel, assessment: Assessment, *,
-                     strict: bool = True) -> tuple[dict[str, Answer], tuple[Problem, ...]]:
-    """Resolve every answer and collect every problem (errors and warnings) on the way."""
+def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bool = True,
+                     as_of: datetime.date | None = None,
+                     ) -> tuple[dict[str, Answer], tuple[Problem, ...]]:
+    """Resolve every answer and collect every problem (errors and warnings) on the way.
+
+    :param as_of: today, for evidence dates (the real date when ``None``).
+    """
     problems: list[Problem] = []
     if assessment.model != model.id:
         problems.append(Problem.of(
@@ -264,6 +299,15 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
                 f"observation {shown(name)} must be a finite number, not {shown(value)}"))
     resolved: dict[str, Answer] = {}
     known = model._index.practices
+    problems.extend(evidence_problems(
+        assessment.details, as_of if as_of is not None else datetime.date.today()))
+    for practice_id in assessment.details:
+        if practice_id not in known and practice_id not in assessment.answers:
+            problems.append(Problem(
+                code="unknown-practice", severity="error" if strict else "warning",
+                path=answer_path(practice_id),
+                message=f"model {shown(model.id)} has no practice {shown(practice_id)} "
+                        f"(the answer carries a note or evidence)"))
     for practice_id, raw in assessment.answers.items():
         if raw is True:
             if practice_id in known:
@@ -296,15 +340,44 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *,
                 answer = Answer(status="met" if met else "not-met", value=1.0 if met else 0.0,
                                 source="metric")
         answers[practice.id] = answer if answer is not None else _UNKNOWN
+    _withhold_unproven(model, assessment, answers, as_of)
     return answers, tuple(problems)
 
 
-def resolve_answers(model: MaturityModel, assessment: Assessment, *,
-                    strict: bool = True) -> dict[str, Answer]:
+def evidence_required(model: MaturityModel) -> tuple[Practice, ...]:
+    """The practices of ``model`` marked ``evidence: required``, in document order."""
+    found: tuple[Practice, ...] | None = model._cache.get("evidence_required")
+    if found is None:
+        found = model._cache["evidence_required"] = tuple(
+            p for p in model._index.practices.values() if p.evidence == "required")
+    return found
+
+
+def _withhold_unproven(model: MaturityModel, assessment: Assessment,
+                       answers: dict[str, Answer], as_of: datetime.date | None) -> None:
+    """Answers to practices that need evidence, without it, become unknown (in place)."""
+    on: datetime.date | None = None
+    for practice in evidence_required(model):
+        answer = answers[practice.id]
+        if answer.source != "answer" or not answer.evidenced:
+            continue
+        if on is None:
+            on = scoring_date(assessment.date, as_of)
+        gap = evidence_gap(assessment.details.get(practice.id),
+                           practice.evidence_max_age_months, on)
+        if gap is not None:
+            answers[practice.id] = attrs.evolve(_UNKNOWN, evidence_gap=gap)
+
+
+def resolve_answers(model: MaturityModel, assessment: Assessment, *, strict: bool = True,
+                    as_of: datetime.date | None = None) -> dict[str, Answer]:
     """Every practice of ``model`` with its resolved :class:`Answer`, in document order.
 
     :param strict: when false, answers to practices the model lacks are dropped with a
         :class:`UserWarning` instead of being an error.
+    :param as_of: the date that stands for today: evidence age is measured on the
+        assessment's date, else on this one (the real date when ``None``), and evidence
+        dated after it is an error.
     :raises AssessmentValidationError: listing every bad answer, unknown practice and
         model mismatch at once.
 
@@ -315,7 +388,7 @@ def resolve_answers(model: MaturityModel, assessment: Assessment, *,
     >>> [(k, a.status) for k, a in answers.items()]
     [('p1', 'n/a'), ('p2', 'unknown')]
     """
-    answers, problems = check_assessment(model, assessment, strict=strict)
+    answers, problems = check_assessment(model, assessment, strict=strict, as_of=as_of)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise AssessmentValidationError(errors)

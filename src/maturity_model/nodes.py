@@ -137,9 +137,15 @@ class Practice:
     :param refs: references into other standards: a scheme name (``samm2``,
         ``iso27001-2022``) → the ids this practice cites there; read-only.
     :param tags: free labels (implementation groups, topics), in order.
+    :param evidence: ``"required"``: an answer counts only with an evidence record (else
+        it is scored as unknown).
+    :param evidence_max_age_months: with ``evidence="required"``: only evidence dated
+        within this many calendar months of the scoring date counts.
 
     >>> Practice(id="vcs.3.1", level=3, requires=["ci@2"]).requires
     ('ci@2',)
+    >>> Practice(id="a.1", level=1, evidence="required", evidence_max_age_months=12).evidence
+    'required'
     >>> p = Practice(id="sb.1", level=1, refs={"samm2": ["I-SB-A-1"]}, tags=["build"])
     >>> p.refs["samm2"], p.tags
     (('I-SB-A-1',), ('build',))
@@ -159,6 +165,8 @@ class Practice:
     refs: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_refs,
                                                       hash=False)
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    evidence: Literal["required"] | None = None
+    evidence_max_age_months: int | None = None
 
 
 @attrs.frozen(kw_only=True)

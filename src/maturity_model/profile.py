@@ -16,7 +16,7 @@ import attrs
 
 from maturity_model._display_registry import formatter
 from maturity_model.errors import UnknownNodeError
-from maturity_model.evidence import AnswerStatus, tags_converter
+from maturity_model.evidence import AnswerStatus, EvidenceGap, EvidenceRecord, tags_converter
 from maturity_model.levels import LevelScale
 
 __all__ = [
@@ -161,6 +161,10 @@ class PracticeResult:
         answers (``iso33020``: ``"N"``, ``"P"``, ``"L"`` or ``"F"``); else ``None``.
     :param mandatory: the model marks the practice mandatory (a certificate needs an
         answer to it).
+    :param note: the note given with the answer.
+    :param evidence: the evidence records given with the answer.
+    :param evidence_gap: ``"missing"`` or ``"stale"`` when the practice needs evidence and
+        its answer counted as unknown for want of it.
     """
 
     practice_id: str
@@ -172,6 +176,9 @@ class PracticeResult:
     blocked_by: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     rating: str | None = None
     mandatory: bool = False
+    note: str = ""
+    evidence: tuple[EvidenceRecord, ...] = attrs.field(default=(), converter=_tuple)
+    evidence_gap: EvidenceGap | None = None
 
     @property
     def met(self) -> bool:
@@ -370,6 +377,39 @@ class Profile:
         records = self.to_records(coverage=coverage)
         columns = list(records[0]) if records else ["node_id"]
         return formatter("frame")(records, columns).set_index("node_id")
+
+    def practice_records(self) -> list[dict[str, Any]]:
+        """One plain dict per practice: its answer, the value scored, note and evidence.
+
+        ``evidence`` counts the records, ``evidence_links`` joins their links with
+        ``"; "``, and ``evidence_gap`` says why a practice that needs evidence counted as
+        unknown (``"missing"``, ``"stale"``).
+
+        >>> import maturity_model as mm
+        >>> m = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        ...     mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
+        >>> a = mm.Assessment(model="m", subject="t", answers={"p": 0.5}, details={
+        ...     "p": mm.AnswerDetail(note="n", evidence=[mm.EvidenceRecord(url="https://x")])})
+        >>> mm.score(m, a).practice_records()
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [{'subject': 't', 'practice_id': 'p', 'item_id': 'i', 'level': 1,
+          'status': 'partial', 'value': 0.5, 'note': 'n', 'evidence': 1,
+          'evidence_links': 'https://x', 'evidence_gap': None}]
+        """
+        return [{"subject": self.subject, "practice_id": p.practice_id, "item_id": p.item_id,
+                 "level": p.level, "status": p.status, "value": p.value, "note": p.note,
+                 "evidence": len(p.evidence),
+                 "evidence_links": "; ".join(r.link for r in p.evidence),
+                 "evidence_gap": p.evidence_gap} for p in self.practices.values()]
+
+    def practice_frame(self) -> Any:
+        """:meth:`practice_records` as a DataFrame indexed by practice id (``pandas`` extra).
+
+        :raises MissingExtraError: pandas is not installed.
+        """
+        records = self.practice_records()
+        columns = list(records[0]) if records else ["practice_id"]
+        return formatter("frame")(records, columns).set_index("practice_id")
 
     def explain(self, node_id: str | None = None) -> str:
         """A short text a person can read: why the node has its level and score.

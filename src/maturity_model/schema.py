@@ -142,6 +142,8 @@ def model_json_schema(registry: RuleRegistry | None = None) -> dict[str, Any]:
         "metric": _obj({"name": _ID, "threshold": {"type": "number"}, "better": better,
                         "unit": _STRING}, ["name", "threshold"]),
         "effort": {"type": "number", "minimum": 0}, **_IDENTITY,
+        "evidence": {"enum": ["required"]},
+        "evidence_max_age_months": {"type": "integer", "minimum": 1},
     }, ["id", "level"])
     item = _obj({"id": _ID, "name": _STRING, "description": _STRING, "weight": _WEIGHT,
                  "rule": {"$ref": "#/$defs/item_rule"},
@@ -182,9 +184,15 @@ def assessment_json_schema() -> dict[str, Any]:
     >>> sorted(assessment_json_schema()["required"])
     ['model']
     """
-    answer = {"oneOf": [
-        {"type": "boolean"}, {"type": "number", "minimum": 0, "maximum": 1},
-        {"type": "string", "minLength": 1}, {"type": "null"}]}
+    value = [{"type": "boolean"}, {"type": "number", "minimum": 0, "maximum": 1},
+             {"type": "string", "minLength": 1}, {"type": "null"}]
+    record = _obj({"title": _STRING, "url": {"type": "string", "format": "uri"},
+                   "path": _ID, "date": {"type": "string", "format": "date"},
+                   "reviewer": _STRING},
+                  oneOf=[{"required": ["url"]}, {"required": ["path"]}])
+    answer = {"oneOf": [*value, _obj({
+        "value": {"oneOf": value}, "note": _STRING,
+        "evidence": {"type": "array", "items": record}})]}
     return {
         "$schema": _DRAFT,
         "$id": _ID_BASE + "maturity-assessment-1.json",

@@ -18,6 +18,8 @@ Decisions where DESIGN §2 leaves room (also in the docs, "Scoring semantics"):
 
 from __future__ import annotations
 
+import datetime
+
 from maturity_model._row_engine import score_row
 from maturity_model.evidence import Assessment
 from maturity_model.model import MaturityModel
@@ -26,7 +28,8 @@ from maturity_model.profile import Profile
 __all__ = ["score"]
 
 
-def score(model: MaturityModel, assessment: Assessment, *, strict: bool = True) -> Profile:
+def score(model: MaturityModel, assessment: Assessment, *, strict: bool = True,
+          as_of: datetime.date | None = None) -> Profile:
     """Score one assessment against a model.
 
     The model is compiled on first use (kept with it); results, coverage and counts are
@@ -34,6 +37,10 @@ def score(model: MaturityModel, assessment: Assessment, *, strict: bool = True) 
 
     :param strict: when false, answers to practices the model lacks are dropped with a
         warning instead of being an error.
+    :param as_of: the date standing for today. A practice marked ``evidence: required``
+        counts as unknown while its answer has no evidence record, or none dated within
+        its ``evidence_max_age_months`` of the assessment's date (of ``as_of`` when the
+        assessment has none; of the real date when neither is given).
     :raises ModelValidationError: the model has error-level problems.
     :raises AssessmentValidationError: the assessment has problems (all listed): answers
         outside [0, 1], unknown labels, unknown practices, another model.
@@ -51,4 +58,4 @@ def score(model: MaturityModel, assessment: Assessment, *, strict: bool = True) 
     >>> profile["vcs"].counts
     Counts(met=5, partial=0, not_met=1, na=0, unknown=1)
     """
-    return score_row(model, assessment, strict)
+    return score_row(model, assessment, strict, as_of)

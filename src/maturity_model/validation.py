@@ -7,6 +7,7 @@ the same path whether the model came from a file or was built in code.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -22,6 +23,7 @@ from maturity_model.model import (
     Domain,
     MaturityModel,
     Node,
+    Practice,
     parse_requirement,
 )
 from maturity_model.rules import (
@@ -252,10 +254,26 @@ class _Checker:
                     if practice.metric.better not in ("higher", "lower"):
                         self.add("invalid-value", f"{ppath}.metric.better",
                                  "better must be 'higher' or 'lower'")
+                self.evidence_policy(practice, ppath)
         self.problems += identity_problems(model)
         self.problems += reference_problems(model)
         self.requirements(items)
         return self.problems
+
+    def evidence_policy(self, practice: Practice, path: str) -> None:
+        if practice.evidence not in (None, "required"):
+            self.add("invalid-value", f"{path}.evidence",
+                     f"evidence must be 'required' or left out, not {shown(practice.evidence)}")
+        months: object = practice.evidence_max_age_months
+        if months is None:
+            return
+        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+            self.add("invalid-value", f"{path}.evidence_max_age_months",
+                     f"evidence_max_age_months must be a whole number >= 1, not "
+                     f"{shown(months)}")
+        elif practice.evidence != "required":
+            self.add("invalid-value", f"{path}.evidence_max_age_months",
+                     "evidence_max_age_months needs 'evidence: required' on the practice")
 
     def requirements(self, items: list[tuple[CapabilityItem, str]]) -> None:
         model = self.model
@@ -332,11 +350,12 @@ class _Checker:
 
 
 def check(model: MaturityModel, assessment: Assessment | None = None, *,
-          strict: bool = True) -> tuple[Problem, ...]:
+          strict: bool = True, as_of: datetime.date | None = None) -> tuple[Problem, ...]:
     """Every problem of ``model`` (and of ``assessment`` against it), errors and warnings.
 
     Nothing is raised for problems in the model: they are returned. With an assessment,
-    its problems (paths into the assessment document) follow the model's.
+    its problems (paths into the assessment document) follow the model's; ``as_of``
+    stands in for today when evidence dates are checked.
 
     >>> from maturity_model import CapabilityItem, Domain, MaturityModel, Practice
     >>> m = MaturityModel(id="m", domains=[Domain(id="d", items=[
@@ -351,7 +370,8 @@ def check(model: MaturityModel, assessment: Assessment | None = None, *,
     """
     problems = _Checker(model).run()
     if assessment is not None:
-        _, assessment_problems = check_assessment(model, assessment, strict=strict)
+        _, assessment_problems = check_assessment(model, assessment, strict=strict,
+                                                 as_of=as_of)
         problems.extend(assessment_problems)
     return tuple(problems)
 
