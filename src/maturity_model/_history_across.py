@@ -181,11 +181,13 @@ class Bridge:
               items: frozenset[str], notes: Mapping[str, str]) -> tuple[str, str]:
         """``(cause, note)`` of a node's fall between two profiles of two versions.
 
-        The cause is ``"model"`` when model changes concern the node and no practice
-        below it (``items``: the target ids of the items below it) lost value; else
-        ``"answers"``.
+        ``items`` are the target ids of the items at or below the node. The cause is
+        ``"model"`` when model changes concern the node or an item below it and no
+        practice below it lost value; else ``"answers"``. The note is the node's own
+        model note, or, for a domain, those of the items below it.
         """
-        note = notes.get(node_id, "")
+        note = notes.get(node_id, "") or "; ".join(
+            f"{item}: {notes[item]}" for item in sorted(items) if notes.get(item))
         old = practice_results(before, self.to_target(before.model_version))
         new = practice_results(after, self.to_target(after.model_version))
         fell = any((old[p][1].value or 0.0) > (result.value or 0.0) + 1e-9
