@@ -61,6 +61,10 @@ class ModelPool:
 
         return standard(model_id, version)
 
+    def knows(self, model_id: str) -> bool:
+        """Whether a model of this id was given."""
+        return any(i == model_id for i, _ in self._given)
+
     def available(self, keys: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
         """Those of ``keys`` whose model can be had."""
         return frozenset(k for k in keys if self.find(*k) is not None)
@@ -279,8 +283,10 @@ def score_assessments(model: MaturityModel, assessments: Sequence[Assessment],
     for version, members in sorted(groups.items()):
         chosen = pool.find(model.id, version)
         if chosen is None:
-            unscored.append(unscored_block(model, members))
+            unscored.append(unscored_block(members))
         else:
             scoring.append((chosen, members))
-    blocks, problems, migrations = score_groups(scoring, strict, pool)
+    missing = [(model.id, version) for version in groups
+               if pool.find(model.id, version) is None]
+    blocks, problems, migrations = score_groups(scoring, strict, pool, missing)
     return unscored + blocks, problems, migrations

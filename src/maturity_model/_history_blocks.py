@@ -111,8 +111,7 @@ def profile_blocks(profiles: Sequence[Profile], sources: Sequence[str | None]) -
             for _, ks in sorted(groups.items())]
 
 
-def unscored_block(model: MaturityModel,
-                   members: Sequence[tuple[str | None, Assessment]]) -> Block:
+def unscored_block(members: Sequence[tuple[str | None, Assessment]]) -> Block:
     """Assessments of another version of the model: there only to be reported."""
     return Block(node_ids=(), info=(), subjects=[a.subject for _, a in members],
                   dates=[a.date for _, a in members],

@@ -153,15 +153,18 @@ def load_blocks(folder: str | os.PathLike[str], model: MaturityModel | None,
         fallback = model.version if model is not None else ""
         versions.setdefault(model_id, set()).add(version or fallback)
     scoring: list[Group] = []
+    unscored: set[tuple[str, str]] = set()
     for (model_id, version), members in sorted(groups.items(), key=lambda g: (
             g[0][0], g[0][1] or "")):
         chosen = model
         if model is None or (model_id == model.id and version not in (None, model.version)):
             chosen = pool.find(model_id, version)
+        if chosen is None and len(versions.get(model_id, ())) > 1 and (
+                model is not None or pool.knows(model_id)):
+            blocks.append(unscored_block(members))  # reported: mixed-versions
+            unscored.add((model_id, version or ""))
+            continue
         if chosen is None and model is not None:
-            if len(versions.get(model_id, ())) > 1:
-                blocks.append(unscored_block(model, members))  # reported: mixed-versions
-                continue
             chosen = model  # one version only: scoring says it is not the model's
         if chosen is None:
             found += [(s, Problem.of(
@@ -171,6 +174,6 @@ def load_blocks(folder: str | os.PathLike[str], model: MaturityModel | None,
                 + " and no standard has it")) for s, _ in members]
             continue
         scoring.append((chosen, members))
-    seen = {(p.model_id, p.model_version) for _, p in contents.profiles}
+    seen = unscored | {(p.model_id, p.model_version) for _, p in contents.profiles}
     scored, problems, migrations = score_groups(scoring, True, pool, seen)
     return blocks + scored, found + problems, migrations
