@@ -15,7 +15,7 @@ OTHER = attrs.evolve(MODEL, version="0")  # a second version at hand, never used
 
 def _falls(profiles: list[mm.Profile]) -> list[tuple[str, str, object, object]]:
     """Consecutive profiles of one subject where a node's score or level is lower."""
-    out = []
+    out: list[tuple[str, str, object, object]] = []
     ordered = sorted(profiles, key=lambda p: (p.subject, p.date))
     for a, b in itertools.pairwise(ordered):
         if a.subject != b.subject:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -182,7 +182,8 @@ class Bridge:
         return out
 
     def cause(self, before: Profile, after: Profile, node_id: str,
-              items: frozenset[str], notes: Mapping[str, str]) -> tuple[str, str]:
+              items: frozenset[str], notes: Mapping[str, str],
+              ) -> tuple[Literal["answers", "model"], str]:
         """``(cause, note)`` of a node's fall between two profiles of two versions.
 
         ``items`` are the target ids of the items at or below the node. The cause is
@@ -245,8 +246,8 @@ def score_groups(groups: Sequence[Group], strict: bool, pool: ModelPool,
             continue
         carried: list[tuple[str | None, Assessment]] = []
         for source, a in members:
-            _, problems = check_assessment(model, a, strict=strict)
-            errors = [p for p in problems if p.severity == "error"]
+            _, checked = check_assessment(model, a, strict=strict)
+            errors = [p for p in checked if p.severity == "error"]
             if errors:
                 found += [(source, p) for p in errors]
                 continue
