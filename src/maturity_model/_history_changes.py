@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Final
 import attrs
 import numpy as np
 
+from maturity_model._history_blocks import as_date
 from maturity_model._history_parts import (
+    DAYS_PER_MONTH,
     Journey,
     NodeJourney,
     PracticeChange,
@@ -25,7 +27,7 @@ from maturity_model._history_parts import (
 if TYPE_CHECKING:
     from maturity_model.history import History
 
-__all__ = ["falls", "journey_of"]
+__all__ = ["falls", "journey_of", "velocity_of"]
 
 _TOLERANCE: Final = 1e-9
 
@@ -138,3 +140,26 @@ def falls(history: History, subject: str | None, node_id: str | None,
         if include_model or fall.cause != "model":
             kept.append(fall)
     return tuple(kept)
+
+
+def velocity_of(history: History, subject: str, start: datetime.date | str | None,
+                end: datetime.date | str | None, node_id: str | None) -> float | None:
+    """Levels per month of a node between two dates (see :meth:`History.velocity`)."""
+    rows = history._rows(subject)
+    column = history._node(node_id if node_id is not None else history._node_ids[0])
+    first = history._date(rows[0]) if start is None else as_date(start)
+    last = history._date(rows[-1]) if end is None else as_date(end)
+    if last <= first:
+        raise ValueError(f"the end {last.isoformat()} is not after the start "
+                         f"{first.isoformat()}")
+
+    ordinals = history._ordinals[rows.start:rows.stop]
+
+    def score_on(day: datetime.date) -> float | None:
+        taken = int(np.searchsorted(ordinals, day.toordinal(), side="right"))
+        return history._value(rows.start + taken - 1, column)[0] if taken else None
+
+    before, after = score_on(first), score_on(last)
+    if before is None or after is None:
+        return None
+    return (after - before) / ((last - first).days / DAYS_PER_MONTH)

@@ -52,7 +52,6 @@ from maturity_model._history_blocks import (
     where,
 )
 from maturity_model._history_parts import (
-    DAYS_PER_MONTH,
     Journey,
     NodeJourney,
     Point,
@@ -259,6 +258,19 @@ class History:
         its version, from ``models`` or the standards registry; assessments of older
         versions are migrated to the newest version first (:attr:`migrations`).
 
+        >>> import maturity_model as mm
+        >>> def m(version, *levels):
+        ...     return mm.MaturityModel(id="m", version=version, domains=[mm.Domain(
+        ...         id="d", items=[mm.CapabilityItem(id="i", practices=[
+        ...             mm.Practice(id=f"i.{n}", level=n) for n in levels])])])
+        >>> def a(version, day):
+        ...     return mm.Assessment(model="m", model_version=version, subject="t",
+        ...                          date=day, answers={"i.1": True})
+        >>> h = History.score(m("2", 1, 2), [a("1", "2024-01-01"), a("2", "2024-06-01")],
+        ...                   models=[m("1", 1)])
+        >>> h.versions, [dict(x.report.summary())["new"] for x in h.migrations]
+        (('2',), [1])
+
         :raises HistoryError: an assessment does not fit its model (its problems, each
             naming its source), has no date, shares a subject and date with another, or
             names a version whose model is not at hand (``mixed-versions``).
@@ -457,24 +469,9 @@ class History:
 
         :raises ValueError: ``end`` is not after ``start``.
         """
-        rows = self._rows(subject)
-        column = self._node(node_id if node_id is not None else self._node_ids[0])
-        first = self._date(rows[0]) if start is None else as_date(start)
-        last = self._date(rows[-1]) if end is None else as_date(end)
-        if last <= first:
-            raise ValueError(f"the end {last.isoformat()} is not after the start "
-                             f"{first.isoformat()}")
+        from maturity_model._history_changes import velocity_of
 
-        ordinals = self._ordinals[rows.start:rows.stop]
-
-        def score_on(day: datetime.date) -> float | None:
-            taken = int(np.searchsorted(ordinals, day.toordinal(), side="right"))
-            return self._value(rows.start + taken - 1, column)[0] if taken else None
-
-        before, after = score_on(first), score_on(last)
-        if before is None or after is None:
-            return None
-        return (after - before) / ((last - first).days / DAYS_PER_MONTH)
+        return velocity_of(self, subject, start, end, node_id)
 
     # ------------------------------------------------------------------ tables
 
