@@ -258,16 +258,15 @@ class History:
         its version, from ``models`` or the standards registry; assessments of older
         versions are migrated to the newest version first (:attr:`migrations`).
 
-        >>> import maturity_model as mm
+        >>> import datetime, maturity_model as mm
         >>> def m(version, *levels):
         ...     return mm.MaturityModel(id="m", version=version, domains=[mm.Domain(
         ...         id="d", items=[mm.CapabilityItem(id="i", practices=[
         ...             mm.Practice(id=f"i.{n}", level=n) for n in levels])])])
-        >>> def a(version, day):
+        >>> def a(version, month):
         ...     return mm.Assessment(model="m", model_version=version, subject="t",
-        ...                          date=day, answers={"i.1": True})
-        >>> h = History.score(m("2", 1, 2), [a("1", "2024-01-01"), a("2", "2024-06-01")],
-        ...                   models=[m("1", 1)])
+        ...                          date=datetime.date(2024, month, 1), answers={"i.1": True})
+        >>> h = History.score(m("2", 1, 2), [a("1", 1), a("2", 6)], models=[m("1", 1)])
         >>> h.versions, [dict(x.report.summary())["new"] for x in h.migrations]
         (('2',), [1])
 
