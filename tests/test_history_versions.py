@@ -231,3 +231,32 @@ def test_load_migrates_a_folder_of_two_versions(tmp_path: Path) -> None:
         mm.History.load(tmp_path, _v2())
     assert caught.value.codes == ("mixed-versions",)
     assert caught.value.files == (str(tmp_path / "team" / "2023-01-01.yaml"),)
+
+
+def test_load_with_a_model_and_the_models_of_other_versions(tmp_path: Path) -> None:
+    (tmp_path / "team").mkdir()
+    for a in _team():
+        assert a.date is not None
+        (tmp_path / "team" / f"{a.date.isoformat()}.yaml").write_text(mm.dump_assessment(a))
+    one = mm.History.load(tmp_path, _v2(), models=[_v1()])
+    other = mm.History.load(tmp_path, models=[_v2(), _v1()])
+    assert one.to_records() == other.to_records()
+    assert [m.assessment.model_version for m in one.migrations] == ["2", "2"]
+
+
+def test_version_problems_need_every_versions_model() -> None:
+    from maturity_model.history import version_problems
+
+    entries = [("m", "1", "a"), ("m", "2", "b"), ("m", "3", "c")]
+    assert version_problems(entries, {("m", "1"), ("m", "2"), ("m", "3")}) == []
+    found = version_problems(entries, {("m", "1"), ("m", "2")})
+    assert [(f, p.code) for f, p in found] == [("a", "mixed-versions"), ("b", "mixed-versions")]
+    assert all("version '3'" in p.message for _, p in found)
+
+
+def test_a_regression_record_says_its_cause() -> None:
+    h = mm.History(_profiles(), models=[_v1(), _v2()])
+    record = h.regressions(node_id="ci", include_model_changes=True)[0].to_record()
+    assert {k: record[k] for k in ("node_id", "level_before", "level_after", "cause")} == {
+        "node_id": "ci", "level_before": 2, "level_after": 1, "cause": "model"}
+    assert record["note"] == "level 2 → 1: practice ci.4 added at level 2 in 2"
