@@ -10,7 +10,6 @@ are scored (:func:`migrated`), so their rows are of the target version.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from maturity_model._history_blocks import Block
 from maturity_model._history_parts import PracticeChange
+from maturity_model._history_versions import version_key
 from maturity_model.errors import Problem
 
 if TYPE_CHECKING:
@@ -30,12 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Bridge", "ModelPool", "align_block", "align_blocks", "crossing", "migrated",
            "newest", "practice_results", "score_assessments", "score_groups",
-           "translated_changes", "version_key"]
-
-
-def version_key(version: str) -> tuple[tuple[int, str], ...]:
-    """Order of versions: numeric parts as numbers (``"10"`` after ``"9"``)."""
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"[.\-]", version))
+           "translated_changes"]
 
 
 def newest(versions: Iterable[str]) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 
 from maturity_model.errors import Problem, shown
 
-__all__ = ["version_problems"]
+__all__ = ["version_key", "version_problems"]
 
 
 def version_problems(entries: Iterable[tuple[str, str, str | None]],
@@ -43,7 +43,7 @@ def version_problems(entries: Iterable[tuple[str, str, str | None]],
             "model-mismatch", "$.model",
             f"a history holds one model; these profiles are of {', '.join(map(shown, ids))}")))
     for model_id in ids:
-        versions = sorted((v for m, v in first if m == model_id), key=_version_key)
+        versions = sorted((v for m, v in first if m == model_id), key=version_key)
         missing = [v for v in versions if (model_id, v) not in available]
         if len(versions) < 2 or not missing:
             continue
@@ -58,5 +58,6 @@ def version_problems(entries: Iterable[tuple[str, str, str | None]],
     return found
 
 
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
+def version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """Order of versions: numeric parts as numbers (``"10"`` after ``"9"``)."""
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"[.\-]", version))

@@ -39,7 +39,6 @@ from maturity_model._history_across import (
     align_blocks,
     newest,
     score_assessments,
-    version_key,
 )
 from maturity_model._history_blocks import (
     Block,
@@ -59,7 +58,7 @@ from maturity_model._history_parts import (
     Regression,
     Series,
 )
-from maturity_model._history_versions import version_problems
+from maturity_model._history_versions import version_key, version_problems
 from maturity_model._limits import DEFAULT_LIMITS, Limits
 from maturity_model.errors import HistoryError, Problem, UnknownNodeError, shown
 from maturity_model.profile import Profile
