@@ -159,6 +159,9 @@ def test_the_journey_names_the_model_changes_and_pairs_renamed_practices() -> No
     assert (ci.start_score, ci.end_score, ci.start_level, ci.end_level) == (1.0, 1.5, 1, 1)
     assert ci.note == "practice ci.4 added at level 2 in 2"
     assert journey["cd"].note == "level 1 → 3: practice cd.3 re-levelled 3 → 2 in 2"
+    assert journey["d"].note == journey.overall.note == (
+        "cd: level 1 → 3: practice cd.3 re-levelled 3 → 2 in 2; "
+        "ci: practice ci.4 added at level 2 in 2")
     changed = {c.practice_id: (c.value_before, c.value_after) for c in journey.practices}
     assert changed == {"ci.2": (0.0, 1.0), "cd.2": (0.0, 1.0), "cd.3": (0.0, 1.0)}
     assert "build.1" not in changed and "ci.1" not in changed  # met on both dates

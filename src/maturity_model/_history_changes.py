@@ -69,6 +69,13 @@ def journey_of(history: History, subject: str) -> Journey:
         while node is not None:
             below.setdefault(node, []).append(change.practice_id)
             node = parent_of.get(node)
+    gathered: dict[str, list[str]] = {}  # a domain's note: those of the items below it
+    for item in sorted(notes):
+        if item in history._column and history._node_info[history._column[item]][0] == "item":
+            node = parent_of.get(item)
+            while node is not None:
+                gathered.setdefault(node, []).append(f"{item}: {notes[item]}")
+                node = parent_of.get(node)
     nodes = []
     for column, (node_id, (kind, name, parent)) in enumerate(
             zip(history._node_ids, history._node_info, strict=True)):
@@ -78,7 +85,8 @@ def journey_of(history: History, subject: str) -> Journey:
                                  start_score=s_score, end_score=e_score,
                                  start_level=s_level, end_level=e_level, parent=parent,
                                  practices=tuple(below.get(node_id, ())),
-                                 note=notes.get(node_id, "")))
+                                 note=notes.get(node_id, "")
+                                 or "; ".join(gathered.get(node_id, ()))))
     return Journey(subject=subject, start=history._date(first), end=history._date(last),
                    assessments=len(rows), nodes=tuple(nodes), practices=tuple(changed))
 

@@ -96,8 +96,9 @@ class NodeJourney:
     :param practices: the practices at or below the node whose value changed.
     :param note: when the first and last profiles are of two model versions, the model
         changes that can move the node's result (``"level 2 → 1: practice X added at
-        level 2 in 2.0"``, from :meth:`~maturity_model.comparison.NodeDiff.model_note`);
-        ``""`` otherwise.
+        level 2 in 2.0"``, from :meth:`~maturity_model.comparison.NodeDiff.model_note`;
+        a domain without changes of its own gathers those of the items below it, each
+        after its item's id); ``""`` otherwise.
     """
 
     node_id: str
