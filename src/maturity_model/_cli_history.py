@@ -38,25 +38,29 @@ def add_parser(sub: Any) -> None:
                    help="DIR/SUBJECT/DATE.yaml files, or files with subject and date inside")
     p.add_argument("--subject", metavar="S", help="only this subject")
     p.add_argument("--node", metavar="N", help="this node (default: the model root)")
-    p.add_argument("--model", metavar="MODEL",
+    p.add_argument("--model", metavar="MODEL", action="append",
                    help="score assessments against this model (default: the standard each "
-                        "assessment names)")
+                        "assessment names); repeat it to give the model of each version "
+                        "when the folder holds several")
     p.add_argument("--format", choices=["table", "markdown", "csv", "json"], default="table")
     p.add_argument("--json", action="store_true", help="same as --format json")
     p.set_defaults(func=cmd_history)
 
 
-def load_history(folder: str, model_spec: str | None) -> History:
+def load_history(folder: str, model_spec: str | list[str] | None) -> History:
     """The history in ``folder``.
 
-    Its problems name their files (exit 1); a missing folder is a usage error (exit 2).
+    One model scores every assessment that names no other version of it; several are the
+    models of the versions the folder holds (:meth:`History.load`'s ``models``). Its
+    problems name their files (exit 1); a missing folder is a usage error (exit 2).
     """
     from maturity_model.errors import HistoryError
     from maturity_model.history import History
 
-    model = resolve_model(model_spec) if model_spec else None
+    specs = [model_spec] if isinstance(model_spec, str) else list(model_spec or [])
+    models = [resolve_model(spec) for spec in specs]
     try:
-        return History.load(folder, model)
+        return History.load(folder, models[0] if len(models) == 1 else None, models=models)
     except FileNotFoundError:
         raise UsageError("no such folder", file=folder) from None
     except NotADirectoryError:
@@ -124,14 +128,31 @@ def _journey(history: History, subject: str, node: str) -> str:
             f"{len(n.practices)} practices changed below it.")
 
 
+def _versions(history: History, subject: str) -> list[str]:
+    """The model version of each of the subject's profiles, oldest first."""
+    return [p.model_version for p in history.profiles(subject)]
+
+
+def _version_text(history: History, subject: str) -> str:
+    return " → ".join(dict.fromkeys(_versions(history, subject)))
+
+
+def _notes(history: History, subject: str, node: str) -> list[str]:
+    """The model changes behind the node's journey, when it crossed versions."""
+    note = history.journey(subject)[node].note
+    return [f"model changes: {note}"] if note else []
+
+
 def _table(history: History, subjects: tuple[str, ...], node: str) -> str:
     out = []
     for subject in subjects:
-        out += [f"{subject} — {history.model_id} {history.model_version}, node {node}",
+        out += [f"{subject} — {history.model_id} {_version_text(history, subject)}, "
+                f"node {node}",
                 f"{'date':<10}  {'level':>5}  {'score':>5}  change"]
         out += [f"{d:<10}  {lv:>5}  {s:>5}  {c}".rstrip() for d, lv, s, c in
                 _rows(history, subject, node)]
         out.append(_journey(history, subject, node))
+        out += _notes(history, subject, node)
         falls = _falls(history, subject)
         if falls:
             out.append(f"{len(falls)} node(s) fell:")
@@ -144,10 +165,12 @@ def _markdown(history: History, subjects: tuple[str, ...], node: str) -> str:
     out = []
     for subject in subjects:
         out += [f"## {md_cell(subject)}", "",
-                f"{md_cell(history.model_id)} {md_cell(history.model_version)}, node "
+                f"{md_cell(history.model_id)} {md_cell(_version_text(history, subject))}, node "
                 f"{md_code(node)}", "", "| date | level | score | change |", "|---|---:|---:|---:|"]
         out += [f"| {d} | {lv} | {s} | {c} |" for d, lv, s, c in _rows(history, subject, node)]
         out += ["", md_cell(_journey(history, subject, node)), ""]
+        out += [md_cell(n) for n in _notes(history, subject, node)]
+        out += [""] if _notes(history, subject, node) else []
         falls = _falls(history, subject)
         if falls:
             out += [f"- {md_cell(f)}" for f in falls] + [""]
@@ -160,9 +183,10 @@ def _csv(history: History, subjects: tuple[str, ...], node: str) -> str:
     writer.writerow([*IDENTITY_COLUMNS, "node_id", "score", "level"])
     for subject in subjects:
         s = history.series(subject, node)
-        for day, score, level in zip(s.dates, s.scores, s.levels, strict=True):
+        for day, score, level, version in zip(s.dates, s.scores, s.levels,
+                                              _versions(history, subject), strict=True):
             writer.writerow(csv_row([subject, day.isoformat(), history.model_id,
-                                     history.model_version, node, score, level]))
+                                     version, node, score, level]))
     return buffer.getvalue()
 
 
@@ -173,14 +197,18 @@ def _json(history: History, subjects: tuple[str, ...], node: str) -> str:
         n = journey[node]
         entries.append({
             "subject": subject,
-            "series": [{"date": p.date.isoformat(), "score": p.score, "level": p.level}
-                       for p in history.series(subject, node)],
+            "series": [{"date": p.date.isoformat(), "score": p.score, "level": p.level,
+                        "model_version": version} for p, version in zip(
+                           history.series(subject, node), _versions(history, subject),
+                           strict=True)],
             "journey": {"start": journey.start.isoformat(), "end": journey.end.isoformat(),
                         "assessments": journey.assessments, "start_score": n.start_score,
                         "end_score": n.end_score, "start_level": n.start_level,
-                        "end_level": n.end_level, "practices_changed": list(n.practices)},
+                        "end_level": n.end_level, "practices_changed": list(n.practices),
+                        "note": n.note},
             "velocity": _velocity(history, subject, node),
             "regressions": [r.to_record() for r in history.regressions(subject)]})
     return json.dumps({"model": history.model_id, "model_version": history.model_version,
+                       "versions": list(history.versions),
                        "node_id": node, "subjects": entries}, indent=2, ensure_ascii=False,
                       allow_nan=False) + "\n"

@@ -102,7 +102,16 @@ def profile_block(profiles: Sequence[Profile], sources: Sequence[str | None]) ->
                   make=lambda row: profiles[row])
 
 
-def unscored_block(model: MaturityModel, members: Sequence[tuple[str, Assessment]]) -> Block:
+def profile_blocks(profiles: Sequence[Profile], sources: Sequence[str | None]) -> list[Block]:
+    """The profiles in blocks, one per model id and version."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for k, p in enumerate(profiles):
+        groups.setdefault((p.model_id, p.model_version), []).append(k)
+    return [profile_block([profiles[k] for k in ks], [sources[k] for k in ks])
+            for _, ks in sorted(groups.items())]
+
+
+def unscored_block(members: Sequence[tuple[str | None, Assessment]]) -> Block:
     """Assessments of another version of the model: there only to be reported."""
     return Block(node_ids=(), info=(), subjects=[a.subject for _, a in members],
                   dates=[a.date for _, a in members],

@@ -7,18 +7,34 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from maturity_model.errors import MissingExtraError
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from maturity_model.history import History
 
-def history_frame(names: Sequence[str], codes: NDArray[np.intp], ordinals: NDArray[np.int64],
-                  model: tuple[str, str], node_ids: Sequence[str],
-                  info: Sequence[tuple[str, str, str | None]], scores: NDArray[np.float64],
-                  levels: NDArray[np.int16]) -> pd.DataFrame:
+
+def history_records(history: History) -> list[dict[str, Any]]:
+    """One plain dict per profile and node (see :meth:`History.to_records`)."""
+    from maturity_model.profile import IDENTITY_COLUMNS
+
+    out = []
+    model_id = history.model_id
+    for k in range(len(history)):
+        identity = [history._names[history._codes[k]], history._date(k).isoformat(),
+                    model_id, history._versions[history._version_of[k]]]
+        for column, (node_id, (kind, name, parent)) in enumerate(
+                zip(history._node_ids, history._node_info, strict=True)):
+            score, level = history._value(k, column)
+            out.append({**dict(zip(IDENTITY_COLUMNS, identity, strict=True)),
+                        "node_id": node_id, "kind": kind, "name": name,
+                        "parent": parent, "score": score, "level": level})
+    return out
+
+
+def history_frame(history: History) -> pd.DataFrame:
     """One row per profile and node, built column by column (no row objects).
 
     Text columns are categoricals made from codes, so 100,000 profiles of a 70-node model
@@ -28,6 +44,9 @@ def history_frame(names: Sequence[str], codes: NDArray[np.intp], ordinals: NDArr
         import pandas
     except ImportError:
         raise MissingExtraError("pandas", "pandas") from None
+    names, codes, ordinals = history._names, history._codes, history._ordinals
+    node_ids, info = history._node_ids, history._node_info
+    scores, levels = history._scores, history._levels
     rows, width = scores.shape
     node_codes = np.tile(np.arange(width), rows)
     days, day_codes = np.unique(ordinals, return_inverse=True)
@@ -47,8 +66,9 @@ def history_frame(names: Sequence[str], codes: NDArray[np.intp], ordinals: NDArr
     return pandas.DataFrame({
         "subject": categorical(np.repeat(codes, width), names),
         "date": categorical(np.repeat(day_codes, width), day_names),
-        "model": categorical(np.zeros(rows * width, dtype=np.intp), [model[0]]),
-        "model_version": categorical(np.zeros(rows * width, dtype=np.intp), [model[1]]),
+        "model": categorical(np.zeros(rows * width, dtype=np.intp), [history.model_id]),
+        "model_version": categorical(np.repeat(history._version_of, width),
+                                     history._versions or [""]),
         "node_id": categorical(node_codes, node_ids),
         "kind": per_node([i[0] for i in info]),
         "name": per_node([i[1] for i in info]),

@@ -20,19 +20,15 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from maturity_model._history_blocks import (
-    Block,
-    profile_block,
-    scored_block,
-    standard,
-    unscored_block,
-)
+from maturity_model._history_across import Group, ModelPool, score_groups
+from maturity_model._history_blocks import Block, profile_blocks, unscored_block
 from maturity_model._limits import DEFAULT_LIMITS, Limits
 from maturity_model.errors import Problem, ValidationError, shown
 from maturity_model.evidence import Assessment
 from maturity_model.profile import Profile
 
 if TYPE_CHECKING:
+    from maturity_model.migration import Migration
     from maturity_model.model import MaturityModel
 
 __all__ = ["FolderContents", "load_blocks", "read_folder"]
@@ -132,35 +128,52 @@ def read_folder(folder: str | os.PathLike[str], *,
 
 
 def load_blocks(folder: str | os.PathLike[str], model: MaturityModel | None,
-                limits: Limits) -> tuple[list[Block], list[tuple[str | None, Problem]]]:
-    """The blocks of a history folder, and every problem of its files."""
+                limits: Limits, pool: ModelPool,
+                ) -> tuple[list[Block], list[tuple[str | None, Problem]], list[Migration]]:
+    """The blocks of a history folder, every problem of its files, and the migrations.
+
+    An assessment is scored against ``model`` when it names no version or ``model``'s (or
+    another model id); otherwise against the model of its version from ``pool`` (the
+    models given, then the standards registry). Assessments of an older version are
+    migrated to the newest version first (:func:`score_groups`).
+    """
     contents = read_folder(folder, limits=limits)
     found: list[tuple[str | None, Problem]] = list(contents.problems)
     if not (contents.profiles or contents.assessments or found):
         found.append((str(folder), Problem.of(
             "no-assessments", "$", "no profile or assessment files in the folder")))
-    blocks: list[Block] = []
-    if contents.profiles:
-        blocks.append(profile_block([p for _, p in contents.profiles],
-                                     [s for s, _ in contents.profiles]))
-    groups: dict[tuple[str, str | None], list[tuple[str, Assessment]]] = {}
+    blocks: list[Block] = profile_blocks([p for _, p in contents.profiles],
+                                         [s for s, _ in contents.profiles])
+    groups: dict[tuple[str, str | None], list[tuple[str | None, Assessment]]] = {}
     for source, a in contents.assessments:
         groups.setdefault((a.model, a.model_version), []).append((source, a))
+    versions: dict[str, set[str]] = {}
+    for model_id, version in [*groups, *((p.model_id, p.model_version)
+                                         for _, p in contents.profiles)]:
+        fallback = model.version if model is not None else ""
+        versions.setdefault(model_id, set()).add(version or fallback)
+    scoring: list[Group] = []
+    unscored: set[tuple[str, str]] = set()
     for (model_id, version), members in sorted(groups.items(), key=lambda g: (
             g[0][0], g[0][1] or "")):
-        scoring = model if model is not None else standard(model_id, version)
-        if scoring is None:
+        chosen = model
+        if model is None or (model_id == model.id and version not in (None, model.version)):
+            chosen = pool.find(model_id, version)
+        if chosen is None and len(versions.get(model_id, ())) > 1 and (
+                model is not None or pool.knows(model_id)):
+            blocks.append(unscored_block(members))  # reported: mixed-versions
+            unscored.add((model_id, version or ""))
+            continue
+        if chosen is None and model is not None:
+            chosen = model  # one version only: scoring says it is not the model's
+        if chosen is None:
             found += [(s, Problem.of(
                 "unresolved-reference", "$.model",
-                f"no model was given and no standard is named {shown(model_id)}"
-                + ("" if version is None else f" in version {shown(version)}")))
-                for s, _ in members]
+                f"no model was given for {shown(model_id)}"
+                + ("" if version is None else f" in version {shown(version)}")
+                + " and no standard has it")) for s, _ in members]
             continue
-        if model_id == scoring.id and version not in (None, scoring.version):
-            blocks.append(unscored_block(scoring, members))
-            continue
-        block, problems = scored_block(scoring, [a for _, a in members],
-                                        [s for s, _ in members], True)
-        blocks += block
-        found += problems
-    return blocks, found
+        scoring.append((chosen, members))
+    seen = unscored | {(p.model_id, p.model_version) for _, p in contents.profiles}
+    scored, problems, migrations = score_groups(scoring, True, pool, seen)
+    return blocks + scored, found + problems, migrations

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -94,6 +94,11 @@ class NodeJourney:
     """One node from a subject's first profile to its last.
 
     :param practices: the practices at or below the node whose value changed.
+    :param note: when the first and last profiles are of two model versions, the model
+        changes that can move the node's result (``"level 2 → 1: practice X added at
+        level 2 in 2.0"``, from :meth:`~maturity_model.comparison.NodeDiff.model_note`;
+        a domain without changes of its own gathers those of the items below it, each
+        after its item's id); ``""`` otherwise.
     """
 
     node_id: str
@@ -105,6 +110,7 @@ class NodeJourney:
     end_level: int | None
     parent: str | None = None
     practices: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def change(self) -> float | None:
@@ -160,7 +166,7 @@ class Journey:
                  "name": n.name, "start": _iso(self.start), "end": _iso(self.end),
                  "start_score": n.start_score, "end_score": n.end_score,
                  "start_level": n.start_level, "end_level": n.end_level,
-                 "practices_changed": len(n.practices)} for n in self.nodes]
+                 "practices_changed": len(n.practices), "note": n.note} for n in self.nodes]
 
 
 @attrs.frozen(kw_only=True)
@@ -169,6 +175,12 @@ class Regression:
 
     It fell when its score is lower (by more than 1e-9) or its level is lower; a node
     that was not assessed on either date is never a regression.
+
+    :param cause: ``"answers"`` (the team's evidence fell) or ``"model"``: the two
+        profiles are of two model versions, model changes concern the node and no
+        practice below it lost value — the model changed, not the team.
+    :param note: across two model versions, the model changes behind the node's result
+        (``""`` otherwise).
     """
 
     subject: str
@@ -179,13 +191,16 @@ class Regression:
     score_after: float
     level_before: int
     level_after: int
+    cause: Literal["answers", "model"] = "answers"
+    note: str = ""
 
     def to_record(self) -> dict[str, Any]:
         """The regression as a plain dict (dates in ISO 8601)."""
         return {"subject": self.subject, "node_id": self.node_id,
                 "before": self.before.isoformat(), "after": self.after.isoformat(),
                 "score_before": self.score_before, "score_after": self.score_after,
-                "level_before": self.level_before, "level_after": self.level_after}
+                "level_before": self.level_before, "level_after": self.level_after,
+                "cause": self.cause, "note": self.note}
 
 
 def changed_practices(start: Profile, end: Profile) -> list[PracticeChange]:

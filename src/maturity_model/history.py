@@ -1,4 +1,4 @@
-"""Histories: many dated profiles of many subjects, against one model version.
+"""Histories: many dated profiles of many subjects, against one model (in one or more versions).
 
 A :class:`History` answers questions over time: a node's :meth:`~History.series` for a
 subject, every subject's latest profile :meth:`~History.as_of` a date, the date a level was
@@ -13,10 +13,12 @@ Definitions (also in the docs, "Follow a team over time"):
   both; so is a profile without a date.
 - ``as_of(d)`` takes each subject's latest profile dated on or before ``d``; a subject with
   none by then is left out.
-- A history holds one model version. Profiles of several versions of one model are an
-  error (``mixed-versions``) until they are migrated to one (``maturity migrate``);
-  profiles of different models are ``model-mismatch``. :func:`version_problems` is the one
-  place that decides this.
+- Several versions of one model: the history speaks the newest version's node ids.
+  Assessments of an older version are migrated to it (:attr:`History.migrations`);
+  profiles of an older version are aligned through the model diff. Without every
+  version's model (``models=`` or the standards registry) that is an error
+  (``mixed-versions``); profiles of different models are ``model-mismatch``.
+  :func:`version_problems` decides this.
 - Scores and levels are held as arrays (one row per profile, a column per node); a
   profile is built only when it is asked for.
 """
@@ -31,6 +33,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from maturity_model._history_across import (
+    Bridge,
+    ModelPool,
+    align_blocks,
+    newest,
+    score_assessments,
+)
 from maturity_model._history_blocks import (
     Block,
     NodeInfo,
@@ -38,30 +47,28 @@ from maturity_model._history_blocks import (
     batch_block,
     model_keys,
     ordinals_of,
-    profile_block,
-    scored_block,
+    profile_blocks,
     where,
 )
 from maturity_model._history_parts import (
-    DAYS_PER_MONTH,
     Journey,
     NodeJourney,
     Point,
     PracticeChange,
     Regression,
     Series,
-    changed_practices,
 )
-from maturity_model._history_versions import version_problems
+from maturity_model._history_versions import version_key, version_problems
 from maturity_model._limits import DEFAULT_LIMITS, Limits
 from maturity_model.errors import HistoryError, Problem, UnknownNodeError, shown
-from maturity_model.profile import IDENTITY_COLUMNS, Profile
+from maturity_model.profile import Profile
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from maturity_model.batch import BatchResult
     from maturity_model.evidence import Assessment
+    from maturity_model.migration import Migration
     from maturity_model.model import MaturityModel
 
 __all__ = [
@@ -75,16 +82,18 @@ __all__ = [
     "version_problems",
 ]
 
-_TOLERANCE = 1e-9
-
 
 class History:
-    """Dated profiles of many subjects against one model version (see the module docs).
+    """Dated profiles of many subjects against one model (see the module docs).
 
     :param profiles: dated profiles, in any order.
     :param sources: optional, the file each profile came from, named in problems.
+    :param models: the models of the versions the profiles are of, when there are several
+        (the standards registry is asked for those not given). Profiles of an older
+        version are aligned to the newest through the model diff.
     :raises HistoryError: a profile has no date, two share a subject and a date, or the
-        profiles are of more than one model version (every problem listed).
+        profiles are of several model versions whose models are not all at hand (every
+        problem listed).
 
     >>> import datetime, maturity_model as mm
     >>> def p(subject, day, score):
@@ -103,26 +112,32 @@ class History:
     """
 
     def __init__(self, profiles: Iterable[Profile], *,
-                 sources: Iterable[str | None] | None = None) -> None:
+                 sources: Iterable[str | None] | None = None,
+                 models: Iterable[MaturityModel] = ()) -> None:
         given = tuple(profiles)
         listed = tuple(sources) if sources is not None else (None,) * len(given)
         if len(listed) != len(given):
             raise ValueError(f"{len(listed)} sources for {len(given)} profiles")
-        self._build([profile_block(given, listed)] if given else [], [])
+        self._build(profile_blocks(given, listed), [], ModelPool(models))
 
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def _of(cls, blocks: Sequence[Block],
-            found: Sequence[tuple[str | None, Problem]] = ()) -> History:
+    def _of(cls, blocks: Sequence[Block], found: Sequence[tuple[str | None, Problem]] = (),
+            migrations: Sequence[Migration] = (), pool: ModelPool | None = None) -> History:
         history = cls.__new__(cls)
-        history._build(blocks, found)
+        history._build(blocks, found, pool or ModelPool(()), migrations)
         return history
 
-    def _build(self, blocks: Sequence[Block],
-               found: Sequence[tuple[str | None, Problem]]) -> None:
+    def _build(self, blocks: Sequence[Block], found: Sequence[tuple[str | None, Problem]],
+               pool: ModelPool, migrations: Sequence[Migration] = ()) -> None:
         problems = list(found)
-        problems += version_problems(model_keys(blocks))
+        keys = model_keys(blocks)
+        ids = {m for m, _, _ in keys}
+        versions = {v for _, v, _ in keys}
+        mixed = len(ids) == 1 and len(versions) > 1
+        available = pool.available((m, v) for m, v, _ in keys) if mixed else frozenset()
+        problems += version_problems(keys, available)
         for b in blocks:
             if None not in b.dates:
                 continue
@@ -132,6 +147,14 @@ class History:
                                                               strict=True)) if d is None]
         if problems:
             raise HistoryError([p for _, p in problems], [f for f, _ in problems])
+        self._bridge: Bridge | None = None
+        if mixed:
+            (model_id,) = ids
+            self._bridge = Bridge(newest(versions), {
+                v: pool.find(model_id, v) for v in versions})  # type: ignore[misc]
+            blocks = align_blocks(blocks, self._bridge)
+        self._migrations = tuple(sorted(migrations, key=lambda m: (
+            m.assessment.subject, m.assessment.date or datetime.date.min)))
         node_ids: dict[str, NodeInfo] = {}
         for b in blocks:
             for node_id, info in zip(b.node_ids, b.info, strict=True):
@@ -149,6 +172,8 @@ class History:
         ordinals = np.empty(rows, dtype=np.int64)
         block_of = np.empty(rows, dtype=np.intp)
         row_of = np.empty(rows, dtype=np.intp)
+        self._versions = tuple(sorted(versions, key=version_key))
+        version_of = np.zeros(rows, dtype=np.intp)
         start = 0
         for number, b in enumerate(blocks):
             end = start + len(b.subjects)
@@ -160,6 +185,8 @@ class History:
             ordinals[start:end] = ordinals_of(b.dates)
             block_of[start:end] = number
             row_of[start:end] = np.arange(len(b.subjects))
+            if b.versions:
+                version_of[start:end] = self._versions.index(b.versions[0][1])
             start = end
         first: dict[str, int] = {}
         for subject in subjects:
@@ -179,24 +206,19 @@ class History:
         self._blocks = tuple(blocks)
         self._block_of = block_of[order]
         self._row_of = row_of[order]
+        self._version_of = version_of[order]
         self._starts = np.searchsorted(self._codes, np.arange(len(self._names) + 1))
         self._built: dict[int, Profile] = {}
-        versions = {v for b in blocks for v in b.versions}
-        self._model = next(iter(versions)) if versions else ("", "")
-        self._check_ties()
-
-    def _check_ties(self) -> None:
+        self._model = (keys[0][0], self._versions[-1]) if keys else ("", "")
         same = np.nonzero((self._codes[1:] == self._codes[:-1])
                           & (self._ordinals[1:] == self._ordinals[:-1]))[0]
-        found: list[tuple[str | None, Problem]] = []
-        for k in same.tolist():
-            first, second = self._source(k), self._source(k + 1)
-            found.append((second, Problem.of(
-                "duplicate-date", "$.date",
-                f"subject {shown(self._names[self._codes[k]])} has two profiles dated "
-                f"{self._date(k).isoformat()}: {where(first, k)} and {where(second, k + 1)}")))
-        if found:
-            raise HistoryError([p for _, p in found], [f for f, _ in found])
+        ties = [(self._source(k + 1), Problem.of(
+            "duplicate-date", "$.date",
+            f"subject {shown(self._names[self._codes[k]])} has two profiles dated "
+            f"{self._date(k).isoformat()}: {where(self._source(k), k)} and "
+            f"{where(self._source(k + 1), k + 1)}")) for k in same.tolist()]
+        if ties:
+            raise HistoryError([p for _, p in ties], [f for f, _ in ties])
 
     @classmethod
     def from_batch(cls, result: BatchResult, subjects: Sequence[str],
@@ -227,17 +249,37 @@ class History:
 
     @classmethod
     def score(cls, model: MaturityModel, assessments: Iterable[Assessment], *,
-              sources: Sequence[str | None] | None = None, strict: bool = True) -> History:
+              sources: Sequence[str | None] | None = None, strict: bool = True,
+              models: Iterable[MaturityModel] = ()) -> History:
         """A history of dated assessments, scored by the batch engine.
 
-        :raises HistoryError: an assessment does not fit the model (its problems, each
-            naming its source), has no date, or shares a subject and date with another.
+        An assessment that names another version of ``model`` is scored with the model of
+        its version, from ``models`` or the standards registry; assessments of older
+        versions are migrated to the newest version first (:attr:`migrations`).
+
+        >>> import datetime, maturity_model as mm
+        >>> def m(version, *levels):
+        ...     return mm.MaturityModel(id="m", version=version, domains=[mm.Domain(
+        ...         id="d", items=[mm.CapabilityItem(id="i", practices=[
+        ...             mm.Practice(id=f"i.{n}", level=n) for n in levels])])])
+        >>> def a(version, month):
+        ...     return mm.Assessment(model="m", model_version=version, subject="t",
+        ...                          date=datetime.date(2024, month, 1), answers={"i.1": True})
+        >>> h = History.score(m("2", 1, 2), [a("1", 1), a("2", 6)], models=[m("1", 1)])
+        >>> h.versions, [dict(x.report.summary())["new"] for x in h.migrations]
+        (('2',), [1])
+
+        :raises HistoryError: an assessment does not fit its model (its problems, each
+            naming its source), has no date, shares a subject and date with another, or
+            names a version whose model is not at hand (``mixed-versions``).
         """
-        return cls._of(*scored_block(model, list(assessments), sources, strict))
+        pool = ModelPool([model, *models])
+        return cls._of(*score_assessments(model, list(assessments), sources, strict, pool),
+                       pool)
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str], model: MaturityModel | None = None, *,
-             limits: Limits = DEFAULT_LIMITS) -> History:
+             models: Iterable[MaturityModel] = (), limits: Limits = DEFAULT_LIMITS) -> History:
         """Read a history folder of profiles and assessments.
 
         The layout is ``FOLDER/SUBJECT/DATE.yaml``, or files that carry their ``subject``
@@ -245,8 +287,10 @@ class History:
         assessment.
 
         Assessments are scored against ``model``; without it, against the bundled or
-        registered standard their ``model`` and ``model_version`` name. What a file says
-        wins over its place in the folder.
+        registered standard their ``model`` and ``model_version`` name. An assessment of
+        another version is scored with that version's model from ``models`` (or the
+        registry); older versions are migrated to the newest (:attr:`migrations`) and
+        older profiles aligned to it. What a file says wins over its place in the folder.
 
         :raises FileNotFoundError: there is no such folder (``NotADirectoryError``: a file).
         :raises HistoryError: every problem of every file, each naming its file; also when
@@ -254,7 +298,8 @@ class History:
         """
         from maturity_model._history_load import load_blocks
 
-        return cls._of(*load_blocks(folder, model, limits))
+        pool = ModelPool([*([model] if model is not None else []), *models])
+        return cls._of(*load_blocks(folder, model, limits, pool), pool)
 
     # ------------------------------------------------------------------ reading
 
@@ -294,8 +339,22 @@ class History:
 
     @property
     def model_version(self) -> str:
-        """The model version every profile is of."""
+        """The newest model version of the profiles: the one the node ids are of."""
         return self._model[1]
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """Every model version of the profiles, oldest first."""
+        return self._versions
+
+    @property
+    def migrations(self) -> tuple[Migration, ...]:
+        """The assessments migrated from an older version, by subject and date.
+
+        Each :class:`~maturity_model.migration.Migration` holds the assessment as scored
+        and its report (what was carried, flagged for review, dropped, new).
+        """
+        return self._migrations
 
     @property
     def subjects(self) -> tuple[str, ...]:
@@ -370,67 +429,30 @@ class History:
         """The subject from its first profile to its last.
 
         Each node has its start and end, and the practices below it whose scored value
-        changed; :attr:`Journey.practices` lists them all.
+        changed; :attr:`Journey.practices` lists them all. When the first and last
+        profiles are of two model versions, practices are paired through the model diff
+        and each node's ``note`` names the model changes behind its result.
 
         :raises UnknownNodeError: the subject is not in the history.
         """
-        rows = self._rows(subject)
-        first, last = rows[0], rows[-1]
-        start, end = self._profile(first), self._profile(last)
-        changed = changed_practices(start, end) if first != last else []
-        below: dict[str, list[str]] = {}
-        parent_of = {n: info[2] for n, info in zip(self._node_ids, self._node_info,
-                                                   strict=True)}
-        for change in changed:
-            node: str | None = change.item_id
-            while node is not None:
-                below.setdefault(node, []).append(change.practice_id)
-                node = parent_of.get(node)
-        nodes = []
-        for column, (node_id, (kind, name, parent)) in enumerate(
-                zip(self._node_ids, self._node_info, strict=True)):
-            s_score, s_level = self._value(first, column)
-            e_score, e_level = self._value(last, column)
-            nodes.append(NodeJourney(node_id=node_id, kind=kind, name=name,
-                                     start_score=s_score, end_score=e_score,
-                                     start_level=s_level, end_level=e_level, parent=parent,
-                                     practices=tuple(below.get(node_id, ()))))
-        return Journey(subject=subject, start=self._date(first), end=self._date(last),
-                       assessments=len(rows), nodes=tuple(nodes), practices=tuple(changed))
+        from maturity_model._history_changes import journey_of
 
-    def regressions(self, subject: str | None = None,
-                    node_id: str | None = None) -> tuple[Regression, ...]:
+        return journey_of(self, subject)
+
+    def regressions(self, subject: str | None = None, node_id: str | None = None, *,
+                    include_model_changes: bool = False) -> tuple[Regression, ...]:
         """Nodes that fell between consecutive profiles of a subject, by subject, date, node.
 
         A node fell when its score is lower by more than 1e-9, or its level is lower.
+        Between profiles of two model versions, a fall that the model changes explain and
+        no lost answer does (cause ``"model"``) is the model's, not the team's: it is left
+        out unless ``include_model_changes``.
 
         :param subject: only this subject; ``node_id``: only this node.
         """
-        span = range(len(self)) if subject is None else self._rows(subject)
-        if len(span) < 2:
-            return ()
-        first = 0 if node_id is None else self._node(node_id)
-        last = len(self._node_ids) if node_id is None else first + 1
-        # consecutive rows as views: row r against row r + 1, of one subject only
-        scores = self._scores[span.start:span.stop, first:last]
-        levels = self._levels[span.start:span.stop, first:last]
-        s0, s1, l0, l1 = scores[:-1], scores[1:], levels[:-1], levels[1:]
-        codes = self._codes[span.start:span.stop]
-        fell = (l0 >= 0) & (l1 >= 0) & ((s1 < s0 - _TOLERANCE) | (l1 < l0))
-        fell &= (codes[1:] == codes[:-1])[:, None]
-        found = np.nonzero(fell)
-        values = [part[found].tolist() for part in (s0, s1, l0, l1)]
-        before = found[0] + span.start
-        columns = found[1] + first
-        day = {int(o): datetime.date.fromordinal(int(o)) for o in np.unique(self._ordinals)}
-        return tuple(
-            Regression(subject=self._names[code], node_id=self._node_ids[column],
-                       before=day[b], after=day[a], score_before=sb, score_after=sa,
-                       level_before=lb, level_after=la)
-            for code, column, b, a, sb, sa, lb, la in zip(
-                self._codes[before].tolist(), columns.tolist(),
-                self._ordinals[before].tolist(), self._ordinals[before + 1].tolist(),
-                *values, strict=True))
+        from maturity_model._history_changes import falls
+
+        return falls(self, subject, node_id, include_model_changes)
 
     def velocity(self, subject: str, start: datetime.date | str | None = None,
                  end: datetime.date | str | None = None, *,
@@ -445,24 +467,9 @@ class History:
 
         :raises ValueError: ``end`` is not after ``start``.
         """
-        rows = self._rows(subject)
-        column = self._node(node_id if node_id is not None else self._node_ids[0])
-        first = self._date(rows[0]) if start is None else as_date(start)
-        last = self._date(rows[-1]) if end is None else as_date(end)
-        if last <= first:
-            raise ValueError(f"the end {last.isoformat()} is not after the start "
-                             f"{first.isoformat()}")
+        from maturity_model._history_changes import velocity_of
 
-        ordinals = self._ordinals[rows.start:rows.stop]
-
-        def score_on(day: datetime.date) -> float | None:
-            taken = int(np.searchsorted(ordinals, day.toordinal(), side="right"))
-            return self._value(rows.start + taken - 1, column)[0] if taken else None
-
-        before, after = score_on(first), score_on(last)
-        if before is None or after is None:
-            return None
-        return (after - before) / ((last - first).days / DAYS_PER_MONTH)
+        return velocity_of(self, subject, start, end, node_id)
 
     # ------------------------------------------------------------------ tables
 
@@ -470,19 +477,12 @@ class History:
         """One plain dict per profile and node, subjects and dates in order.
 
         The columns are the :data:`~maturity_model.profile.IDENTITY_COLUMNS` (the date in
-        ISO 8601), then ``node_id``, ``kind``, ``name``, ``parent``, ``score``, ``level``.
+        ISO 8601; ``model_version``: the version the row's scores are of), then
+        ``node_id``, ``kind``, ``name``, ``parent``, ``score``, ``level``.
         """
-        out = []
-        for k in range(len(self)):
-            identity = [self._names[self._codes[k]], self._date(k).isoformat(),
-                        *self._model]
-            for column, (node_id, (kind, name, parent)) in enumerate(
-                    zip(self._node_ids, self._node_info, strict=True)):
-                score, level = self._value(k, column)
-                out.append({**dict(zip(IDENTITY_COLUMNS, identity, strict=True)),
-                            "node_id": node_id, "kind": kind, "name": name,
-                            "parent": parent, "score": score, "level": level})
-        return out
+        from maturity_model._history_frame import history_records
+
+        return history_records(self)
 
     def to_frame(self) -> pd.DataFrame:
         """The history in long form as a pandas DataFrame (needs the ``pandas`` extra).
@@ -492,5 +492,4 @@ class History:
         """
         from maturity_model._history_frame import history_frame
 
-        return history_frame(self._names, self._codes, self._ordinals, self._model,
-                             self._node_ids, self._node_info, self._scores, self._levels)
+        return history_frame(self)
