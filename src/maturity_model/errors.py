@@ -55,6 +55,9 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "unknown-practice": "error",
     "model-mismatch": "error",
     "confusable-id": "warning",
+    "invalid-language-tag": "error",
+    "missing-default-text": "error",
+    "empty-text": "error",
     "usage": "error",
 
     # tables (CSV, JSON lines, frames)

@@ -13,6 +13,7 @@ from typing import Any, Final
 from maturity_model._dependencies import cycle_problems
 from maturity_model._identity import identity_problems
 from maturity_model._numbers import is_finite_number
+from maturity_model._text_checks import text_problems
 from maturity_model.errors import Problem, shown
 from maturity_model.evidence import Assessment, check_assessment
 from maturity_model.ids import ITEM_LEVEL_SEPARATOR, confusable_key, invisible_in
@@ -348,6 +349,7 @@ def check(model: MaturityModel, assessment: Assessment | None = None, *,
     unresolved-reference $.domains[0].items[0].practices[0].requires[0]
     """
     problems = _Checker(model).run()
+    problems.extend(text_problems(model))
     if assessment is not None:
         _, assessment_problems = check_assessment(model, assessment, strict=strict)
         problems.extend(assessment_problems)
