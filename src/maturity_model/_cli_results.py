@@ -23,6 +23,7 @@ from maturity_model._cli_common import (
     score_file,
     standard,
 )
+from maturity_model._cli_lang import chosen_language
 from maturity_model.errors import IncompatibleProfilesError, Problem, ValidationError
 
 
@@ -36,6 +37,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from maturity_model.scoring import score
 
     model = resolve_model(args.model)
+    lang = chosen_language(args, model)
     if not args.assessments:
         raise UsageError("score needs at least one assessment file, folder or table")
     fmt = "json" if args.json else args.format
@@ -146,7 +148,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         first = True
         for profile in profiles():
             out.write(("" if first else "\n") + render_profiles(
-                model, [profile], fmt, explain=args.explain))
+                model, [profile], fmt, explain=args.explain, lang=lang))
             first = False
 
     try:
@@ -302,6 +304,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from maturity_model.report import write_report
 
     model = resolve_model(args.model)
+    lang = chosen_language(args, model)
     profile = score_file(model, args.assessment)
     compare = None
     if args.compare:
@@ -310,13 +313,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         raise UsageError("the report is written as .html or .md", file=args.output)
     try:
-        write_report(args.output, model, profile, compare=compare, target=target)
+        write_report(args.output, model, profile, compare=compare, target=target, lang=lang)
     except IncompatibleProfilesError as exc:
         raise FileProblems.of(args.compare, [
             Problem.of("model-mismatch", "$.model", str(exc))]) from None
     if args.json:
         print_json({"output": args.output, "overall_level": profile.overall.level,
-                    "overall_level_name": profile.level_name(profile.overall.level),
+                    "overall_level_name": profile.level_name(profile.overall.level, lang),
                     "overall_score": profile.overall.score})
     else:
         print(f"wrote {args.output}")

@@ -8,15 +8,39 @@ way everywhere ("level 1, score 2.34" otherwise reads like a bug).
 from __future__ import annotations
 
 import math
+import os
 from typing import TYPE_CHECKING, Final
 
 from maturity_model._messages import translator
-from maturity_model.languages import in_language
+from maturity_model.languages import in_language, is_language_tag
 
 if TYPE_CHECKING:
     from maturity_model.profile import Profile, Result
 
-__all__ = ["held_down", "level_text", "node_title", "overall_sentence"]
+__all__ = ["LANG_VARIABLE", "display_language", "held_down", "level_text", "node_title",
+           "normal_tag", "overall_sentence"]
+
+#: The environment variable that sets the language of the command and notebook display.
+LANG_VARIABLE: Final = "MATURITY_LANG"
+
+
+def normal_tag(value: str) -> str:
+    """A tag as people also write it in locale settings, made BCP 47.
+
+    >>> normal_tag("zh_CN.UTF-8"), normal_tag("zh-Hans"), normal_tag("en_GB@euro")
+    ('zh-CN', 'zh-Hans', 'en-GB')
+    """
+    return value.split(".", 1)[0].split("@", 1)[0].strip().replace("_", "-")
+
+
+def display_language() -> str | None:
+    """The language ``MATURITY_LANG`` asks for (``None`` when unset or not a tag).
+
+    Notebook display (``_repr_html_``) follows it, since a display method takes no
+    arguments; the ``maturity`` command uses it when ``--lang`` is not given.
+    """
+    tag = normal_tag(os.environ.get(LANG_VARIABLE, ""))
+    return tag if is_language_tag(tag) else None
 
 # A score that is a whole number in real arithmetic must not look below it by rounding.
 _EPSILON: Final = 1e-9

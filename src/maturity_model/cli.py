@@ -37,6 +37,7 @@ from maturity_model._cli_files import (
     os_error_message,
     terminated_as_exception,
 )
+from maturity_model._cli_lang import add_lang_option
 from maturity_model._cli_results import (
     cmd_compare,
     cmd_graph,
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="add an explanation per node")
     p.add_argument("--lenient", action="store_true",
                    help="drop answers to practices the model lacks, with a warning")
+    add_lang_option(p)
     p.add_argument("--no-formula-escape", action="store_true",
                    help="write CSV text cells that start with = + - @ tab or CR as they are "
                         "(by default they get a leading ' so spreadsheets show them as text)")
@@ -158,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an earlier profile or assessment: show what changed")
     p.add_argument("--target", metavar="LEVEL",
                    help="show the gap to this level everywhere and the roadmap")
+    add_lang_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
 
