@@ -93,11 +93,16 @@ class LocalText(str):
     :param language: the tag whose text is the string value; the mapping's first tag
         when omitted or absent from the mapping.
 
-    Two local texts are equal when their value, language and translations are; a local
-    text without translations equals the plain string.
+    Two local texts are equal when their value, language and translations all are, so
+    models that differ only in a translation differ. Against a plain ``str`` a local text
+    compares as the string it is (its default-language text), as any ``str`` subclass
+    does, so ``name == "Initial"`` keeps working; the hash is the string's, as that
+    equality needs.
 
     >>> LocalText("Build") == "Build", LocalText({"en": "Build"}) == "Build"
-    (True, False)
+    (True, True)
+    >>> LocalText({"en": "Build", "zh": "构建"}) == LocalText({"en": "Build", "zh": "建"})
+    False
     >>> LocalText({"en": "Build", "zh": "构建"}, language="zh")
     LocalText({'en': 'Build', 'zh': '构建'}, language='zh')
     >>> str(LocalText({"en": "Build", "zh": "构建"}, language="zh"))
@@ -187,18 +192,13 @@ class LocalText(str):
         if isinstance(other, LocalText):
             return (str.__eq__(self, other) and self.language == other.language
                     and dict(self.texts) == dict(other.texts))
-        if isinstance(other, str):
-            return not self.texts and str.__eq__(self, other)
-        return NotImplemented
+        return str.__eq__(self, other)
 
     def __ne__(self, other: object) -> bool:
         equal = self.__eq__(other)
         return equal if equal is NotImplemented else not equal
 
-    def __hash__(self) -> int:
-        if not self.texts:
-            return str.__hash__(self)
-        return hash((str(self), self.language, frozenset(self.texts.items())))
+    __hash__ = str.__hash__
 
     def __iter__(self) -> Iterator[str]:
         return str.__iter__(self)
