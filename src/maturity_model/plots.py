@@ -5,6 +5,11 @@ drew on (its figure is ``ax.figure``). Without ``ax`` a new :class:`matplotlib.f
 is made without pyplot, so nothing is shown and no global state changes; nothing here
 calls ``plt.show()``. matplotlib is imported when a function is called, not with the module.
 
+Functions that label nodes take ``lang``, a BCP 47 tag: names are drawn in that language
+(with fallback to the model's), in an installed CJK font when they need one; with no such
+font they warn once (:class:`~maturity_model._plot_text.MissingFontWarning`) and draw the
+node ids instead of empty boxes.
+
 >>> import maturity_model as mm
 >>> p = mm.Profile(model_id="m", scale=mm.LevelScale.range(1, 3), results={
 ...     "m": mm.Result(node_id="m", kind="model", score=1.5, level=1),
@@ -22,6 +27,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from maturity_model._plot_text import plot_labels
 from maturity_model.errors import MissingExtraError
 from maturity_model.profile import Profile
 
@@ -56,7 +62,7 @@ def _top_domains(profile: Profile) -> tuple[Result, ...]:
 
 
 def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
-          target: Target | int | None = None, ax: Any = None) -> Any:
+          target: Target | int | None = None, ax: Any = None, lang: str | None = None) -> Any:
     """A radar (polar) chart of scores, one outline per profile.
 
     The spokes are the first profile's top-level domains (``level="domain"``) or its
@@ -110,8 +116,8 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
         ax.plot(closed[:len(outline(levels))], outline(levels), linestyle="--", color="0.3",
                 linewidth=1.5, label="target")
     ax.set_xticks(angles[:len(domains)])
-    ax.set_xticklabels([d.name or d.node_id for d in domains],
-                       fontsize="small" if len(domains) <= 12 else "x-small")
+    labels, font = plot_labels([(d.name, d.node_id) for d in domains], lang)
+    ax.set_xticklabels(labels, fontsize="small" if len(domains) <= 12 else "x-small", **font)
     top = max(first.scale.top, 1)
     ax.set_ylim(0, top)
     ax.set_yticks(list(range(1, top + 1)))
@@ -128,7 +134,8 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
     return ax
 
 
-def coverage_heatmap(profile: Profile, ax: Any = None, *, nodes: str = "items") -> Any:
+def coverage_heatmap(profile: Profile, ax: Any = None, *, nodes: str = "items",
+                     lang: str | None = None) -> Any:
     """A heat-map of coverage: one row per node, one column per scale level, as in DSOMM.
 
     Each cell is ``m(L)`` in [0, 1], written as a percentage; a level without an
@@ -171,7 +178,8 @@ def coverage_heatmap(profile: Profile, ax: Any = None, *, nodes: str = "items") 
     ax.set_xticks(range(len(levels)))
     ax.set_xticklabels([f"L{v}" for v in levels])
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([r.name or r.node_id for r in rows], fontsize="small")
+    labels, font = plot_labels([(r.name, r.node_id) for r in rows], lang)
+    ax.set_yticklabels(labels, fontsize="small", **font)
     ax.tick_params(length=0)
     ax.set_xlabel("level")
     ax.set_title("Coverage per item and level" if nodes == "items"
@@ -181,7 +189,7 @@ def coverage_heatmap(profile: Profile, ax: Any = None, *, nodes: str = "items") 
 
 
 def diff_chart(diff: ProfileDiff, ax: Any = None, *,
-               kinds: Sequence[str] = ("domain",)) -> Any:
+               kinds: Sequence[str] = ("domain",), lang: str | None = None) -> Any:
     """Horizontal bars of the score change of each node of ``kinds`` (domains by default).
 
     Nodes without a score on both sides are left out. Gains are green, losses red.
@@ -196,7 +204,8 @@ def diff_chart(diff: ProfileDiff, ax: Any = None, *,
     positions = list(range(len(nodes)))
     ax.barh(positions, deltas, color=colours)
     ax.set_yticks(positions)
-    ax.set_yticklabels([d.name or d.node_id for d in nodes])
+    labels, font = plot_labels([(d.name, d.node_id) for d in nodes], lang)
+    ax.set_yticklabels(labels, **font)
     ax.invert_yaxis()
     ax.axvline(0.0, color="0.3", linewidth=1)
     ax.set_xlabel("score change")
@@ -211,7 +220,7 @@ def diff_chart(diff: ProfileDiff, ax: Any = None, *,
     return ax
 
 
-def cohort_distribution(cohort: Cohort, ax: Any = None) -> Any:
+def cohort_distribution(cohort: Cohort, ax: Any = None, *, lang: str | None = None) -> Any:
     """Box plots of the subjects' scores per top-level domain (assessed subjects only).
 
     :returns: the ``Axes``, one box per top-level domain of the first profile.
@@ -224,7 +233,8 @@ def cohort_distribution(cohort: Cohort, ax: Any = None) -> Any:
     positions = list(range(1, len(domains) + 1))
     ax.boxplot(columns, positions=positions, widths=0.6)
     ax.set_xticks(positions)
-    ax.set_xticklabels([d.name or d.node_id for d in domains], rotation=30, ha="right")
+    labels, font = plot_labels([(d.name, d.node_id) for d in domains], lang)
+    ax.set_xticklabels(labels, rotation=30, ha="right", **font)
     ax.set_ylim(0, max(first.scale.top, 1))
     ax.set_ylabel("score")
     ax.set_title(f"{first.model_id}: {len(cohort)} subjects")
