@@ -95,8 +95,8 @@ class AnswerSet:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """The labels, in order."""
-        return tuple(o.label for o in self.options)
+        """The labels, in order (in the default language)."""
+        return tuple(str(o.label) for o in self.options)
 
 
 @attrs.frozen(kw_only=True)

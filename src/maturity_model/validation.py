@@ -163,10 +163,13 @@ class _Checker:
             for j, option in enumerate(answer_set.options):
                 if not self.string(option.label, f"{path}[{j}].label"):
                     continue
-                if option.label in labels:
+                # A label written in several languages must be unique in each of them.
+                spellings = {str(option.label), *(f"{tag}\0{text}" for tag, text in getattr(
+                    option.label, "texts", {}).items())}
+                if spellings & labels:
                     self.add("duplicate-id", f"{path}[{j}].label",
                              f"label {shown(option.label)} appears twice")
-                labels.add(option.label)
+                labels |= spellings
                 v = option.value
                 if not _is_number(v) or not 0 <= v <= 1:
                     self.add("invalid-value", f"{path}[{j}].value",

@@ -12,7 +12,8 @@ import attrs
 
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
-from maturity_model.formats._sources import PathMap, key_path, read_yaml, shown, type_name
+from maturity_model.formats._sources import (PathMap, key_path, read_yaml, shown, tagged_text,
+                                             type_name)
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import (
     AnswerOption,
@@ -346,8 +347,8 @@ def build(reader: Reader, paths: PathMap, model_id: str) -> MaturityModel:
 
 
 def _name(file: _File, key: str) -> str:
-    value = file.data.get(key)
-    return value.strip() if isinstance(value, str) else ""
+    value = tagged_text(file.data.get(key), strip=True)  # {en: ..., es: ...} stays a text
+    return value if isinstance(value, str) else ""
 
 
 def _scale(reader: Reader, files: list[_File],
@@ -440,10 +441,9 @@ def _answer_sets(reader: Reader, files: list[_File], paths: PathMap) -> list[Ans
                     reader.problems.append(Problem(
                         code="unknown-field", severity="warning", path=f"{where}.{key}",
                         message=f"SAMM answers have no key {key!r}; it is ignored"))
-            label, value = entry.get("text"), entry.get("value")
+            label, value = tagged_text(entry.get("text")), entry.get("value")
             if not isinstance(label, str):
-                hint = f' (write it quoted: "{label}")' if isinstance(label, int | float) \
-                    else ""
+                hint = f' (write it quoted: "{label}")' if isinstance(label, int | float) else ""
                 reader.add("invalid-value", f"{where}.text",
                            f"the label must be a string, not {type_name(label)}{hint}")
                 continue
