@@ -76,7 +76,7 @@ def test_a_mapping_becomes_a_local_text_valued_in_the_model_language() -> None:
 def test_local_text_is_immutable_and_pickles() -> None:
     text = LocalText({"en": "Build", "zh": "构建"}, language="zh")
     with pytest.raises(AttributeError):
-        text.language = "en"  # type: ignore[misc]
+        text.language = "en"
     again = pickle.loads(pickle.dumps(text))
     assert again == text and again.language == "zh" and dict(again.texts) == dict(text.texts)
 
@@ -85,7 +85,7 @@ def test_texts_that_differ_in_a_translation_differ() -> None:
     a = LocalText({"en": "Build", "zh": "构建"})
     assert a != LocalText({"en": "Build", "zh": "建造"})
     assert a != LocalText({"en": "Build"})
-    assert a == "Build" and "Build" == a
+    assert a == "Build" and a == "Build"
     assert hash(a) == hash("Build")
 
 
@@ -130,7 +130,7 @@ def test_local_text_from_a_default_and_translations() -> None:
     assert dict(text.texts) == {"en": "Govern", "fr": "Gouverner"}
     assert local_text("Govern", None) == "Govern" and type(local_text("Govern")) is str
     zh = local_text("治理", {"en": "Govern"}, language="zh")
-    assert str(zh) == "治理" and zh.get("en") == "Govern"
+    assert isinstance(zh, LocalText) and str(zh) == "治理" and zh.get("en") == "Govern"
 
 
 @pytest.mark.parametrize("tag", ["en", "zh-Hans", "pt-BR", "sr-Latn-RS", "es-419", "x-private",
@@ -270,7 +270,7 @@ def test_plots_fall_back_to_ids_once_without_a_cjk_font(
         monkeypatch: pytest.MonkeyPatch) -> None:
     _, profile = _caict_profile()
     monkeypatch.setattr(_plot_text, "cjk_font", lambda: None)
-    monkeypatch.setattr(_plot_text, "_warned", False)
+    monkeypatch.setitem(_plot_text._STATE, "warned", False)
     with pytest.warns(_plot_text.MissingFontWarning):
         ax = plots.coverage_heatmap(profile, nodes="domains", lang="zh")
     assert ax.get_yticklabels()[0].get_text() == "cm"
@@ -343,8 +343,9 @@ def test_translations_keep_every_placeholder() -> None:
 def test_chinese_tags_find_the_simplified_catalogue() -> None:
     for tag in ("zh", "zh-Hans", "zh-CN", "zh-Hans-SG"):
         assert translator(tag).gettext("not assessed") == "未评估"
-    for tag in ("zh-TW", "zh-Hant", "en", "fr", None):
-        assert translator(tag).gettext("not assessed") == "not assessed"
+    others: tuple[str | None, ...] = ("zh-TW", "zh-Hant", "en", "fr", None)
+    for other in others:
+        assert translator(other).gettext("not assessed") == "not assessed"
 
 
 # --------------------------------------------------------------------------- the command

@@ -111,12 +111,14 @@ def test_a_lookup_never_shows_a_tag_or_a_mapping(model: mm.MaturityModel, lang: 
         shown = model.text(node_id, lang=lang)
         assert type(shown) is str and shown.strip()
         node = model if node_id == model.id else model.node(node_id)
-        texts = node.name.texts
+        name = node.name
+        assert isinstance(name, LocalText)
+        texts = name.texts
         # The first tag of the fallback chain that the text has wins; else the default.
         wanted = next((texts[t] for t in language_chain(lang) if t in texts), None)
         if wanted is not None:
             assert shown == wanted
-        elif not any(t.split("-")[0] == lang.split("-")[0] for t in texts):
+        elif not any(t.split("-")[0] == lang.split("-", maxsplit=1)[0] for t in texts):
             assert shown == texts[model.language]
 
 

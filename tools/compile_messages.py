@@ -40,8 +40,8 @@ def read_po(text: str) -> dict[str, str]:
                 catalogue[msgid] = msgstr
         entry, fuzzy = {}, False
 
-    for line in [*text.splitlines(), ""]:
-        line = line.strip()
+    for raw in [*text.splitlines(), ""]:
+        line = raw.strip()
         if not line:
             flush()
             current = None

@@ -23,10 +23,10 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from maturity_model._converter_text import text_hooks, text_language
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem, ValidationError, shown
 from maturity_model.evidence import RawAnswer
-from maturity_model._converter_text import text_hooks, text_language
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import AnswerOption, AnswerSet
 from maturity_model.profile import PracticeResult, Result

@@ -67,13 +67,13 @@ def text_hooks(converter: cattrs.Converter) -> None:
         return attrs.has(cls) and any(is_text_field(f) for f in attrs.fields(cls))
 
     def structure_fn(cls: Any) -> Any:
-        texts = {f.name: override(struct_hook=_structure_text)
+        texts: dict[str, Any] = {f.name: override(struct_hook=_structure_text)
                  for f in attrs.fields(cls) if is_text_field(f)}
         return make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True,
                                       **texts)
 
     def unstructure_fn(cls: Any) -> Any:
-        texts = {f.name: override(unstruct_hook=_unstructure_text)
+        texts: dict[str, Any] = {f.name: override(unstruct_hook=_unstructure_text)
                  for f in attrs.fields(cls) if is_text_field(f)}
         return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True,
                                         **texts)

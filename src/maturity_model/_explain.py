@@ -117,8 +117,10 @@ def _domain_lines(profile: Profile, result: Result, lang: str | None) -> list[st
 
 
 def explain(profile: Profile, node_id: str, lang: str | None = None) -> str:
-    """The explanation text of one node, in ``lang`` (a BCP 47 tag; English words and the
-    model's default names when ``None``)."""
+    """The explanation text of one node, in ``lang``.
+
+    ``lang`` is a BCP 47 tag; ``None`` gives English words and the model's default names.
+    """
     result = profile[node_id]
     lines = [_headline(profile, result, lang)]
     body = _item_lines(profile, result, lang) if result.kind == "item" else _domain_lines(

@@ -27,7 +27,8 @@ KNOWN_CJK_FAMILIES: Final = (
 )
 
 _PROBE: Final = ord("中")
-_warned = False
+#: Whether the missing-font warning was given (it is given once per process).
+_STATE: Final[dict[str, bool]] = {"warned": False}
 
 
 class MissingFontWarning(UserWarning):
@@ -70,20 +71,19 @@ def cjk_font() -> str | None:
 
 def plot_labels(texts: Sequence[tuple[str, str]], lang: str | None) -> tuple[list[str],
                                                                              dict[str, Any]]:
-    """Labels for ``(text, node id)`` pairs in ``lang``, and the text properties to draw
-    them with (``{"fontfamily": [...]}`` when a CJK font is needed and found).
+    """Labels for ``(text, node id)`` pairs in ``lang``, and how to draw them.
 
-    With CJK text and no font for it, the labels are the ids, after one warning.
+    The properties are ``{"fontfamily": [...]}`` when a CJK font is needed and found. With
+    CJK text and no font for it, the labels are the ids, after one warning.
     """
-    global _warned
     labels = [in_language(text, lang) or node_id for text, node_id in texts]
     if not any(needs_cjk(label) for label in labels):
         return labels, {}
     family = cjk_font()
     if family is not None:
         return labels, {"fontfamily": [family, "DejaVu Sans"]}
-    if not _warned:
-        _warned = True
+    if not _STATE["warned"]:
+        _STATE["warned"] = True
         warnings.warn("no installed font has Chinese, Japanese or Korean characters; the "
                       "plot shows node ids instead of names (install one, for example "
                       "Noto Sans CJK or WenQuanYi Micro Hei)", MissingFontWarning,

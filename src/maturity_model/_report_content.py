@@ -11,7 +11,6 @@ from gettext import NullTranslations
 import attrs
 
 from maturity_model._messages import translator
-
 from maturity_model.comparison import ProfileDiff
 from maturity_model.comparison import compare as compare_profiles
 from maturity_model.errors import IncompatibleProfilesError

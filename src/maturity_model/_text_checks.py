@@ -39,7 +39,8 @@ def _owners(model: MaturityModel) -> Iterator[tuple[Any, str]]:
         node, path = stack.pop()
         yield node, path
         if isinstance(node, Domain):
-            pending = [(d, f"{path}.domains[{i}]") for i, d in enumerate(node.domains)]
+            pending: list[tuple[Any, str]] = [
+                (d, f"{path}.domains[{i}]") for i, d in enumerate(node.domains)]
             pending += [(it, f"{path}.items[{i}]") for i, it in enumerate(node.items)]
             stack.extend(reversed(pending))
         else:

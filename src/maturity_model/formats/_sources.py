@@ -22,7 +22,6 @@ import attrs
 import yaml
 
 from maturity_model._converter import type_name
-from maturity_model.languages import DEFAULT_LANGUAGE, LocalText, is_language_tag
 from maturity_model._reading import limit_error
 from maturity_model._reading import read_bounded as _read_bounded
 from maturity_model._yaml import LimitExceeded
@@ -32,6 +31,7 @@ from maturity_model.errors import (
     ValidationError,
     shown,
 )
+from maturity_model.languages import DEFAULT_LANGUAGE, LocalText, is_language_tag
 from maturity_model.model import MaturityModel
 from maturity_model.serialization import (
     DEFAULT_LIMITS,
@@ -49,10 +49,10 @@ __all__ = [
     "parse_yaml",
     "raise_for_errors",
     "read_bounded",
-    "tagged_text",
     "read_yaml",
     "shown",
     "slug",
+    "tagged_text",
     "type_name",
 ]
 
