@@ -356,7 +356,7 @@ def test_score_lang_zh_prints_chinese_names(capsys: pytest.CaptureFixture[str]) 
     assert code == 0
     lines = out.splitlines()
     assert lines[1].split() == ["节点", "名称", "级别", "得分", "证据"]
-    assert lines[4].split()[:3] == ["cm", "配置管理", "1"]
+    assert lines[4].split()[:3] == ["cm", "配置管理", "1（初始级）"]
     assert "总体：第 1 级（初始级），得分 2.34" in out
 
 

@@ -38,7 +38,8 @@ def _level(profile: Profile, value: int | None, lang: str | None = None) -> str:
     if value is None:
         return "-"
     name = profile.level_name(value, lang)
-    return f"{value} ({name})" if name else str(value)
+    return translator(lang).gettext("{value} ({name})").format(value=value, name=name) if (
+        name) else str(value)
 
 
 def _width(text: str) -> int:

@@ -105,7 +105,8 @@ def _domain_lines(profile: Profile, result: Result, lang: str | None) -> list[st
     if result.limited_by and result.level is not None:
         lowest = profile[result.limited_by[0]].level
         name = profile.level_name(lowest, lang)
-        named = f"{lowest} ({name})" if name else str(lowest)
+        named = t.gettext("{value} ({name})").format(value=lowest, name=name) if name else str(
+            lowest)
         lines.append(t.gettext("lowest child level {level}: {children}").format(
             level=named, children=_list(t, result.limited_by)))
     if result.kind == "model":
