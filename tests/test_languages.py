@@ -409,3 +409,17 @@ def test_in_language_gives_plain_strings() -> None:
     text = LocalText({"en": "A", "zh": "甲"})
     assert type(in_language(text, "zh")) is str and type(in_language(text, None)) is str
     assert attrs.evolve(mm.Level(value=1, name=text)).name == text
+
+
+def test_plot_words_follow_lang_when_a_cjk_font_draws_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    model, profile = _caict_profile()
+    roadmap = mm.plan(model, profile, mm.Target.uniform(3))
+    if _plot_text.cjk_font() is not None:
+        ax = plots.roadmap_waves(roadmap, lang="zh")
+        assert ax.get_ylabel() == "实践数"
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["第 1 批", "第 2 批"]
+    monkeypatch.setattr(_plot_text, "cjk_font", lambda: None)
+    ax = plots.roadmap_waves(roadmap, lang="zh")  # no font: English words, not boxes
+    assert ax.get_ylabel() == "practices"
+    assert ax.get_title() == "Roadmap: 57 practices in 2 waves"

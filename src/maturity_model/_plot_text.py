@@ -12,11 +12,15 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
+from maturity_model._messages import translator
 from maturity_model.languages import in_language
 
-__all__ = ["MissingFontWarning", "cjk_font", "needs_cjk", "plot_labels"]
+if TYPE_CHECKING:
+    from gettext import NullTranslations
+
+__all__ = ["MissingFontWarning", "cjk_font", "needs_cjk", "plot_labels", "plot_words"]
 
 #: Families known to hold CJK glyphs, tried before scanning every installed font.
 KNOWN_CJK_FAMILIES: Final = (
@@ -89,3 +93,18 @@ def plot_labels(texts: Sequence[tuple[str, str]], lang: str | None) -> tuple[lis
                       "Noto Sans CJK or WenQuanYi Micro Hei)", MissingFontWarning,
                       stacklevel=3)
     return [node_id for _, node_id in texts], {}
+
+
+def plot_words(lang: str | None) -> tuple[NullTranslations, dict[str, Any]]:
+    """The library's words for axis labels and titles in ``lang``, and how to draw them.
+
+    Words that would need a CJK font nobody installed stay English (names fall back to
+    ids with a warning, see :func:`plot_labels`).
+    """
+    words = translator(lang)
+    if not needs_cjk(words.gettext("level")):
+        return words, {}
+    family = cjk_font()
+    if family is None:
+        return translator(None), {}
+    return words, {"fontfamily": [family, "DejaVu Sans"]}

@@ -27,7 +27,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from maturity_model._plot_text import plot_labels
+from maturity_model._plot_text import plot_labels, plot_words
 from maturity_model.errors import MissingExtraError
 from maturity_model.profile import Profile
 
@@ -114,7 +114,7 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
         wanted_levels = [wanted.level_for(first, d.node_id) for d in domains]
         levels = [math.nan if v is None else float(v) for v in wanted_levels]
         ax.plot(closed[:len(outline(levels))], outline(levels), linestyle="--", color="0.3",
-                linewidth=1.5, label="target")
+                linewidth=1.5, label=plot_words(lang)[0].gettext("target"))
     ax.set_xticks(angles[:len(domains)])
     labels, font = plot_labels([(d.name, d.node_id) for d in domains], lang)
     ax.set_xticklabels(labels, fontsize="small" if len(domains) <= 12 else "x-small", **font)
@@ -129,8 +129,9 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
         side = math.sin(angle)
         text.set_horizontalalignment("left" if side > 0.1 else
                                      "right" if side < -0.1 else "center")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize="small",
-              frameon=False)
+    family = plot_words(lang)[1].get("fontfamily")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False,
+              prop={"size": "small", **({"family": family} if family else {})})
     return ax
 
 
@@ -181,10 +182,12 @@ def coverage_heatmap(profile: Profile, ax: Any = None, *, nodes: str = "items",
     labels, font = plot_labels([(r.name, r.node_id) for r in rows], lang)
     ax.set_yticklabels(labels, fontsize="small", **font)
     ax.tick_params(length=0)
-    ax.set_xlabel("level")
+    words, font = plot_words(lang)
+    ax.set_xlabel(words.gettext("level"), **font)
     ax.set_title("Coverage per item and level" if nodes == "items"
                  else "Coverage per node and level")
-    ax.figure.colorbar(image, ax=ax, label="share of practices met")
+    bar = ax.figure.colorbar(image, ax=ax)
+    bar.set_label(words.gettext("share of practices met"), **font)
     return ax
 
 
@@ -208,7 +211,8 @@ def diff_chart(diff: ProfileDiff, ax: Any = None, *,
     ax.set_yticklabels(labels, **font)
     ax.invert_yaxis()
     ax.axvline(0.0, color="0.3", linewidth=1)
-    ax.set_xlabel("score change")
+    words, font = plot_words(lang)
+    ax.set_xlabel(words.gettext("score change"), **font)
     for position, value in zip(positions, deltas, strict=True):
         ax.annotate(f"{value:+.2f}", (value, position), xytext=(3 if value >= 0 else -3, 0),
                     textcoords="offset points", ha="left" if value >= 0 else "right",
@@ -236,12 +240,13 @@ def cohort_distribution(cohort: Cohort, ax: Any = None, *, lang: str | None = No
     labels, font = plot_labels([(d.name, d.node_id) for d in domains], lang)
     ax.set_xticklabels(labels, rotation=30, ha="right", **font)
     ax.set_ylim(0, max(first.scale.top, 1))
-    ax.set_ylabel("score")
+    words, font = plot_words(lang)
+    ax.set_ylabel(words.gettext("score"), **font)
     ax.set_title(f"{first.model_id}: {len(cohort)} subjects")
     return ax
 
 
-def roadmap_waves(roadmap: Roadmap, ax: Any = None) -> Any:
+def roadmap_waves(roadmap: Roadmap, ax: Any = None, *, lang: str | None = None) -> Any:
     """Stacked bars per wave: the gap's practices and those pulled in as prerequisites.
 
     :returns: the ``Axes``: two bar containers (``"in the gap"``, ``"pulled in"``), one bar
@@ -249,20 +254,24 @@ def roadmap_waves(roadmap: Roadmap, ax: Any = None) -> Any:
     :raises MissingExtraError: matplotlib is not installed.
     """
     ax = _new_axes(ax)
+    words, font = plot_words(lang)
     numbers = [w.number for w in roadmap.waves]
     own = [sum(not roadmap.steps[p].pulled_in for p in w.practices) for w in roadmap.waves]
     pulled = [sum(roadmap.steps[p].pulled_in for p in w.practices) for w in roadmap.waves]
-    ax.bar(numbers, own, label="in the gap", color="#1f5fa8")
-    ax.bar(numbers, pulled, bottom=own, label="pulled in", color="#8a96a3")
+    ax.bar(numbers, own, label=words.gettext("in the gap"), color="#1f5fa8")
+    ax.bar(numbers, pulled, bottom=own, label=words.gettext("pulled in"), color="#8a96a3")
     totals = [a + b for a, b in zip(own, pulled, strict=True)]
     for number, total, extra in zip(numbers, totals, pulled, strict=True):
-        note = f"{total}" + (f"\n({extra} pulled in)" if extra else "")
+        note = f"{total}" + ("\n" + words.gettext("({count} pulled in)").format(count=extra)
+                             if extra else "")
         ax.annotate(note, (number, total), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", fontsize="small")
+                    ha="center", va="bottom", fontsize="small", **font)
     ax.set_ylim(0, max(totals, default=0) * 1.15 + 1)
     ax.set_xticks(numbers)
-    ax.set_xticklabels([f"Wave {n}" for n in numbers])
-    ax.set_ylabel("practices")
-    ax.set_title(f"Roadmap: {len(roadmap.steps)} practices in {len(roadmap.waves)} waves")
-    ax.legend()
+    ax.set_xticklabels([words.gettext("Wave {number}").format(number=n) for n in numbers],
+                       **font)
+    ax.set_ylabel(words.gettext("practices"), **font)
+    ax.set_title(words.gettext("Roadmap: {steps} practices in {waves} waves").format(
+        steps=len(roadmap.steps), waves=len(roadmap.waves)), **font)
+    ax.legend(**({"prop": {"family": font["fontfamily"]}} if font else {}))
     return ax

@@ -10,16 +10,10 @@ from typing import Any, Final, cast
 
 import attrs
 
+from maturity_model._converter import type_name
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
-from maturity_model.formats._sources import (
-    PathMap,
-    key_path,
-    read_yaml,
-    shown,
-    tagged_text,
-    type_name,
-)
+from maturity_model.formats._sources import PathMap, key_path, read_yaml, shown, tagged_text
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import (
     AnswerOption,
