@@ -23,6 +23,7 @@ from maturity_model.errors import (
     ValidationError,
 )
 from maturity_model.evidence import Answer, Assessment
+from maturity_model.languages import LocalText
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import (
     AnswerOption,
@@ -75,6 +76,7 @@ __all__ = [
     "LevelScale",
     "LevelSum",
     "Limits",
+    "LocalText",
     "MaturityModel",
     "MaturityModelError",
     "Mean",
