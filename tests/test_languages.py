@@ -423,3 +423,16 @@ def test_plot_words_follow_lang_when_a_cjk_font_draws_them(
     ax = plots.roadmap_waves(roadmap, lang="zh")  # no font: English words, not boxes
     assert ax.get_ylabel() == "practices"
     assert ax.get_title() == "Roadmap: 57 practices in 2 waves"
+
+
+def test_plan_lang_zh(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", "caict-devops-cd", EXAMPLE, "--target", "3",
+                       "--lang", "zh")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ("与目标（全部为第 3 级）的差距（harbour-bank-payments）：已达目标的 77 %，"
+                        "40 个能力项低于目标，57 项实践未满足")
+    assert lines[1] == "  cm.vc.vcs：第 2 级，得分 2.67，目标 3"
+    assert "  - cm.vc.vcs.3.1（cm.vc.vcs，第 3 级）：构建、部署和配置脚本与代码一起纳入版本管理" in lines
+    code, out, _ = run(capsys, "plan", "caict-devops-cd", EXAMPLE, "--target", "3")
+    assert out.startswith("Gap for harbour-bank-payments to the target (level 3 everywhere)")

@@ -268,6 +268,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from maturity_model.planning import plan
 
     model = resolve_model(args.model)
+    lang = chosen_language(args, model)
     profile = score_file(model, args.assessment)
     if (args.target is None) == (args.target_file is None):
         raise UsageError("plan needs --target LEVEL or --target-file FILE")
@@ -280,9 +281,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
             "pulled_in": list(roadmap.pulled_in),
             "steps": roadmap.to_records(), "gap": roadmap.gap.to_records()})
     else:
-        print(roadmap.gap.explain())
+        print(roadmap.gap.explain(lang))
         print()
-        print(roadmap.explain())
+        print(roadmap.explain(lang))
     return EXIT_OK
 
 

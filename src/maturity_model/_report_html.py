@@ -127,7 +127,8 @@ def _html_gap(c: Content) -> str:
         return ""
     _ = c.words.gettext
     g, roadmap = c.gap, c.roadmap
-    out = [f"<h2>{_e(_('Gap to the target ({target})').format(target=g.target))}</h2>",
+    heading = _("Gap to the target ({target})").format(target=g.target.describe(c.lang))
+    out = [f"<h2>{_e(heading)}</h2>",
            f"<p>{_e(gap_sentence(c.words, g))}</p>"]
     if g.closed:
         out.append(f"<p>{_e(_('Every item is at its target.'))}</p>")

@@ -123,7 +123,8 @@ def _md_gap(c: Content) -> list[str]:
         return []
     p, m, _ = c.profile, md_cell, c.words.gettext
     g = c.gap
-    out = [f"## {m(_('Gap to the target ({target})').format(target=g.target))}", "",
+    target = g.target.describe(c.lang)
+    out = [f"## {m(_('Gap to the target ({target})').format(target=target))}", "",
            m(gap_sentence(c.words, g)), ""]
     if g.closed:
         out += [m(_("Every item is at its target.")), ""]

@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assessment", metavar="ASSESSMENT")
     p.add_argument("--target", metavar="LEVEL", help="the same level everywhere")
     p.add_argument("--target-file", metavar="FILE", help="a maturity-target/1 file")
+    add_lang_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan)
 
