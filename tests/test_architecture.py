@@ -23,19 +23,19 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / PACKAGE
 CORE = frozenset({
     "model", "rules", "evidence", "scoring", "profile", "comparison", "cohort", "planning",
     "history", "portfolio", "versions", "migration", "crosswalk", "projection",
-    "levels", "errors", "validation", "graph", "target", "batch", "ids",
+    "levels", "errors", "validation", "graph", "target", "batch", "ids", "languages",
 })
 #: Private helpers of the core, by the prefix of their name or by name.
 CORE_PREFIXES = ("_row_", "_batch_", "_planning_", "_rule_", "_history_")
 CORE_PRIVATE = frozenset({
     "_dependencies", "_numbers", "_aggregation_rules", "_display_registry", "_limits",
     "_identity", "_versions_match", "_versions_changes", "_migration_mapping",
-    "_compare_versions", "_references", "_answer_details",
+    "_compare_versions", "_references", "_answer_details", "_messages", "_text_checks",
 })
 #: Display: formatting for people (HTML, tables, text, reports, plots, the command line).
 DISPLAY = frozenset({
     "_html", "_tables", "_explain", "_phrases", "_escape", "_display_wiring", "report", "plots",
-    "cli", "_versions_display",
+    "cli", "_versions_display", "_plot_text",
 })
 DISPLAY_PREFIXES = ("_report_", "_cli_")
 

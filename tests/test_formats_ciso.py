@@ -676,3 +676,19 @@ def test_any_audit_value_is_a_problem_never_a_crash(tmp_path: Path, key: str, va
         problems = exc.problems
     assert all(p.code in mm.errors.PROBLEM_CODES and p.path.startswith("export.json:$")
                for p in problems)
+
+
+def test_translations_land_in_localised_texts_and_survive_a_file(tmp_path: Path) -> None:
+    model = ca.load_library(REFERENCE / "iso27001-2022.yaml").models[0]
+    assert model.language == "en"
+    assert {"zh", "fr", "de"} <= set(model.languages)
+    clauses = model.domains[0]
+    assert (model.text(clauses.id), model.text(clauses.id, lang="zh"),
+            model.text(clauses.id, lang="de")) == ("Clauses", "条款", "Kapitel")
+    assert model.text(clauses.id, lang="zh-Hans") == "条款"  # falls back to zh
+    assert mm.check(model) == ()
+    path = tmp_path / "iso.yaml"
+    mm.dump_model(model, path)
+    again = mm.load_model(path)
+    assert again == model
+    assert again.text(clauses.id, lang="zh") == "条款"

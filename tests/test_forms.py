@@ -376,3 +376,19 @@ def test_validate_checks_a_filled_form_against_its_model(
         ("invalid-value", "form.xlsx:Build CICD!F2")]
     code, _, err = run(capsys, "validate", form)
     assert code == 2 and err.startswith("maturity:") and "--model" in err
+
+
+def test_text_starting_with_an_equals_sign_stays_text(tmp_path: Path) -> None:
+    # openpyxl takes "=..." for a formula: a note like this must be shown, not computed.
+    model = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        mm.CapabilityItem(id="i", practices=[mm.Practice(id="p", level=1)])])])
+    a = mm.Assessment(model="m", answers={"p": 1.0}, details={
+        "p": mm.AnswerDetail(note='=HYPERLINK("http://x","y")')})
+    path = tmp_path / "form.xlsx"
+    forms.write_form(model, path, assessment=a)
+    from openpyxl import load_workbook
+
+    cells = [c for ws in load_workbook(path).worksheets for row in ws.iter_rows()
+             for c in row if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert [c.data_type for c in cells] == ["s"]
+    assert forms.read_form(path, model).details["p"].note == '=HYPERLINK("http://x","y")'

@@ -18,6 +18,9 @@ MODEL_CASES = [
     ("unresolved-reference", "$.domains[1].items[0].practices[1].requires[0]"),
     ("dependency-cycle", "$.domains[0].items[0].practices[1].requires"),
     ("level-off-scale", "$.domains[1].items[0].practices[0].level"),
+    ("invalid-language-tag", "$.domains[1].name.zh_CN"),
+    ("missing-default-text", "$.domains[1].name"),
+    ("empty-text", "$.domains[1].name.zh"),
 ]
 WARNING_CASES = [
     ("level-inversion", "$.domains[1].items[0].practices[1].requires[0]"),

@@ -24,6 +24,7 @@ from maturity_model.errors import (
     ValidationError,
 )
 from maturity_model.evidence import Answer, AnswerDetail, Assessment, EvidenceRecord
+from maturity_model.languages import LocalText
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import (
     AnswerOption,
@@ -82,6 +83,7 @@ __all__ = [
     "LevelScale",
     "LevelSum",
     "Limits",
+    "LocalText",
     "Mapping",
     "MaturityModel",
     "MaturityModelError",

@@ -23,6 +23,7 @@ from maturity_model._cli_common import (
     score_file,
     standard,
 )
+from maturity_model._cli_lang import chosen_language
 from maturity_model.errors import IncompatibleProfilesError, Problem, ValidationError
 
 
@@ -36,6 +37,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from maturity_model.scoring import score
 
     model = resolve_model(args.model)
+    lang = chosen_language(args, model)
     if not args.assessments:
         raise UsageError("score needs at least one assessment file, folder or table")
     fmt = "json" if args.json else args.format
@@ -146,7 +148,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         first = True
         for profile in profiles():
             out.write(("" if first else "\n") + render_profiles(
-                model, [profile], fmt, explain=args.explain))
+                model, [profile], fmt, explain=args.explain, lang=lang))
             first = False
 
     try:
@@ -266,6 +268,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from maturity_model.planning import plan
 
     model = resolve_model(args.model)
+    lang = chosen_language(args, model)
     profile = score_file(model, args.assessment)
     if (args.target is None) == (args.target_file is None):
         raise UsageError("plan needs --target LEVEL or --target-file FILE")
@@ -278,9 +281,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
             "pulled_in": list(roadmap.pulled_in),
             "steps": roadmap.to_records(), "gap": roadmap.gap.to_records()})
     else:
-        print(roadmap.gap.explain())
+        print(roadmap.gap.explain(lang))
         print()
-        print(roadmap.explain())
+        print(roadmap.explain(lang))
     return EXIT_OK
 
 
@@ -302,6 +305,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from maturity_model.report import write_report
 
     model = resolve_model(args.model)
+    lang = chosen_language(args, model)
     profile = score_file(model, args.assessment)
     compare = None
     if args.compare:
@@ -316,13 +320,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         history = load_history(args.history, args.model)
     try:
         write_report(args.output, model, profile, compare=compare, target=target,
-                     history=history)
+                     history=history, lang=lang)
     except IncompatibleProfilesError as exc:
         raise FileProblems.of(args.compare, [
             Problem.of("model-mismatch", "$.model", str(exc))]) from None
     if args.json:
         print_json({"output": args.output, "overall_level": profile.overall.level,
-                    "overall_level_name": profile.level_name(profile.overall.level),
+                    "overall_level_name": profile.level_name(profile.overall.level, lang),
                     "overall_score": profile.overall.score})
     else:
         print(f"wrote {args.output}")

@@ -23,6 +23,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from maturity_model._converter_text import text_hooks, text_language
 from maturity_model._numbers import is_finite_number
 from maturity_model.crosswalk import RELATIONSHIPS, Relationship
 from maturity_model.errors import Problem, ValidationError, shown
@@ -32,7 +33,8 @@ from maturity_model.model import AnswerOption, AnswerSet
 from maturity_model.profile import PracticeResult, Result
 from maturity_model.rules import AggregationRule, ItemRule, RuleRegistry, default_rule_registry
 
-__all__ = ["converter_for", "problems_from_exception", "structure", "type_name"]
+__all__ = ["converter_for", "problems_from_exception", "structure", "text_language",
+           "type_name"]
 
 T = TypeVar("T")
 
@@ -417,6 +419,7 @@ def _converter(signature: tuple[tuple[str, type[Any]], ...]) -> cattrs.Converter
         lambda sets: {s.id: [converter.unstructure(o) for o in s.options] for s in sets})
     _rule_hooks(converter, registry)
     _profile_hooks(converter)
+    text_hooks(converter)
     return converter
 
 

@@ -19,6 +19,7 @@ from maturity_model._converter import (
     converter_for,
     problems_from_exception,
     structure,
+    text_language,
     type_name,
 )
 from maturity_model._reading import (
@@ -40,6 +41,7 @@ from maturity_model.errors import (
     shown,
 )
 from maturity_model.evidence import ASSESSMENT_FORMAT, AnswerDetail, Assessment
+from maturity_model.languages import DEFAULT_LANGUAGE
 from maturity_model.model import MODEL_FORMAT, MaturityModel
 from maturity_model.rules import RuleRegistry
 
@@ -107,7 +109,8 @@ def model_from_dict(doc: Any, *, registry: RuleRegistry | None = None,
     from maturity_model.validation import check
 
     body = take_format(doc, MODEL_FORMAT, ModelValidationError, limits)
-    model = structure(body, MaturityModel, converter_for(registry), ModelValidationError)
+    with text_language(body.get("language", DEFAULT_LANGUAGE)):
+        model = structure(body, MaturityModel, converter_for(registry), ModelValidationError)
     errors = tuple(p for p in check(model) if p.severity == "error")
     if errors:
         from maturity_model.graph import cycle_error

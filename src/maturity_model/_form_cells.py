@@ -25,6 +25,7 @@ import re
 from typing import Final
 
 from maturity_model._answer_details import EvidenceRecord
+from maturity_model.languages import in_language
 
 __all__ = [
     "COLUMNS",
@@ -112,16 +113,19 @@ _SPLIT: Final = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 
 
 def pick_text(text: str, lang: str | None) -> str:
-    """The text of a model string in language ``lang`` (the model's own text for now).
+    """The text of a model string in language ``lang``: the one place a form picks one.
 
-    The one place a form picks a language: when model text becomes localised (a map
-    from BCP 47 tag to string), this function chooses the tag, then its language, then
-    the model's default.
+    A localised text gives the tag asked for, then its shorter forms (``zh-Hans`` →
+    ``zh``), then the model's language (:func:`maturity_model.languages.in_language`);
+    a plain string is itself.
 
+    >>> from maturity_model import LocalText
+    >>> pick_text(LocalText({"en": "Version control", "zh": "版本控制"}), "zh-CN")
+    '版本控制'
     >>> pick_text("Version control", "zh-CN")
     'Version control'
     """
-    return text
+    return in_language(text, lang)
 
 
 def sheet_titles(names: list[str]) -> list[str]:

@@ -41,6 +41,19 @@ def cell_text(text: str) -> str:
     return str(ILLEGAL_CHARACTERS_RE.sub("", text))[:_MAX_CELL]
 
 
+def put(sheet: Any, row: int, column: int, value: object) -> Any:
+    """Write ``value`` into a cell; text stays text, even when it starts with ``=``.
+
+    openpyxl takes a string starting with ``=`` for a formula: a note such as ``=1+1`` or
+    ``=HYPERLINK(...)`` from an assessment would be computed by the spreadsheet instead of
+    shown, and would not read back.
+    """
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def _cell_value(raw: object) -> object:
     return cell_text(raw) if isinstance(raw, str) else raw
 
@@ -89,7 +102,7 @@ def _header(sheet: Any, columns: Sequence[tuple[str, int]]) -> None:
 
     bold, fill = Font(bold=True), PatternFill("solid", start_color="DDEBF7")
     for column, (title, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=column, value=title)
+        cell = put(sheet, 1, column, title)
         cell.font, cell.fill = bold, fill
         dimension = sheet.column_dimensions[_letter(column)]
         dimension.width = width
@@ -128,7 +141,7 @@ def _write_row(sheet: Any, row: int, keys: Sequence[str], values: Mapping[str, o
     from openpyxl.styles import Alignment
 
     for column, key in enumerate(keys, start=1):
-        cell = sheet.cell(row=row, column=column, value=values.get(key))
+        cell = put(sheet, row, column, values.get(key))
         if key in _WRAPPED or key.startswith("level:"):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -153,7 +166,8 @@ def practice_sheet(ctx: FormContext, sheet: Any, rows: list[tuple[str, Capabilit
     for area, item in rows:
         for practice in item.practices:
             number += 1
-            name = scale.name(practice.level) if practice.level in scale.values else ""
+            name = (scale.name(practice.level, lang=ctx.lang, default=ctx.model.language)
+                    if practice.level in scale.values else "")
             values: dict[str, object] = {
                 "id": practice.id, "area": cell_text(area), "item": ctx.text(item.name),
                 "level": f"{practice.level} {ctx.text(name)}".strip(),
@@ -197,7 +211,8 @@ def item_sheet(ctx: FormContext, sheet: Any, rows: list[tuple[str, CapabilityIte
     columns = [(ITEM_ID_HEADER, COLUMNS["id"][1]), COLUMNS["area"], COLUMNS["item"]]
     for value in scale.values:
         keys += [f"level:{value}", f"answer:{value}"]
-        columns += [(level_header(value, ctx.text(scale.name(value))), 40),
+        columns += [(level_header(value, ctx.text(scale.name(value, lang=ctx.lang,
+                                                                default=ctx.model.language))), 40),
                     (answer_header(value), 14)]
     keys += ["note", "evidence"]
     columns += [COLUMNS["note"], COLUMNS["evidence"]]

@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from maturity_model._escape import html_text
-from maturity_model._phrases import level_text, overall_sentence
+from maturity_model._phrases import display_language, level_text, overall_sentence
+from maturity_model.languages import in_language
 
 if TYPE_CHECKING:
     from maturity_model.cohort import Cohort
@@ -200,9 +201,11 @@ def model_html(model: MaturityModel) -> str:
             into = per_node.setdefault(up, {})
             for level, n in per_node.get(node.id, {}).items():
                 into[level] = into.get(level, 0) + n
-    scale = " · ".join(f"{lv.value} {esc(lv.name)}".rstrip() for lv in model.scale)
+    lang = display_language() or model.language
+    scale = " · ".join(f"{lv.value} {esc(in_language(lv.name, lang))}".rstrip()
+                       for lv in model.scale)
     practices = sum(1 for _ in model.practices())
-    head = (f"<p><b>{esc(model.name)}</b> <code>{esc(model.id)}</code>"
+    head = (f"<p><b>{esc(in_language(model.name, lang))}</b> <code>{esc(model.id)}</code>"
             f"{' version ' + esc(model.version) if model.version else ''}: "
             f"{len(model.domains_preorder())} domains, {len(model.items())} items, "
             f"{practices} practices</p>"
@@ -216,7 +219,8 @@ def model_html(model: MaturityModel) -> str:
         counts = per_node.get(node.id, {})
         kind = "item" if isinstance(node, CapabilityItem) else "domain"
         weight = "font-weight:600;" if kind == "domain" else ""
-        cells = [_cell(node_label(node.id, node.name), style=weight + indent(depth)),
+        cells = [_cell(node_label(node.id, in_language(node.name, lang)),
+                       style=weight + indent(depth)),
                  _cell(kind)]
         cells += [_cell(str(counts.get(v, "")), align="center") for v in levels]
         cells.append(_cell(str(sum(counts.values())), align="right"))
@@ -244,7 +248,8 @@ def profile_html(profile: Profile) -> str:
     o = profile.results.get(profile.model_id)
     when = f", {profile.date.isoformat()}" if profile.date else ""
     version = f" {profile.model_version}" if profile.model_version else ""
-    overall = "no overall result" if o is None else overall_sentence(profile)
+    lang = display_language()
+    overall = "no overall result" if o is None else overall_sentence(profile, lang)
     head = (f"<p><b>{esc(profile.subject or 'Profile')}</b> — "
             f"<code>{esc(profile.model_id)}</code>{esc(version)}{esc(when)}<br>"
             f"Overall: <b>{esc(overall)}</b>; {esc(evidence_line(profile))}</p>")
@@ -257,10 +262,10 @@ def profile_html(profile: Profile) -> str:
     body = [_TABLE, _head(columns)]
     for result in results[:MAX_ROWS]:
         weight = "font-weight:600;" if result.kind != "item" else ""
-        cells = [_cell(node_label(result.node_id, result.name),
+        cells = [_cell(node_label(result.node_id, in_language(result.name, lang)),
                        style=weight + indent(depth.get(result.node_id, 0))),
                  _cell(fmt_level(result.level), align="center",
-                       title=level_text(profile, result.level)),
+                       title=level_text(profile, result.level, lang)),
                  _cell(bar(result.score, top))]
         cells += [coverage_cell(v, result.coverage.get(v)) for v in levels]
         cells.append(_cell(f"{result.counts.evidenced}/{result.counts.total}", align="right"))

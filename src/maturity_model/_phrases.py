@@ -8,29 +8,70 @@ way everywhere ("level 1, score 2.34" otherwise reads like a bug).
 from __future__ import annotations
 
 import math
+import os
 from typing import TYPE_CHECKING, Final
+
+from maturity_model._messages import translator
+from maturity_model.languages import in_language, is_language_tag
 
 if TYPE_CHECKING:
     from maturity_model.profile import Profile, Result
 
-__all__ = ["held_down", "level_text", "overall_sentence"]
+__all__ = ["LANG_VARIABLE", "display_language", "held_down", "level_text", "node_title",
+           "normal_tag", "overall_sentence"]
+
+#: The environment variable that sets the language of the command and notebook display.
+LANG_VARIABLE: Final = "MATURITY_LANG"
+
+
+def normal_tag(value: str) -> str:
+    """A tag as people also write it in locale settings, made BCP 47.
+
+    >>> normal_tag("zh_CN.UTF-8"), normal_tag("zh-Hans"), normal_tag("en_GB@euro")
+    ('zh-CN', 'zh-Hans', 'en-GB')
+    """
+    return value.split(".", 1)[0].split("@", 1)[0].strip().replace("_", "-")
+
+
+def display_language() -> str | None:
+    """The language ``MATURITY_LANG`` asks for (``None`` when unset or not a tag).
+
+    Notebook display (``_repr_html_``) follows it, since a display method takes no
+    arguments; the ``maturity`` command uses it when ``--lang`` is not given.
+    """
+    tag = normal_tag(os.environ.get(LANG_VARIABLE, ""))
+    return tag if is_language_tag(tag) else None
 
 # A score that is a whole number in real arithmetic must not look below it by rounding.
 _EPSILON: Final = 1e-9
 
 
-def level_text(profile: Profile, level: int | None) -> str:
+def level_text(profile: Profile, level: int | None, lang: str | None = None) -> str:
     """``"Level 2 (Foundation)"``, ``"Level 2"`` without a name, or ``"not assessed"``.
 
     >>> import maturity_model as mm
     >>> p = mm.Profile(model_id="m", scale=mm.LevelScale.of("Basic"), results={})
-    >>> level_text(p, 1), level_text(p, None)
-    ('Level 1 (Basic)', 'not assessed')
+    >>> level_text(p, 1), level_text(p, None), level_text(p, 1, "zh")
+    ('Level 1 (Basic)', 'not assessed', '第 1 级（Basic）')
     """
+    _ = translator(lang).gettext
     if level is None:
-        return "not assessed"
-    name = profile.level_name(level)
-    return f"Level {level} ({name})" if name else f"Level {level}"
+        return _("not assessed")
+    name = profile.level_name(level, lang)
+    return (_("Level {value} ({name})").format(value=level, name=name) if name
+            else _("Level {value}").format(value=level))
+
+
+def node_title(profile: Profile, node_id: str, lang: str | None = None) -> str:
+    """A node's name in ``lang``, or its id when it has no name of its own.
+
+    >>> import maturity_model as mm
+    >>> p = mm.Profile(model_id="m", results={"m": mm.Result(node_id="m", kind="model")})
+    >>> node_title(p, "m")
+    'm'
+    """
+    result = profile[node_id]
+    return in_language(result.name, lang) or result.node_id
 
 
 def _weakest_items(profile: Profile, level: int) -> list[Result]:
@@ -52,7 +93,7 @@ def _weakest_items(profile: Profile, level: int) -> list[Result]:
     return found
 
 
-def held_down(profile: Profile) -> str:
+def held_down(profile: Profile, lang: str | None = None) -> str:
     """Why the overall level is far below the score, or ``""`` when it is not.
 
     The level is far below when it is under the whole part of the score: a rule such as
@@ -63,20 +104,25 @@ def held_down(profile: Profile) -> str:
     level, score = overall.level, overall.score
     if level is None or score is None or level >= math.floor(score + _EPSILON):
         return ""
+    t = translator(lang)
     weakest = _weakest_items(profile, level)
     if weakest:
         assessed = sum(1 for r in profile.item_results() if r.level is not None)
-        verb = "is" if len(weakest) == 1 else "are"
-        return (f"the level is that of the weakest of {assessed} assessed items; "
-                f"{len(weakest)} {verb} at level {level}, e.g. {weakest[0].node_id}")
+        return (t.gettext("the level is that of the weakest of {assessed} assessed items; ")
+                .format(assessed=assessed)
+                + t.ngettext("{count} is at level {level}, e.g. {example}",
+                             "{count} are at level {level}, e.g. {example}", len(weakest))
+                .format(count=len(weakest), level=level, example=weakest[0].node_id))
     if overall.limited_by and profile.results[overall.limited_by[0]].level == level:
         parts = [r for r in profile.children(profile.model_id) if r.level is not None]
-        return (f"the level is that of the weakest of {len(parts)} assessed parts, "
-                f"e.g. {overall.limited_by[0]}")
-    return f"the {overall.rule or 'model'} rule sets the level apart from the score"
+        return t.gettext("the level is that of the weakest of {count} assessed parts, "
+                         "e.g. {example}").format(count=len(parts),
+                                                  example=overall.limited_by[0])
+    return t.gettext("the {rule} rule sets the level apart from the score").format(
+        rule=overall.rule or "model")
 
 
-def overall_sentence(profile: Profile) -> str:
+def overall_sentence(profile: Profile, lang: str | None = None) -> str:
     r"""``"Level 1 (Initial), score 2.34 — the level is that of the weakest of ..."``.
 
     >>> import maturity_model as mm
@@ -92,9 +138,11 @@ def overall_sentence(profile: Profile) -> str:
     Level 1 (Basic), score 2.45 — the level is that of the weakest of 2 assessed items;
     1 is at level 1, e.g. b
     """
+    _ = translator(lang).gettext
     overall = profile.overall
     if overall.score is None:
-        return "not assessed"
-    text = f"{level_text(profile, overall.level)}, score {overall.score:.2f}"
-    reason = held_down(profile)
+        return _("not assessed")
+    text = _("{level}, score {score}").format(level=level_text(profile, overall.level, lang),
+                                              score=f"{overall.score:.2f}")
+    reason = held_down(profile, lang)
     return f"{text} — {reason}" if reason else text

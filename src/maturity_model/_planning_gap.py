@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from maturity_model._display_registry import frame
+from maturity_model._messages import translator
 from maturity_model.errors import UnknownNodeError, ValidationError
 from maturity_model.profile import NodeKind, PracticeResult, Profile
 from maturity_model.target import Target
@@ -136,17 +137,23 @@ class Gap:
         """Whether every item is at its target (the gap is empty)."""
         return not self.entries
 
-    def explain(self) -> str:
-        """A short text: the figure, then each item below target and what it lacks."""
-        who = f" for {self.subject}" if self.subject else ""
-        lines = [f"Gap{who} to the target ({self.target}): "
-                 f"{self.percent_to_target:.0f} % to target, "
-                 f"{len(self.item_entries())} items below "
-                 f"target, {len(self.practices)} practices unmet"]
+    def explain(self, lang: str | None = None) -> str:
+        """A short text: the figure, then each item below target and what it lacks.
+
+        :param lang: a BCP 47 tag for the words (English when omitted).
+        """
+        t = translator(lang)
+        who = t.gettext(" for {subject}").format(subject=self.subject) if self.subject else ""
+        lines = [t.gettext("Gap{who} to the target ({target}): {percent} % to target, "
+                           "{items} items below target, {practices} practices unmet").format(
+            who=who, target=self.target.describe(lang), percent=f"{self.percent_to_target:.0f}",
+            items=len(self.item_entries()), practices=len(self.practices))]
         for entry in self.item_entries():
-            now = "not assessed" if entry.level is None else (
-                f"level {entry.level}, score {entry.score:.2f}")
-            lines.append(f"  {entry.node_id}: {now}, target {entry.target}")
+            now = t.gettext("not assessed") if entry.level is None else t.gettext(
+                "level {level}, score {score}").format(level=entry.level,
+                                                      score=f"{entry.score:.2f}")
+            lines.append("  " + t.gettext("{id}: {now}, target {target}").format(
+                id=entry.node_id, now=now, target=entry.target))
             lines.extend(f"    - {p}" for p in entry.practices)
         return "\n".join(lines)
 

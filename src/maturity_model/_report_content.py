@@ -6,14 +6,16 @@ The HTML (:mod:`maturity_model._report_html`) and Markdown
 
 from __future__ import annotations
 
-from typing import Final
+from gettext import NullTranslations
 
 import attrs
 
+from maturity_model._messages import translator
 from maturity_model.comparison import ProfileDiff
 from maturity_model.comparison import compare as compare_profiles
 from maturity_model.errors import IncompatibleProfilesError
 from maturity_model.evidence import EvidenceRecord
+from maturity_model.languages import in_language
 from maturity_model.model import MaturityModel
 from maturity_model.planning import Gap, Roadmap, plan
 from maturity_model.planning import gap as compute_gap
@@ -32,6 +34,22 @@ class Content:
     target: Target | None
     gap: Gap | None
     roadmap: Roadmap | None
+    #: the BCP 47 tag the report is written in (``None``: the model's default texts and
+    #: English words).
+    lang: str | None = None
+
+    @property
+    def words(self) -> NullTranslations:
+        """The library's words in the report's language (a gettext translator)."""
+        return translator(self.lang)
+
+    def text(self, text: str) -> str:
+        """A model text (a name, a practice text) in the report's language."""
+        return in_language(text, self.lang)
+
+    def name(self, name: str, node_id: str) -> str:
+        """A node's name in the report's language, or its id when it has none."""
+        return in_language(name, self.lang) or node_id
 
 
 def as_target(target: Target | int | None) -> Target | None:
@@ -44,7 +62,7 @@ def as_target(target: Target | int | None) -> Target | None:
 
 
 def content(model: MaturityModel, profile: Profile, compare: Profile | None,
-            target: Target | int | None) -> Content:
+            target: Target | int | None, lang: str | None = None) -> Content:
     """The content of a report; the diff is ``compare(compare, profile)``.
 
     :raises IncompatibleProfilesError: the profile is of another model.
@@ -59,7 +77,7 @@ def content(model: MaturityModel, profile: Profile, compare: Profile | None,
     if wanted is not None and the_gap is None:  # pragma: no cover - plan always has a gap
         the_gap = compute_gap(profile, wanted)
     return Content(model=model, profile=profile, before=compare, diff=diff, target=wanted,
-                   gap=the_gap, roadmap=roadmap)
+                   gap=the_gap, roadmap=roadmap, lang=lang)
 
 
 def score_text(score: float | None) -> str:
@@ -87,23 +105,76 @@ def truncate(text: str, limit: int) -> str:
 
 
 def counts_cells(c: Counts) -> tuple[str, ...]:
-    """The answer counts as table cells, in the order of :data:`COUNT_HEADERS`."""
+    """The answer counts as table cells, in the order of :func:`count_headers`."""
     return (str(c.met), str(c.partial), str(c.not_met), str(c.na), str(c.unknown))
 
 
-COUNT_HEADERS: Final = ("Met", "Partial", "Not met", "N/A", "Unknown")
+def count_headers(t: NullTranslations) -> tuple[str, ...]:
+    """The headers of the answer-count columns."""
+    return (t.gettext("Met"), t.gettext("Partial"), t.gettext("Not met"), t.gettext("N/A"),
+            t.gettext("Unknown"))
 
 
-#: The columns of the dependency-violation table.
-VIOLATION_HEADERS: Final = ("Practice", "Requires", "Not met")
+def violation_headers(t: NullTranslations) -> tuple[str, ...]:
+    """The columns of the dependency-violation table."""
+    return (t.gettext("Practice"), t.gettext("Requires"), t.gettext("Not met"))
 
-#: The columns of the table of practices ``enforce`` counts as not met.
-BLOCKED_HEADERS: Final = ("Practice", "Blocked by")
 
-#: The columns of the evidence table.
-EVIDENCE_HEADERS: Final = ("Practice", "Item", "Answer", "Note", "Evidence")
+def blocked_headers(t: NullTranslations) -> tuple[str, ...]:
+    """The columns of the table of practices ``enforce`` counts as not met."""
+    return (t.gettext("Practice"), t.gettext("Blocked by"))
 
-_GAP_WORDS: Final = {"missing": "evidence missing", "stale": "evidence too old"}
+
+def evidence_sentence(t: NullTranslations, c: Counts) -> str:
+    """How much of the profile rests on evidence, in one sentence."""
+    return t.gettext("{evidenced} of {total} practices answered with evidence ({met} met, "
+                     "{partial} partial, {not_met} not met); {na} N/A, {unknown} unknown."
+                     ).format(evidenced=c.evidenced, total=c.total, met=c.met,
+                              partial=c.partial, not_met=c.not_met, na=c.na,
+                              unknown=c.unknown)
+
+
+def violations_sentence(t: NullTranslations, count: int) -> str:
+    """The sentence above the violation table."""
+    return t.ngettext("{count} practice has credit while a prerequisite is not met.",
+                      "{count} practices have credit while a prerequisite is not met.",
+                      count).format(count=count)
+
+
+def gap_sentence(t: NullTranslations, g: Gap) -> str:
+    """The sentence under the gap heading."""
+    return t.gettext("{percent} % to target; {items} items below target, {practices} "
+                     "practices unmet.").format(percent=f"{g.percent_to_target:.0f}",
+                                                items=len(g.item_entries()),
+                                                practices=len(g.practices))
+
+
+def roadmap_sentence(t: NullTranslations, roadmap: Roadmap) -> str:
+    """The sentence under the roadmap heading."""
+    return t.gettext("{steps} practices in {waves} waves, {pulled} pulled in as "
+                     "prerequisites.").format(steps=len(roadmap.steps),
+                                              waves=len(roadmap.waves),
+                                              pulled=len(roadmap.pulled_in))
+
+
+def status_word(t: NullTranslations, status: str) -> str:
+    """A comparison status (improved, regressed ...) in the report's language."""
+    words = {"improved": t.gettext("improved"), "regressed": t.gettext("regressed"),
+             "unchanged": t.gettext("unchanged"), "added": t.gettext("added"),
+             "removed": t.gettext("removed")}
+    return words.get(status, status)
+
+
+def diff_summary(t: NullTranslations, diff: ProfileDiff) -> str:
+    """``"3 improved, 1 regressed"``, or "no nodes"."""
+    parts = [f"{n} {status_word(t, s)}" for s, n in diff.summary.items() if n]
+    return t.gettext(", ").join(parts) or t.gettext("no nodes")
+
+
+def evidence_headers(t: NullTranslations) -> tuple[str, ...]:
+    """The columns of the evidence table."""
+    return (t.gettext("Practice"), t.gettext("Item"), t.gettext("Answer"), t.gettext("Note"),
+            t.gettext("Evidence"))
 
 
 def evidence_practices(profile: Profile) -> tuple[PracticeResult, ...]:
@@ -112,16 +183,19 @@ def evidence_practices(profile: Profile) -> tuple[PracticeResult, ...]:
                  if p.note or p.evidence or p.evidence_gap is not None)
 
 
-def answer_text(practice: PracticeResult) -> str:
+def answer_text(t: NullTranslations, practice: PracticeResult) -> str:
     """The practice's status, and why it counted as unknown when evidence was wanting.
 
-    >>> answer_text(PracticeResult(practice_id="p", item_id="i", level=1, status="unknown",
-    ...                            value=0.0, evidence_gap="stale"))
+    >>> answer_text(NullTranslations(), PracticeResult(
+    ...     practice_id="p", item_id="i", level=1, status="unknown", value=0.0,
+    ...     evidence_gap="stale"))
     'unknown (evidence too old)'
     """
     if practice.evidence_gap is None:
         return practice.status
-    return f"{practice.status} ({_GAP_WORDS[practice.evidence_gap]})"
+    words = {"missing": t.gettext("evidence missing"),
+             "stale": t.gettext("evidence too old")}
+    return f"{practice.status} ({words[practice.evidence_gap]})"
 
 
 def record_details(record: EvidenceRecord) -> str:
@@ -137,11 +211,13 @@ def record_details(record: EvidenceRecord) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def evidence_sentence(count: int) -> str:
+def evidence_table_sentence(t: NullTranslations, count: int) -> str:
     """The line above the evidence table.
 
-    >>> evidence_sentence(1)
+    >>> evidence_table_sentence(NullTranslations(), 1)
     '1 practice with a note or evidence, or counted as unknown for want of evidence.'
     """
-    return (f"{count} practice{'s' if count != 1 else ''} with a note or evidence, or "
-            "counted as unknown for want of evidence.")
+    return t.ngettext(
+        "{count} practice with a note or evidence, or counted as unknown for want of evidence.",
+        "{count} practices with a note or evidence, or counted as unknown for want of "
+        "evidence.", count).format(count=count)

@@ -10,17 +10,23 @@ from maturity_model._escape import html_text as _e
 from maturity_model._phrases import level_text as _level_text
 from maturity_model._phrases import overall_sentence
 from maturity_model._report_content import (
-    BLOCKED_HEADERS,
-    EVIDENCE_HEADERS,
-    VIOLATION_HEADERS,
     Content,
     answer_text,
+    blocked_headers,
     content,
+    count_headers,
+    diff_summary,
+    evidence_headers,
     evidence_practices,
     evidence_sentence,
+    evidence_table_sentence,
+    gap_sentence,
     record_details,
+    roadmap_sentence,
+    status_word,
+    violation_headers,
+    violations_sentence,
 )
-from maturity_model._report_content import COUNT_HEADERS as _COUNT_HEADERS
 from maturity_model._report_content import counts_cells as _counts_cells
 from maturity_model._report_content import depths as _depths
 from maturity_model._report_content import score_text as _score
@@ -36,9 +42,12 @@ __all__ = ["render_html"]
 
 
 _CSS: Final = """
-:root { --ink: #1d2733; --muted: #5b6775; --line: #d5dbe3; --accent: #1f5fa8; }
+:root { --ink: #1d2733; --muted: #5b6775; --line: #d5dbe3; --accent: #1f5fa8;
+  --fonts: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC",
+    "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
+    "WenQuanYi Micro Hei", "Noto Sans SC", sans-serif; }
 * { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+body { font: 14px/1.45 var(--fonts);
   color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 24px; background: #fff; }
 h1 { font-size: 1.6em; margin: 0 0 .2em; }
 h2 { font-size: 1.2em; margin: 1.6em 0 .5em; border-bottom: 2px solid var(--line);
@@ -63,7 +72,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .charts { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 figure { margin: 0; }
 figcaption { color: var(--muted); font-size: .9em; }
-svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+svg text { font-family: var(--fonts); }
 .pulled { color: var(--muted); font-style: italic; }
 footer { margin-top: 2em; color: var(--muted); font-size: .85em; }
 @media print {
@@ -99,6 +108,7 @@ def _bar(score: float | None, top: int) -> str:
 
 
 def _html_domains(c: Content) -> str:
+    _ = c.words.gettext
     profile = c.profile
     depths = _depths(profile)
     top = profile.scale.top
@@ -106,74 +116,77 @@ def _html_domains(c: Content) -> str:
     for result in (profile.overall, *profile.domains()):
         depth = max(depths.get(result.node_id, 0), 0)
         indent = min(depth, 8) * 1.2
-        name = (f'<span style="padding-left:{indent:.1f}em">{_e(result.name or result.node_id)}'
-                f"</span>")
+        label = c.name(result.name, result.node_id)
+        name = f'<span style="padding-left:{indent:.1f}em">{_e(label)}</span>'
         if result.kind == "model":
-            name = f"<strong>{_e(result.name or result.node_id)}</strong>"
+            name = f"<strong>{_e(label)}</strong>"
         rows.append((name, f"<code>{_e(result.node_id)}</code>",
-                     f'<span class="nw">{_e(_level_text(profile, result.level))}</span>',
+                     f'<span class="nw">{_e(_level_text(profile, result.level, c.lang))}</span>',
                      f'<span class="nw">{_bar(result.score, top)}{_e(_score(result.score))}'
                      "</span>",
                      *_counts_cells(result.counts)))
-    return _table(("Domain", "Id", "Level", "Score", *_COUNT_HEADERS), rows,
-                  numeric=(4, 5, 6, 7, 8))
+    return _table((_("Domain"), _("Id"), _("Level"), _("Score"), *count_headers(c.words)),
+                  rows, numeric=(4, 5, 6, 7, 8))
 
 
 def _html_gap(c: Content) -> str:
     if c.gap is None or c.roadmap is None or c.target is None:
         return ""
+    _ = c.words.gettext
     g, roadmap = c.gap, c.roadmap
-    out = [f"<h2>Gap to the target ({_e(str(g.target))})</h2>",
-           f"<p>{g.percent_to_target:.0f} % to target; {len(g.item_entries())} items below "
-           f"target, {len(g.practices)} practices unmet.</p>"]
+    heading = _("Gap to the target ({target})").format(target=g.target.describe(c.lang))
+    out = [f"<h2>{_e(heading)}</h2>",
+           f"<p>{_e(gap_sentence(c.words, g))}</p>"]
     if g.closed:
-        out.append("<p>Every item is at its target.</p>")
+        out.append(f"<p>{_e(_('Every item is at its target.'))}</p>")
     else:
-        rows = [(f"{_e(e.name or e.node_id)}<br><code>{_e(e.node_id)}</code>",
-                 _e(e.target), _e(_level_text(c.profile, e.level)), _e(_score(e.score)),
+        rows = [(f"{_e(c.name(e.name, e.node_id))}<br><code>{_e(e.node_id)}</code>",
+                 _e(e.target), _e(_level_text(c.profile, e.level, c.lang)), _e(_score(e.score)),
                  _e(_score(e.gap)), _e(len(e.practices)))
                 for e in g.item_entries()]
-        out.append(_table(("Item", "Target", "Level", "Score", "Gap", "Unmet practices"),
-                          rows, numeric=(1, 3, 4, 5)))
-    out.append(f"<h2>Roadmap</h2><p>{len(roadmap.steps)} practices in "
-               f"{len(roadmap.waves)} waves, {len(roadmap.pulled_in)} pulled in as "
-               "prerequisites.</p>")
+        out.append(_table((_("Item"), _("Target"), _("Level"), _("Score"), _("Gap"),
+                           _("Unmet practices")), rows, numeric=(1, 3, 4, 5)))
+    out.append(f"<h2>{_e(_('Roadmap'))}</h2><p>{_e(roadmap_sentence(c.words, roadmap))}</p>")
     for wave in roadmap.waves:
         rows = []
         for pid in wave.practices:
             step = roadmap.steps[pid]
-            note = '<span class="pulled">pulled in</span>' if step.pulled_in else ""
+            note = (f'<span class="pulled">{_e(_("pulled in"))}</span>' if step.pulled_in
+                    else "")
             after = _e(", ".join(step.after))
             rows.append((f"<code>{_e(pid)}</code>", f"<code>{_e(step.item_id)}</code>",
-                         _e(step.level), _e(step.text), after, note))
-        out.append(f"<h3>Wave {wave.number}</h3>")
-        out.append(_table(("Practice", "Item", "Level", "Requirement", "After", ""), rows,
-                          numeric=(2,)))
+                         _e(step.level), _e(c.text(step.text)), after, note))
+        out.append(f"<h3>{_e(_('Wave {number}').format(number=wave.number))}</h3>")
+        out.append(_table((_("Practice"), _("Item"), _("Level"), _("Requirement"),
+                           _("After"), ""), rows, numeric=(2,)))
     return "".join(out)
 
 
 def _html_diff(c: Content) -> str:
     if c.diff is None:
         return ""
+    _ = c.words.gettext
     diff = c.diff
-    summary = ", ".join(f"{n} {s}" for s, n in diff.summary.items() if n)
     who = (f"{_e(diff.before_subject or '?')} ({_e(diff.before_version or '?')}) → "
            f"{_e(diff.after_subject or '?')} ({_e(diff.after_version or '?')})")
-    out = [f"<h2>What changed</h2><p>{who}: {_e(summary or 'no nodes')}.</p>"]
+    out = [f"<h2>{_e(_('What changed'))}</h2><p>{who}: {_e(diff_summary(c.words, diff))}.</p>"]
     changed = [d for d in diff if d.changed]
     if not changed:
-        out.append("<p>No node changed.</p>")
+        out.append(f"<p>{_e(_('No node changed.'))}</p>")
         return "".join(out)
     rows = []
     for d in changed:
         delta = "–" if d.delta_score is None else f"{d.delta_score:+.2f}"
-        rows.append((f"{_e(d.name or d.node_id)}<br><code>{_e(d.node_id)}</code>",
-                     _e(d.kind), f'<span class="{_e(d.status)}">{_e(d.status)}</span>',
-                     _e(_level_text(c.profile, d.before_level)), _e(_score(d.before_score)),
-                     _e(_level_text(c.profile, d.after_level)), _e(_score(d.after_score)),
-                     _e(delta)))
-    out.append(_table(("Node", "Kind", "Status", "Level before", "Score before",
-                       "Level after", "Score after", "Δ score"), rows, numeric=(4, 6, 7)))
+        rows.append((f"{_e(c.name(d.name, d.node_id))}<br><code>{_e(d.node_id)}</code>",
+                     _e(d.kind),
+                     f'<span class="{_e(d.status)}">{_e(status_word(c.words, d.status))}</span>',
+                     _e(_level_text(c.profile, d.before_level, c.lang)),
+                     _e(_score(d.before_score)),
+                     _e(_level_text(c.profile, d.after_level, c.lang)),
+                     _e(_score(d.after_score)), _e(delta)))
+    out.append(_table((_("Node"), _("Kind"), _("Status"), _("Level before"),
+                       _("Score before"), _("Level after"), _("Score after"), _("Δ score")),
+                      rows, numeric=(4, 6, 7)))
     return "".join(out)
 
 
@@ -181,17 +194,35 @@ def _html_violations(c: Content) -> str:
     violations = c.profile.violations
     if not violations:
         return ""
+    _ = c.words.gettext
     rows = [(f"<code>{_e(v.practice)}</code>", f"<code>{_e(v.requirement)}</code>",
              _e(", ".join(v.unmet))) for v in violations]
-    out = (f"<h2>Dependency violations</h2><p>{len(violations)} practice"
-           f"{'s have' if len(violations) != 1 else ' has'} credit while a prerequisite "
-           "is not met.</p>" + _table(VIOLATION_HEADERS, rows))
+    out = (f"<h2>{_e(_('Dependency violations'))}</h2>"
+           f"<p>{_e(violations_sentence(c.words, len(violations)))}</p>"
+           + _table(violation_headers(c.words), rows))
     blocked = c.profile.blocked
     if blocked:
-        out += (f"<p>Policy <code>enforce</code> counts {len(blocked)} of them as not "
-                "met:</p>" + _table(BLOCKED_HEADERS, [
+        policy = _e(_("Policy {enforce} counts {count} of them as not met:")).format(
+            enforce="<code>enforce</code>", count=len(blocked))
+        out += (f"<p>{policy}</p>" + _table(blocked_headers(c.words), [
                     (f"<code>{_e(b.practice)}</code>", _e(", ".join(b.by))) for b in blocked]))
     return out
+
+
+def _figures(c: Content) -> str:
+    _ = c.words.gettext
+    p = c.profile
+    radar = _("Top-level domains, scored on the scale")
+    if c.target is not None:
+        radar += _(" (dashed: target)")
+    if c.before is not None:
+        radar += _(" (grey: before)")
+    coverage = _("Coverage: share of each level's practices met, per capability item (%)")
+    return (f'<h2>{_e(_("Charts"))}</h2><div class="charts">'
+            f"<figure>{radar_svg(p, target=c.target, before=c.before, lang=c.lang)}"
+            f"<figcaption>{_e(radar)}</figcaption></figure>"
+            f"<figure>{heatmap_svg(p, lang=c.lang)}<figcaption>{_e(coverage)}</figcaption>"
+            "</figure></div>")
 
 
 def _html_history(history: History | None, subject: str) -> str:
@@ -206,16 +237,19 @@ def _html_evidence(c: Content) -> str:
     practices = evidence_practices(c.profile)
     if not practices:
         return ""
+    t = c.words
     rows = [(f"<code>{_e(r.practice_id)}</code>", f"<code>{_e(r.item_id)}</code>",
-             _e(answer_text(r)), _e(r.note).replace("\n", "<br>"),
+             _e(answer_text(t, r)), _e(r.note).replace("\n", "<br>"),
              "<br>".join(html_link(e.title, e.link) + _e(record_details(e))
                          for e in r.evidence)) for r in practices]
-    return (f"<h2>Evidence</h2><p>{_e(evidence_sentence(len(rows)))}</p>"
-            + _table(EVIDENCE_HEADERS, rows))
+    return (f"<h2>{_e(t.gettext('Evidence'))}</h2>"
+            f"<p>{_e(evidence_table_sentence(t, len(rows)))}</p>"
+            + _table(evidence_headers(t), rows))
 
 
 def render_html(model: MaturityModel, profile: Profile, *, compare: Profile | None = None,
-                target: Target | int | None = None, history: History | None = None) -> str:
+                target: Target | int | None = None, history: History | None = None,
+                lang: str | None = None) -> str:
     """One self-contained HTML page reporting a profile.
 
     :param model: the model the profile was scored with (used for the roadmap).
@@ -225,53 +259,53 @@ def render_html(model: MaturityModel, profile: Profile, *, compare: Profile | No
         adds the gap and the roadmap waves.
     :param history: a :class:`~maturity_model.History`: adds a "History" section for the
         profile's subject (its dated results, journey, chart and the nodes that fell).
+    :param lang: a BCP 47 tag: the model's texts and the report's own words in that
+        language, with fallback (``zh-Hans`` → ``zh`` → the model's language); the
+        model's language when omitted.
     :raises IncompatibleProfilesError: the profiles are of another model.
 
-    The page has no script and fetches nothing; its CSS and SVG charts are inline.
+    The page has no script and fetches nothing; its CSS and SVG charts are inline. Its
+    font stack falls back to the system's CJK fonts, so Chinese names show.
     """
-    c = content(model, profile, compare, target)
+    c = content(model, profile, compare, target, lang or model.language)
+    _ = c.words.gettext
     p = c.profile
-    title = f"Maturity report: {model.name or model.id}"
+    model_name = c.name(model.name, model.id)
+    title = _("Maturity report: {model}").format(model=model_name)
     if p.subject:
         title += f" — {p.subject}"
-    version = f", version {_e(p.model_version)}" if p.model_version else ""
-    meta = [f"Model <strong>{_e(model.name or model.id)}</strong> "
-            f"(<code>{_e(model.id)}</code>{version})"]
+    version = (_(", version {version}").format(version=p.model_version)
+               if p.model_version else "")
+    meta = [_e(_("Model {name} ({id}{version})")).format(
+        name=f"<strong>{_e(model_name)}</strong>", id=f"<code>{_e(model.id)}</code>",
+        version=_e(version))]
     if p.subject:
-        meta.append(f"subject <strong>{_e(p.subject)}</strong>")
+        meta.append(_e(_("subject {subject}")).format(
+            subject=f"<strong>{_e(p.subject)}</strong>"))
     if p.date is not None:
-        meta.append(f"assessed {_e(p.date.isoformat())}")
-    counts = p.counts
-    evidence = (f"{counts.evidenced} of {counts.total} practices answered with evidence "
-                f"({counts.met} met, {counts.partial} partial, {counts.not_met} not met); "
-                f"{counts.na} N/A, {counts.unknown} unknown.")
-    scale_rows = [(_e(level.value), _e(level.name), _e(level.description))
+        meta.append(_e(_("assessed {date}").format(date=p.date.isoformat())))
+    scale_rows = [(_e(level.value), _e(c.text(level.name)), _e(c.text(level.description)))
                   for level in p.scale]
+    overall = _("Overall: {sentence}").format(sentence=overall_sentence(p, c.lang))
     body = [
         f"<h1>{_e(title)}</h1>",
-        f'<p class="meta">{", ".join(meta)}</p>',
-        f'<p class="overall" id="overall">Overall: {_e(overall_sentence(p))}</p>',
-        f'<p class="evidence">{_e(evidence)}</p>',
-        "<h2>Domains</h2>",
+        f'<p class="meta">{_(", ").join(meta)}</p>',
+        f'<p class="overall" id="overall">{_e(overall)}</p>',
+        f'<p class="evidence">{_e(evidence_sentence(c.words, p.counts))}</p>',
+        f"<h2>{_e(_('Domains'))}</h2>",
         _html_domains(c),
-        '<h2>Charts</h2><div class="charts">',
-        f"<figure>{radar_svg(p, target=c.target, before=c.before)}"
-        "<figcaption>Top-level domains, scored on the scale"
-        + (" (dashed: target)" if c.target is not None else "")
-        + (" (grey: before)" if c.before is not None else "")
-        + "</figcaption></figure>",
-        f"<figure>{heatmap_svg(p)}<figcaption>Coverage: share of each level's practices "
-        "met, per capability item (%)</figcaption></figure></div>",
+        _figures(c),
         _html_evidence(c),
         _html_violations(c),
         _html_gap(c),
         _html_diff(c),
         _html_history(history, p.subject),
-        "<h2>Scale</h2>",
-        _table(("Level", "Name", "Description"), scale_rows, numeric=(0,)),
-        "<footer>Generated by maturity_model.</footer>",
+        f"<h2>{_e(_('Scale'))}</h2>",
+        _table((_("Level"), _("Name"), _("Description")), scale_rows, numeric=(0,)),
+        f"<footer>{_e(_('Generated by maturity_model.'))}</footer>",
     ]
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    return (f"<!DOCTYPE html>\n<html lang=\"{_e(c.lang or 'en')}\"><head>"
+            "<meta charset=\"utf-8\">"
             # Defence in depth: even markup that slipped through could run or fetch nothing.
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
             "style-src 'unsafe-inline'; img-src data:\">"

@@ -13,6 +13,7 @@ from maturity_model._escape import html_text as _e
 from maturity_model._report_content import score_text as _score
 from maturity_model._report_content import top_domains as _top_domains
 from maturity_model._report_content import truncate as _truncate
+from maturity_model.languages import in_language
 
 if TYPE_CHECKING:
     from maturity_model.profile import Profile
@@ -26,11 +27,12 @@ def _f(value: float) -> str:
 
 
 def radar_svg(profile: Profile, *, target: Target | None = None,
-              before: Profile | None = None, size: int = 420) -> str:
+              before: Profile | None = None, size: int = 420, lang: str | None = None) -> str:
     """An inline SVG radar of the top-level domains' scores on the scale.
 
     With ``target`` the target levels are drawn as a dashed outline, with ``before`` the
-    earlier profile as a grey outline.
+    earlier profile as a grey outline; ``lang`` (a BCP 47 tag) picks the language of the
+    domain names.
 
     >>> import maturity_model as mm
     >>> p = mm.Profile(model_id="m", results={
@@ -71,7 +73,7 @@ def radar_svg(profile: Profile, *, target: Target | None = None,
         sin = (ly - cy) / (radius * 1.08) if radius else 0.0
         anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
         ly += -14 if sin < -0.5 else (8 if sin > 0.5 else -3)
-        label = _truncate(result.name or result.node_id, 30)
+        label = _truncate(in_language(result.name, lang) or result.node_id, 30)
         parts.append(f'<text x="{_f(lx)}" y="{_f(ly)}" font-size="11" '
                      f'text-anchor="{anchor}" fill="#1d2733"><title>{_e(result.node_id)}'
                      f'</title>{_e(label)}<tspan x="{_f(lx)}" dy="13" fill="#5b6775">'
@@ -110,11 +112,11 @@ def _heat_colour(value: float) -> str:
 
 
 def heatmap_svg(profile: Profile, *, label_width: int = 300, cell: int = 46,
-                row: int = 18) -> str:
+                row: int = 18, lang: str | None = None) -> str:
     """An inline SVG heat-map of the coverage of every capability item at every level.
 
     Each cell is ``m(L)``, the share of the level's practices met (blank where the level
-    has no applicable practice).
+    has no applicable practice); ``lang`` (a BCP 47 tag) picks the language of the names.
 
     >>> import maturity_model as mm
     >>> p = mm.Profile(model_id="m", scale=mm.LevelScale.range(1, 2), results={
@@ -136,7 +138,7 @@ def heatmap_svg(profile: Profile, *, label_width: int = 300, cell: int = 46,
                      f'text-anchor="middle" fill="#1d2733">L{level}</text>')
     for i, result in enumerate(items):
         y = 24 + row * i
-        label = _truncate(result.name or result.node_id, 44)
+        label = _truncate(in_language(result.name, lang) or result.node_id, 44)
         parts.append(f'<text x="{label_width - 8}" y="{_f(y + row * 0.7)}" font-size="11" '
                      f'text-anchor="end" fill="#1d2733"><title>{_e(result.node_id)}</title>'
                      f"{_e(label)}</text>")

@@ -40,6 +40,7 @@ from maturity_model._cli_files import (
 )
 from maturity_model._cli_form import add_form_parser
 from maturity_model._cli_history import add_parser as add_history_parser
+from maturity_model._cli_lang import add_lang_option
 from maturity_model._cli_portfolio import add_parser as add_portfolio_parser
 from maturity_model._cli_results import (
     cmd_compare,
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="add an explanation per node")
     p.add_argument("--lenient", action="store_true",
                    help="drop answers to practices the model lacks, with a warning")
+    add_lang_option(p)
     p.add_argument("--no-formula-escape", action="store_true",
                    help="write CSV text cells that start with = + - @ tab or CR as they are "
                         "(by default they get a leading ' so spreadsheets show them as text)")
@@ -147,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assessment", metavar="ASSESSMENT")
     p.add_argument("--target", metavar="LEVEL", help="the same level everywhere")
     p.add_argument("--target-file", metavar="FILE", help="a maturity-target/1 file")
+    add_lang_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan)
 
@@ -167,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="show the gap to this level everywhere and the roadmap")
     p.add_argument("--history", metavar="DIR",
                    help="a history folder: add the subject's results over time")
+    add_lang_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
 

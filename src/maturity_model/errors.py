@@ -60,6 +60,9 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "model-mismatch": "error",
     "confusable-id": "warning",
     "duplicate-mapping": "warning",
+    "invalid-language-tag": "error",
+    "missing-default-text": "error",
+    "empty-text": "error",
     "usage": "error",
 
     # tables (CSV, JSON lines, frames)
@@ -347,6 +350,8 @@ def shown(value: object, limit: int = SHOWN_LENGTH) -> str:
     >>> shown(10**5000)
     '<a number of about 5000 digits>'
     """
+    if isinstance(value, str) and type(value) is not str:
+        value = str(value)  # a text in several languages is quoted as its default text
     # A long string is cut before repr() so that rendering it costs O(limit).
     long = isinstance(value, str) and len(value) > limit
     try:

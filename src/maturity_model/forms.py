@@ -62,6 +62,7 @@ from maturity_model._form_sheets import (
     form_rows,
     item_sheet,
     practice_sheet,
+    put,
 )
 from maturity_model.errors import MissingExtraError
 from maturity_model.evidence import Assessment, resolve_answers
@@ -158,12 +159,14 @@ def _hidden_sheets(workbook: Any, labels: list[list[str]], model: MaturityModel,
     lists.sheet_state = "hidden"
     for column, choices in enumerate(labels, start=1):
         for row, label in enumerate(choices, start=1):
-            lists.cell(row=row, column=column, value=cell_text(label))
+            put(lists, row, column, cell_text(label))
     meta = workbook.create_sheet(META_SHEET)
     meta.sheet_state = "hidden"
-    for pair in (("format", FORM_FORMAT), ("model", model.id), ("model_version", model.version),
-                 ("language", lang or "")):
-        meta.append(pair)
+    for row, pair in enumerate((("format", FORM_FORMAT), ("model", model.id),
+                                ("model_version", model.version), ("language", lang or "")),
+                               start=1):
+        for column, value in enumerate(pair, start=1):
+            put(meta, row, column, value)
 
 
 def _choice_lists(model: MaturityModel) -> tuple[dict[str, str], list[list[str]]]:
@@ -210,8 +213,8 @@ def _readme(sheet: Any, model: MaturityModel, assessment: Assessment | None,
         rows += [("", ""), (f"Answers: {answer_set.id}", "")]
         rows += [(cell_text(o.label), o.value) for o in answer_set.options]
     for row, (key, value) in enumerate(rows, start=3):
-        sheet.cell(row=row, column=1, value=key).font = Font(bold=True)
-        cell = sheet.cell(row=row, column=2, value=value)
+        put(sheet, row, 1, key).font = Font(bold=True)
+        cell = put(sheet, row, 2, value)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if key == "Assessment date":
             cell.number_format = "yyyy-mm-dd"
@@ -221,10 +224,12 @@ def _observations(sheet: Any, model: MaturityModel, assessment: Assessment | Non
     observed = assessment.observations if assessment is not None else {}
     units = {p.metric.name: p.metric.unit for p in model.practices() if p.metric is not None}
     _header_row = ("metric", "unit", "value")
-    sheet.append(_header_row)
     names = [*model.metric_names(), *(n for n in observed if n not in units)]
-    for name in names:
-        sheet.append((cell_text(name), units.get(name, ""), observed.get(name)))
+    rows = [_header_row, *((cell_text(name), units.get(name, ""), observed.get(name))
+                           for name in names)]
+    for row, values in enumerate(rows, start=1):
+        for column, value in enumerate(values, start=1):
+            put(sheet, row, column, value)
     sheet.column_dimensions["A"].width = 36
     sheet.freeze_panes = "A2"
 

@@ -12,6 +12,9 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
+from maturity_model._messages import translator
+from maturity_model.languages import TEXT, as_text, in_language
+
 __all__ = ["Level", "LevelScale"]
 
 
@@ -24,8 +27,8 @@ class Level:
     """
 
     value: int
-    name: str = ""
-    description: str = ""
+    name: str = attrs.field(default="", converter=as_text, metadata=TEXT)
+    description: str = attrs.field(default="", converter=as_text, metadata=TEXT)
 
     @property
     def label(self) -> str:
@@ -99,17 +102,23 @@ class LevelScale:
         """The lowest level a result can have: always 0 ("below the first level")."""
         return 0
 
-    def name(self, value: int) -> str:
+    def name(self, value: int, lang: str | None = None, default: str | None = None) -> str:
         """The name of level ``value``; ``"below level 1"`` for 0 on a 1-based scale.
+
+        :param lang: a BCP 47 tag: the name in that language, with fallback (see
+            :func:`maturity_model.languages.in_language`); the default text when omitted.
+        :param default: the tag tried after ``lang`` (the model's language).
 
         >>> LevelScale.of("Initial", "Managed").name(0)
         'below level 1'
+        >>> LevelScale.of("Initial", "Managed").name(0, lang="zh")
+        '低于 1 级'
         """
         for level in self.levels:
             if level.value == value:
-                return level.name
+                return in_language(level.name, lang, default)
         if value == 0:
-            return f"below level {self.first}"
+            return translator(lang).gettext("below level {first}").format(first=self.first)
         raise KeyError(value)
 
     def __getitem__(self, value: int) -> Level:

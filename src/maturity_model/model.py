@@ -26,6 +26,13 @@ import attrs
 
 from maturity_model._display_registry import formatter
 from maturity_model.errors import Problem, UnknownNodeError
+from maturity_model.languages import (
+    DEFAULT_LANGUAGE,
+    TEXT,
+    as_text,
+    in_language,
+    is_text_field,
+)
 from maturity_model.levels import LevelScale
 from maturity_model.nodes import (
     AnswerOption,
@@ -152,6 +159,9 @@ class MaturityModel:
     :param id: the model id (``caict-devops-cd``); also the id of the root result.
     :param name: a display name.
     :param version: the model version (``"2021"``).
+    :param language: the BCP 47 tag of the model's default language (``"en"``); every
+        text written as a mapping has a text in it.
+    :param languages: the languages the model is written in, when it says.
     :param scale: the :class:`~maturity_model.LevelScale`.
     :param rules: default item and domain rules (:class:`ModelRules`).
     :param dependencies: what an unmet prerequisite does: ``"ignore"``, ``"report"``
@@ -165,9 +175,12 @@ class MaturityModel:
     """
 
     id: str
-    name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
+    name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True),
+                            converter=as_text, metadata=TEXT)
     version: str = ""
-    description: str = ""
+    description: str = attrs.field(default="", converter=as_text, metadata=TEXT)
+    language: str = DEFAULT_LANGUAGE
+    languages: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     scale: LevelScale = attrs.field(factory=lambda: LevelScale.range(1, 5))
     rules: ModelRules = attrs.field(factory=ModelRules)
     dependencies: DependencyPolicy = "report"
@@ -309,6 +322,44 @@ class MaturityModel:
     def practices_up_to(self, item_id: str, level: int) -> tuple[str, ...]:
         """Ids of an item's practices at levels ``<= level`` (what ``item@level`` means)."""
         return tuple(p.id for p in self.item(item_id).practices if p.level <= level)
+
+    # texts -------------------------------------------------------------------------
+
+    def text(self, node_id: str, field: str = "name", lang: str | None = None) -> str:
+        """A text of the model, a node or a practice in a language, with fallback.
+
+        :param node_id: the model id, a domain, item or practice id.
+        :param field: ``"name"``, ``"description"`` or (practices) ``"text"``.
+        :param lang: a BCP 47 tag; the model's ``language`` when omitted. A lookup
+            tries ``lang``, then it without region or script (``zh-Hans`` → ``zh``),
+            then the model's language.
+        :raises UnknownNodeError: no such node or practice.
+        :raises ValueError: the node has no such text field.
+
+        >>> from maturity_model import CapabilityItem, Domain, MaturityModel
+        >>> m = MaturityModel(id="m", language="en", domains=[Domain(id="cm", name={
+        ...     "en": "Configuration management", "zh": "配置管理"})])
+        >>> m.text("cm", lang="zh-Hans"), m.text("cm"), m.text("cm", lang="fr")
+        ('配置管理', 'Configuration management', 'Configuration management')
+        """
+        owner: Any = self if node_id == self.id else (
+            self._index.nodes.get(node_id) or self.practice(node_id))
+        fields = {f.name for f in attrs.fields(type(owner)) if is_text_field(f)}
+        if field not in fields:
+            raise ValueError(f"{node_id!r} has no text field {field!r}; it has "
+                             f"{', '.join(sorted(fields))}")
+        return in_language(getattr(owner, field), lang or self.language, self.language)
+
+    def level_name(self, value: int, lang: str | None = None) -> str:
+        """The scale's name of level ``value`` in a language (see :meth:`text`).
+
+        >>> from maturity_model import Level, LevelScale, MaturityModel
+        >>> m = MaturityModel(id="m", scale=LevelScale([Level(value=1, name={
+        ...     "en": "Initial", "zh": "初始级"})]))
+        >>> m.level_name(1, lang="zh"), m.level_name(0, lang="zh")
+        ('初始级', '低于 1 级')
+        """
+        return self.scale.name(value, lang=lang or self.language, default=self.language)
 
     def _repr_html_(self) -> str:
         return str(formatter("model_html")(self))

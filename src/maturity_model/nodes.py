@@ -20,6 +20,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from maturity_model.ids import ITEM_LEVEL_SEPARATOR
+from maturity_model.languages import TEXT, LocalText, as_text
 from maturity_model.rules import AggregationRule, ItemRule, Mean, Staircase
 
 __all__ = [
@@ -54,6 +55,12 @@ def _refs(values: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str,
         for scheme, ids in (values or {}).items()})
 
 
+def _spellings(text: str) -> tuple[str, ...]:
+    if isinstance(text, LocalText) and text.texts:
+        return (str(text), *text.texts.values())
+    return (text,)
+
+
 @attrs.frozen(kw_only=True)
 class AnswerOption:
     """One label of an answer set and the value it stands for.
@@ -62,7 +69,7 @@ class AnswerOption:
     0.25
     """
 
-    label: str
+    label: str = attrs.field(converter=as_text, metadata=TEXT)
     value: float
 
 
@@ -80,20 +87,23 @@ class AnswerSet:
     options: tuple[AnswerOption, ...] = attrs.field(converter=_tuple)
 
     def value_of(self, label: str) -> float | None:
-        """The value of ``label`` (exact match first, then ignoring case); ``None`` if absent."""
+        """The value of ``label`` (exact match first, then ignoring case); ``None`` if absent.
+
+        A label matches in any of the languages it is written in.
+        """
         for option in self.options:
-            if option.label == label:
+            if label in _spellings(option.label):
                 return option.value
         folded = label.casefold().strip()
         for option in self.options:
-            if option.label.casefold().strip() == folded:
+            if any(s.casefold().strip() == folded for s in _spellings(option.label)):
                 return option.value
         return None
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """The labels, in order."""
-        return tuple(o.label for o in self.options)
+        """The labels, in order (in the default language)."""
+        return tuple(str(o.label) for o in self.options)
 
 
 @attrs.frozen(kw_only=True)
@@ -155,7 +165,7 @@ class Practice:
     key: str | None = None
     replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     level: int
-    text: str = ""
+    text: str = attrs.field(default="", converter=as_text, metadata=TEXT)
     weight: float = 1.0
     mandatory: bool = False
     answer_set: str | None = None
@@ -183,8 +193,9 @@ class CapabilityItem:
     id: str
     key: str | None = None
     replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
-    description: str = ""
+    name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True),
+                            converter=as_text, metadata=TEXT)
+    description: str = attrs.field(default="", converter=as_text, metadata=TEXT)
     weight: float = 1.0
     rule: ItemRule | None = None
     practices: tuple[Practice, ...] = attrs.field(default=(), converter=_tuple)
@@ -207,8 +218,9 @@ class Domain:
     id: str
     key: str | None = None
     replaces: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
-    description: str = ""
+    name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True),
+                            converter=as_text, metadata=TEXT)
+    description: str = attrs.field(default="", converter=as_text, metadata=TEXT)
     weight: float = 1.0
     rule: AggregationRule | None = None
     domains: tuple[Domain, ...] = attrs.field(default=(), converter=_tuple)

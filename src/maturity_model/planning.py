@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from maturity_model._display_registry import formatter, frame
+from maturity_model._messages import translator
 from maturity_model._planning_gap import (  # GAP_COLUMNS: still importable from here
     GAP_COLUMNS,  # noqa: F401
     Gap,
@@ -48,6 +49,7 @@ from maturity_model._planning_gap import (  # GAP_COLUMNS: still importable from
 )
 from maturity_model.errors import IncompatibleProfilesError, UnknownNodeError
 from maturity_model.evidence import AnswerStatus
+from maturity_model.languages import in_language
 from maturity_model.model import MaturityModel
 from maturity_model.profile import PracticeResult, Profile
 from maturity_model.target import TARGET_FORMAT, Target
@@ -158,32 +160,42 @@ class Roadmap:
     def __len__(self) -> int:
         return len(self.steps)
 
-    def explain(self) -> str:
-        """A text a person can follow: the waves, each practice with why it is there."""
-        who = f" for {self.subject}" if self.subject else ""
-        pulled = len(self.pulled_in)
-        lines = [f"Roadmap{who} to the target ({self.gap.target}): {len(self.steps)} "
-                 f"practices in {len(self.waves)} waves, {pulled} pulled in as prerequisites; "
-                 f"{self.gap.percent_to_target:.0f} % to target now"]
+    def explain(self, lang: str | None = None) -> str:
+        """A text a person can follow: the waves, each practice with why it is there.
+
+        :param lang: a BCP 47 tag: practice texts and words in that language, with
+            fallback to the model's.
+        """
+        t = translator(lang)
+        who = t.gettext(" for {subject}").format(subject=self.subject) if self.subject else ""
+        lines = [t.gettext("Roadmap{who} to the target ({target}): {steps} practices in "
+                           "{waves} waves, {pulled} pulled in as prerequisites; {percent} % "
+                           "to target now").format(
+            who=who, target=self.gap.target.describe(lang), steps=len(self.steps),
+            waves=len(self.waves), pulled=len(self.pulled_in),
+            percent=f"{self.gap.percent_to_target:.0f}")]
         for wave in self.waves:
-            lines.append(f"Wave {wave.number}")
+            lines.append(t.gettext("Wave {number}").format(number=wave.number))
             for pid in wave.practices:
                 step = self.steps[pid]
-                text = f"  - {pid} ({step.item_id}, level {step.level})"
+                text = "  - " + t.gettext("{id} ({item}, level {level})").format(
+                    id=pid, item=step.item_id, level=step.level)
                 if step.text:
-                    text += f": {step.text}"
+                    text += t.gettext(": {text}").format(text=in_language(step.text, lang))
                 notes: list[str] = []
                 if step.pulled_in:
-                    notes.append(f"pulled in, needed by {', '.join(step.needed_by)}")
+                    notes.append(t.gettext("pulled in, needed by {ids}").format(
+                        ids=", ".join(step.needed_by)))
                 if step.after:
-                    notes.append(f"after {', '.join(step.after)}")
+                    notes.append(t.gettext("after {ids}").format(ids=", ".join(step.after)))
                 if step.status == "met":
-                    notes.append("answered met, counts once its prerequisites are met")
+                    notes.append(t.gettext("answered met, counts once its prerequisites "
+                                           "are met"))
                 if notes:
-                    text += f" [{'; '.join(notes)}]"
+                    text += f" [{t.gettext('; ').join(notes)}]"
                 lines.append(text)
         if not self.waves:
-            lines.append("  nothing to do: every item is at its target")
+            lines.append("  " + t.gettext("nothing to do: every item is at its target"))
         return "\n".join(lines)
 
     def to_records(self) -> list[dict[str, Any]]:

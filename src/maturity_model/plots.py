@@ -5,6 +5,11 @@ drew on (its figure is ``ax.figure``). Without ``ax`` a new :class:`matplotlib.f
 is made without pyplot, so nothing is shown and no global state changes; nothing here
 calls ``plt.show()``. matplotlib is imported when a function is called, not with the module.
 
+Functions that label nodes take ``lang``, a BCP 47 tag: names are drawn in that language
+(with fallback to the model's), in an installed CJK font when they need one; with no such
+font they warn once (:class:`~maturity_model._plot_text.MissingFontWarning`) and draw the
+node ids instead of empty boxes.
+
 >>> import maturity_model as mm
 >>> p = mm.Profile(model_id="m", scale=mm.LevelScale.range(1, 3), results={
 ...     "m": mm.Result(node_id="m", kind="model", score=1.5, level=1),
@@ -22,6 +27,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from maturity_model._plot_text import plot_labels, plot_words
 from maturity_model.errors import MissingExtraError
 from maturity_model.profile import Profile
 
@@ -59,7 +65,7 @@ def _top_domains(profile: Profile) -> tuple[Result, ...]:
 
 
 def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
-          target: Target | int | None = None, ax: Any = None) -> Any:
+          target: Target | int | None = None, ax: Any = None, lang: str | None = None) -> Any:
     """A radar (polar) chart of scores, one outline per profile.
 
     The spokes are the first profile's top-level domains (``level="domain"``) or its
@@ -111,10 +117,10 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
         wanted_levels = [wanted.level_for(first, d.node_id) for d in domains]
         levels = [math.nan if v is None else float(v) for v in wanted_levels]
         ax.plot(closed[:len(outline(levels))], outline(levels), linestyle="--", color="0.3",
-                linewidth=1.5, label="target")
+                linewidth=1.5, label=plot_words(lang)[0].gettext("target"))
     ax.set_xticks(angles[:len(domains)])
-    ax.set_xticklabels([d.name or d.node_id for d in domains],
-                       fontsize="small" if len(domains) <= 12 else "x-small")
+    labels, font = plot_labels([(d.name, d.node_id) for d in domains], lang)
+    ax.set_xticklabels(labels, fontsize="small" if len(domains) <= 12 else "x-small", **font)
     top = max(first.scale.top, 1)
     ax.set_ylim(0, top)
     ax.set_yticks(list(range(1, top + 1)))
@@ -126,12 +132,14 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
         side = math.sin(angle)
         text.set_horizontalalignment("left" if side > 0.1 else
                                      "right" if side < -0.1 else "center")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize="small",
-              frameon=False)
+    family = plot_words(lang)[1].get("fontfamily")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False,
+              prop={"size": "small", **({"family": family} if family else {})})
     return ax
 
 
-def coverage_heatmap(profile: Profile, ax: Any = None, *, nodes: str = "items") -> Any:
+def coverage_heatmap(profile: Profile, ax: Any = None, *, nodes: str = "items",
+                     lang: str | None = None) -> Any:
     """A heat-map of coverage: one row per node, one column per scale level, as in DSOMM.
 
     Each cell is ``m(L)`` in [0, 1], written as a percentage; a level without an
@@ -174,17 +182,20 @@ def coverage_heatmap(profile: Profile, ax: Any = None, *, nodes: str = "items") 
     ax.set_xticks(range(len(levels)))
     ax.set_xticklabels([f"L{v}" for v in levels])
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([r.name or r.node_id for r in rows], fontsize="small")
+    labels, font = plot_labels([(r.name, r.node_id) for r in rows], lang)
+    ax.set_yticklabels(labels, fontsize="small", **font)
     ax.tick_params(length=0)
-    ax.set_xlabel("level")
+    words, font = plot_words(lang)
+    ax.set_xlabel(words.gettext("level"), **font)
     ax.set_title("Coverage per item and level" if nodes == "items"
                  else "Coverage per node and level")
-    ax.figure.colorbar(image, ax=ax, label="share of practices met")
+    bar = ax.figure.colorbar(image, ax=ax)
+    bar.set_label(words.gettext("share of practices met"), **font)
     return ax
 
 
 def diff_chart(diff: ProfileDiff, ax: Any = None, *,
-               kinds: Sequence[str] = ("domain",)) -> Any:
+               kinds: Sequence[str] = ("domain",), lang: str | None = None) -> Any:
     """Horizontal bars of the score change of each node of ``kinds`` (domains by default).
 
     Nodes without a score on both sides are left out. Gains are green, losses red.
@@ -199,10 +210,12 @@ def diff_chart(diff: ProfileDiff, ax: Any = None, *,
     positions = list(range(len(nodes)))
     ax.barh(positions, deltas, color=colours)
     ax.set_yticks(positions)
-    ax.set_yticklabels([d.name or d.node_id for d in nodes])
+    labels, font = plot_labels([(d.name, d.node_id) for d in nodes], lang)
+    ax.set_yticklabels(labels, **font)
     ax.invert_yaxis()
     ax.axvline(0.0, color="0.3", linewidth=1)
-    ax.set_xlabel("score change")
+    words, font = plot_words(lang)
+    ax.set_xlabel(words.gettext("score change"), **font)
     for position, value in zip(positions, deltas, strict=True):
         ax.annotate(f"{value:+.2f}", (value, position), xytext=(3 if value >= 0 else -3, 0),
                     textcoords="offset points", ha="left" if value >= 0 else "right",
@@ -259,7 +272,7 @@ def portfolio_chart(portfolio: Portfolio, ax: Any = None, *,
     return ax
 
 
-def cohort_distribution(cohort: Cohort, ax: Any = None) -> Any:
+def cohort_distribution(cohort: Cohort, ax: Any = None, *, lang: str | None = None) -> Any:
     """Box plots of the subjects' scores per top-level domain (assessed subjects only).
 
     :returns: the ``Axes``, one box per top-level domain of the first profile.
@@ -272,14 +285,16 @@ def cohort_distribution(cohort: Cohort, ax: Any = None) -> Any:
     positions = list(range(1, len(domains) + 1))
     ax.boxplot(columns, positions=positions, widths=0.6)
     ax.set_xticks(positions)
-    ax.set_xticklabels([d.name or d.node_id for d in domains], rotation=30, ha="right")
+    labels, font = plot_labels([(d.name, d.node_id) for d in domains], lang)
+    ax.set_xticklabels(labels, rotation=30, ha="right", **font)
     ax.set_ylim(0, max(first.scale.top, 1))
-    ax.set_ylabel("score")
+    words, font = plot_words(lang)
+    ax.set_ylabel(words.gettext("score"), **font)
     ax.set_title(f"{first.model_id}: {len(cohort)} subjects")
     return ax
 
 
-def roadmap_waves(roadmap: Roadmap, ax: Any = None) -> Any:
+def roadmap_waves(roadmap: Roadmap, ax: Any = None, *, lang: str | None = None) -> Any:
     """Stacked bars per wave: the gap's practices and those pulled in as prerequisites.
 
     :returns: the ``Axes``: two bar containers (``"in the gap"``, ``"pulled in"``), one bar
@@ -287,22 +302,26 @@ def roadmap_waves(roadmap: Roadmap, ax: Any = None) -> Any:
     :raises MissingExtraError: matplotlib is not installed.
     """
     ax = _new_axes(ax)
+    words, font = plot_words(lang)
     numbers = [w.number for w in roadmap.waves]
     own = [sum(not roadmap.steps[p].pulled_in for p in w.practices) for w in roadmap.waves]
     pulled = [sum(roadmap.steps[p].pulled_in for p in w.practices) for w in roadmap.waves]
-    ax.bar(numbers, own, label="in the gap", color="#1f5fa8")
-    ax.bar(numbers, pulled, bottom=own, label="pulled in", color="#8a96a3")
+    ax.bar(numbers, own, label=words.gettext("in the gap"), color="#1f5fa8")
+    ax.bar(numbers, pulled, bottom=own, label=words.gettext("pulled in"), color="#8a96a3")
     totals = [a + b for a, b in zip(own, pulled, strict=True)]
     for number, total, extra in zip(numbers, totals, pulled, strict=True):
-        note = f"{total}" + (f"\n({extra} pulled in)" if extra else "")
+        note = f"{total}" + ("\n" + words.gettext("({count} pulled in)").format(count=extra)
+                             if extra else "")
         ax.annotate(note, (number, total), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", fontsize="small")
+                    ha="center", va="bottom", fontsize="small", **font)
     ax.set_ylim(0, max(totals, default=0) * 1.15 + 1)
     ax.set_xticks(numbers)
-    ax.set_xticklabels([f"Wave {n}" for n in numbers])
-    ax.set_ylabel("practices")
-    ax.set_title(f"Roadmap: {len(roadmap.steps)} practices in {len(roadmap.waves)} waves")
-    ax.legend()
+    ax.set_xticklabels([words.gettext("Wave {number}").format(number=n) for n in numbers],
+                       **font)
+    ax.set_ylabel(words.gettext("practices"), **font)
+    ax.set_title(words.gettext("Roadmap: {steps} practices in {waves} waves").format(
+        steps=len(roadmap.steps), waves=len(roadmap.waves)), **font)
+    ax.legend(**({"prop": {"family": font["fontfamily"]}} if font else {}))
     return ax
 
 

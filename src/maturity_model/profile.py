@@ -15,8 +15,10 @@ from typing import Any, Final, Literal, TypeVar
 import attrs
 
 from maturity_model._display_registry import formatter
+from maturity_model._messages import translator
 from maturity_model.errors import UnknownNodeError
 from maturity_model.evidence import AnswerStatus, EvidenceGap, EvidenceRecord, tags_converter
+from maturity_model.languages import TEXT, as_text, in_language
 from maturity_model.levels import LevelScale
 
 __all__ = [
@@ -208,7 +210,7 @@ class Result:
 
     node_id: str
     kind: NodeKind
-    name: str = ""
+    name: str = attrs.field(default="", converter=as_text, metadata=TEXT)
     parent: str | None = None
     rule: str = ""
     score: float | None = None
@@ -314,12 +316,22 @@ class Profile:
         """Answers by kind over the whole model: how much of the profile rests on evidence."""
         return self.overall.counts
 
-    def level_name(self, level: int | None) -> str:
-        """The scale's name for a level (``"not assessed"`` for ``None``)."""
+    def level_name(self, level: int | None, lang: str | None = None) -> str:
+        """The scale's name for a level (``"not assessed"`` for ``None``).
+
+        :param lang: a BCP 47 tag: the name in that language, with fallback to the
+            model's default; the library's own words ("not assessed") follow it too.
+
+        >>> import maturity_model as mm
+        >>> p = mm.Profile(model_id="m", results={}, scale=mm.LevelScale([mm.Level(
+        ...     value=1, name={"en": "Initial", "zh": "初始级"})]))
+        >>> p.level_name(1), p.level_name(1, lang="zh"), p.level_name(None, lang="zh")
+        ('Initial', '初始级', '未评估')
+        """
         if level is None:
-            return "not assessed"
+            return translator(lang).gettext("not assessed")
         try:
-            return self.scale.name(level)
+            return self.scale.name(level, lang=lang)
         except KeyError:
             return ""
 
@@ -332,6 +344,17 @@ class Profile:
         return {"subject": self.subject,
                 "date": None if self.date is None else self.date.isoformat(),
                 "model": self.model_id, "model_version": self.model_version}
+
+    def name(self, node_id: str, lang: str | None = None) -> str:
+        """The name of a node in a language (the model's default when ``lang`` is omitted).
+
+        >>> import maturity_model as mm
+        >>> p = mm.Profile(model_id="m", results={"m": mm.Result(
+        ...     node_id="m", kind="model", name={"en": "Delivery", "zh": "交付"})})
+        >>> p.name("m", lang="zh")
+        '交付'
+        """
+        return in_language(self[node_id].name, lang)
 
     def to_records(self, *, coverage: bool = False) -> list[dict[str, Any]]:
         """One plain dict per node (root first): ids, score, level and answer counts.
@@ -411,12 +434,15 @@ class Profile:
         columns = list(records[0]) if records else ["practice_id"]
         return formatter("frame")(records, columns).set_index("practice_id")
 
-    def explain(self, node_id: str | None = None) -> str:
+    def explain(self, node_id: str | None = None, lang: str | None = None) -> str:
         """A short text a person can read: why the node has its level and score.
 
         :param node_id: the node; the model root when omitted.
+        :param lang: a BCP 47 tag: names and the library's own words in that language,
+            with fallback (``zh-Hans`` → ``zh`` → the model's default).
         """
-        return str(formatter("explain")(self, self.model_id if node_id is None else node_id))
+        return str(formatter("explain")(
+            self, self.model_id if node_id is None else node_id, lang))
 
     def _repr_html_(self) -> str:
         return str(formatter("profile_html")(self))

@@ -56,8 +56,10 @@ MARKDOWN_SUFFIXES: Final = frozenset({".md", ".markdown"})
 def write_report(path: str | os.PathLike[str], model: MaturityModel, profile: Profile, *,
                  compare: Profile | None = None,
                  target: Target | int | None = None,
-                 history: History | None = None) -> Path:
+                 history: History | None = None, lang: str | None = None) -> Path:
     """Write the report to ``path``: Markdown for ``.md``/``.markdown``, else HTML.
+
+    ``lang`` (a BCP 47 tag) is the report's language, with fallback to the model's.
 
     The file is written atomically (a temporary file renamed into place), so a failure
     never leaves a truncated report. Returns the path written.
@@ -75,9 +77,10 @@ def write_report(path: str | os.PathLike[str], model: MaturityModel, profile: Pr
     target_path = Path(path)
     if target_path.suffix.lower() in MARKDOWN_SUFFIXES:
         text = render_markdown(model, profile, compare=compare, target=target,
-                               history=history)
+                               history=history, lang=lang)
     else:
-        text = render_html(model, profile, compare=compare, target=target, history=history)
+        text = render_html(model, profile, compare=compare, target=target, history=history,
+                           lang=lang)
     write_atomic(target_path, text)
     return target_path
 

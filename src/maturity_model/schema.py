@@ -47,6 +47,13 @@ _STRING: Final = {"type": "string"}
 _ID: Final = {"type": "string", "minLength": 1}
 _WEIGHT: Final = {"type": "number", "exclusiveMinimum": 0}
 _UNIT: Final = {"type": "number", "minimum": 0, "maximum": 1}
+#: A BCP 47 tag as the schema checks it (the loader checks the full grammar).
+_TAG: Final = {"type": "string", "pattern": "^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$"}
+#: A human text: a string, or a mapping from language tag to a non-empty string.
+_TEXT: Final = {"anyOf": [_STRING, {"type": "object", "minProperties": 1,
+                                    "propertyNames": _TAG,
+                                    "additionalProperties": {"type": "string",
+                                                             "pattern": "\\S"}}]}
 #: ``key`` and ``replaces``, which domains, items and practices all may carry.
 _IDENTITY: Final = {
     "key": _ID, "replaces": {"type": "array", "items": _ID, "uniqueItems": True},
@@ -136,7 +143,7 @@ def model_json_schema(registry: RuleRegistry | None = None) -> dict[str, Any]:
     domain_rule = {"oneOf": [rule_json_schema(cls) for _, cls in sorted(
         rules.aggregation_kinds.items())]}
     practice = _obj({
-        "id": _ID, "level": {"type": "integer"}, "text": _STRING, "weight": _WEIGHT,
+        "id": _ID, "level": {"type": "integer"}, "text": _TEXT, "weight": _WEIGHT,
         "mandatory": {"type": "boolean"}, "answer_set": _ID,
         "requires": {"type": "array", "items": _ID},
         "metric": _obj({"name": _ID, "threshold": {"type": "number"}, "better": better,
@@ -145,25 +152,27 @@ def model_json_schema(registry: RuleRegistry | None = None) -> dict[str, Any]:
         "evidence": {"enum": ["required"]},
         "evidence_max_age_months": {"type": "integer", "minimum": 1},
     }, ["id", "level"])
-    item = _obj({"id": _ID, "name": _STRING, "description": _STRING, "weight": _WEIGHT,
+    item = _obj({"id": _ID, "name": _TEXT, "description": _TEXT, "weight": _WEIGHT,
                  "rule": {"$ref": "#/$defs/item_rule"},
                  "practices": {"type": "array", "items": {"$ref": "#/$defs/practice"}},
                  **_IDENTITY}, ["id"])
-    domain = _obj({"id": _ID, "name": _STRING, "description": _STRING, "weight": _WEIGHT,
+    domain = _obj({"id": _ID, "name": _TEXT, "description": _TEXT, "weight": _WEIGHT,
                    "rule": {"$ref": "#/$defs/domain_rule"},
                    "domains": {"type": "array", "items": {"$ref": "#/$defs/domain"}},
                    "items": {"type": "array", "items": {"$ref": "#/$defs/item"}},
                    **_IDENTITY}, ["id"])
-    level = _obj({"value": {"type": "integer", "minimum": 0}, "name": _STRING,
-                  "description": _STRING}, ["value"])
-    answer_option = _obj({"label": _ID, "value": _UNIT}, ["label", "value"])
+    level = _obj({"value": {"type": "integer", "minimum": 0}, "name": _TEXT,
+                  "description": _TEXT}, ["value"])
+    label = {"anyOf": [_ID, _TEXT["anyOf"][1]]}
+    answer_option = _obj({"label": label, "value": _UNIT}, ["label", "value"])
     return {
         "$schema": _DRAFT,
         "$id": _ID_BASE + "maturity-model-1.json",
         "title": "maturity_model model file",
         **_obj({
             "format": {"const": MODEL_FORMAT},
-            "id": _ID, "name": _STRING, "version": _STRING, "description": _STRING,
+            "id": _ID, "name": _TEXT, "version": _STRING, "description": _TEXT,
+            "language": _TAG, "languages": {"type": "array", "items": _TAG},
             "scale": {"type": "array", "minItems": 1, "items": level},
             "rules": _obj({"item": {"$ref": "#/$defs/item_rule"},
                            "domain": {"$ref": "#/$defs/domain_rule"}}),

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from maturity_model._messages import translator
 from maturity_model.errors import Problem, UnknownNodeError, ValidationError, shown
 
 if TYPE_CHECKING:
@@ -290,8 +291,19 @@ class Target:
         return tuple(problems)
 
     def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, lang: str | None = None) -> str:
+        """The target in words (``str(target)``), in ``lang`` (a BCP 47 tag).
+
+        >>> Target.uniform(3).describe(), Target.uniform(3).describe("zh")
+        ('level 3 everywhere', '全部为第 3 级')
+        """
+        t = translator(lang)
         if not self.levels:
-            return "no target" if self.default is None else f"level {self.default} everywhere"
+            return t.gettext("no target") if self.default is None else t.gettext(
+                "level {level} everywhere").format(level=self.default)
         text = ", ".join(f"{k}: {v}" for k, v in self.levels.items())
-        return text if self.default is None else f"{text}; default {self.default}"
+        return text if self.default is None else t.gettext("{levels}; default {level}").format(
+            levels=text, level=self.default)
 

@@ -15,6 +15,7 @@ from maturity_model._dependencies import cycle_problems
 from maturity_model._identity import identity_problems
 from maturity_model._numbers import is_finite_number
 from maturity_model._references import reference_problems
+from maturity_model._text_checks import text_problems
 from maturity_model.errors import Problem, shown
 from maturity_model.evidence import Assessment, check_assessment
 from maturity_model.ids import ITEM_LEVEL_SEPARATOR, confusable_key, invisible_in
@@ -165,10 +166,13 @@ class _Checker:
             for j, option in enumerate(answer_set.options):
                 if not self.string(option.label, f"{path}[{j}].label"):
                     continue
-                if option.label in labels:
+                # A label written in several languages must be unique in each of them.
+                spellings = {str(option.label), *(f"{tag}\0{text}" for tag, text in getattr(
+                    option.label, "texts", {}).items())}
+                if spellings & labels:
                     self.add("duplicate-id", f"{path}[{j}].label",
                              f"label {shown(option.label)} appears twice")
-                labels.add(option.label)
+                labels |= spellings
                 v = option.value
                 if not _is_number(v) or not 0 <= v <= 1:
                     self.add("invalid-value", f"{path}[{j}].value",
@@ -369,6 +373,7 @@ def check(model: MaturityModel, assessment: Assessment | None = None, *,
     unresolved-reference $.domains[0].items[0].practices[0].requires[0]
     """
     problems = _Checker(model).run()
+    problems.extend(text_problems(model))
     if assessment is not None:
         _, assessment_problems = check_assessment(model, assessment, strict=strict,
                                                  as_of=as_of)

@@ -16,6 +16,7 @@ import attrs
 from maturity_model.errors import Problem
 from maturity_model.formats._ciso_reading import Reader, as_int, urn_tail
 from maturity_model.formats._sources import PathMap, shown, type_name
+from maturity_model.languages import is_language_tag
 from maturity_model.levels import LevelScale
 from maturity_model.model import (
     AnswerOption,
@@ -298,8 +299,9 @@ def read_framework(framework: Mapping[str, Any], where: str, library: Mapping[st
                    version: str, paths: PathMap, problems: list[Problem]) -> Framework | None:
     """Read one ``framework`` object into a model; ``None`` when it has no usable nodes."""
     locale = library.get("locale")
+    language = locale.strip() if isinstance(locale, str) and locale.strip() else "en"
     reader = Reader(where.split(":", 1)[0], paths, problems,
-                    locale.strip() if isinstance(locale, str) and locale.strip() else "en")
+                    language if is_language_tag(language) else "en")
     urn = framework.get("urn")
     if not isinstance(urn, str) or not urn.strip():
         reader.add("invalid-value", f"{where}.urn", "a framework needs a urn")
@@ -355,6 +357,7 @@ def read_framework(framework: Mapping[str, Any], where: str, library: Mapping[st
         answer_sets=() if scored else (AnswerSet(id=COMPLIANCE, options=[
             AnswerOption(label=label, value=value)
             for label, value in COMPLIANCE_ANSWERS.items()]),),
-        domains=domains, metadata=metadata)
+        domains=domains, metadata=metadata, language=reader.language,
+        languages=sorted(reader.languages | {reader.language}))
     return Framework(urn=urn, model=model, ids=dict(tree.ids), scored=scored,
                      translations=reader.translations)

@@ -10,6 +10,7 @@ from typing import Any
 
 from maturity_model.errors import Problem
 from maturity_model.formats._sources import PathMap, key_path, shown, type_name
+from maturity_model.languages import LocalText, is_language_tag, local_text
 from maturity_model.levels import Level, LevelScale
 
 __all__ = ["Reader", "as_int", "localised_text", "translations_of", "urn_tail"]
@@ -33,18 +34,23 @@ def translations_of(translations: object, field: str) -> dict[str, str]:
 def localised_text(default: str, translations: object, field: str, language: str) -> str:
     """The text a model field gets from a CISO Assistant object and its ``translations``.
 
-    The one place that turns a field and its translations into model text. Model text is
-    one language today, so this returns ``default`` (the text in ``language``, the
-    library's ``locale``); the translations stay in :attr:`Library.translations
-    <maturity_model.formats.ciso_assistant.Library>`. When model text holds several
-    languages, this returns ``local_text(default, translations_of(translations, field),
-    language=language)``.
+    The one place that turns a field and its translations into model text: a
+    :class:`~maturity_model.LocalText` holding ``default`` (the text in ``language``, the
+    library's ``locale``) and every translation whose tag is BCP 47, or the plain text
+    when there is none. All translations also stay in :attr:`Library.translations
+    <maturity_model.formats.ciso_assistant.Library>`.
 
-    >>> localised_text("Govern", {"fr": {"name": "Gouverner"}}, "name", "en")
+    >>> text = localised_text("Govern", {"fr": {"name": "Gouverner"}}, "name", "en")
+    >>> str(text), text.texts["fr"]
+    ('Govern', 'Gouverner')
+    >>> localised_text("Govern", None, "name", "en")
     'Govern'
     """
-    del translations, field, language  # kept in Library.translations meanwhile
-    return default
+    found = {tag: text for tag, text in translations_of(translations, field).items()
+             if is_language_tag(tag) and tag != language}
+    if not default or not found:
+        return default
+    return local_text(default, found, language=language)
 
 
 def urn_tail(urn: str) -> str:
@@ -75,6 +81,8 @@ class Reader:
         self.paths = paths
         self.problems = problems
         self.translations: dict[str, dict[str, dict[str, str]]] = {}
+        #: the languages the model's texts were given in besides ``language``
+        self.languages: set[str] = set()
 
     def add(self, code: str, path: str, message: str, *, warning: bool = False) -> None:
         problem = Problem(code=code, severity="warning", path=path, message=message) \
@@ -92,7 +100,10 @@ class Reader:
             self.add("invalid-value", key_path(where, field),
                      f"must be text, not {type_name(value)}")
             return ""
-        return localised_text(value.strip(), data.get("translations"), field, self.language)
+        text = localised_text(value.strip(), data.get("translations"), field, self.language)
+        if isinstance(text, LocalText):
+            self.languages.update(text.texts)
+        return text
 
     def keep_translations(self, key: str, data: Mapping[str, Any], where: str) -> None:
         """Keep an object's translations, and its own texts the model has no field for."""

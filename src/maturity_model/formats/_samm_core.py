@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, cast
 
 import attrs
 
+from maturity_model._converter import type_name
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
-from maturity_model.formats._sources import PathMap, key_path, read_yaml, shown, type_name
+from maturity_model.formats._samm_terms import ANSWER_KEYS as _ANSWER_KEYS
+from maturity_model.formats._samm_terms import KINDS as _KINDS
+from maturity_model.formats._samm_terms import model_version
+from maturity_model.formats._sources import PathMap, key_path, read_yaml, shown, tagged_text
 from maturity_model.levels import Level, LevelScale
 from maturity_model.model import (
     AnswerOption,
@@ -26,38 +29,6 @@ from maturity_model.model import (
 from maturity_model.rules import LevelSum, Mean
 
 __all__ = ["Reader", "build", "model_version"]
-
-# Folder -> (the document ``type`` its files declare, the keys SAMM 2 files have).
-_KINDS: Final[dict[str, tuple[str, frozenset[str]]]] = {
-    "business_functions": ("Function", frozenset(
-        {"model", "id", "name", "description", "color", "logo", "order", "type"})),
-    "security_practices": ("Practice", frozenset(
-        {"function", "id", "name", "shortName", "shortDescription", "longDescription",
-         "order", "assignee", "progress", "type"})),
-    "streams": ("Stream", frozenset(
-        {"practice", "id", "name", "letter", "description", "order", "type"})),
-    "maturity_levels": ("MaturityLevel", frozenset(
-        {"id", "number", "name", "description", "type"})),
-    "practice_levels": ("PracticeLevel", frozenset(
-        {"practice", "maturityLevel", "id", "objective", "type"})),
-    "activities": ("Activity", frozenset(
-        {"stream", "level", "id", "title", "benefit", "shortDescription", "longDescription",
-         "results", "metrics", "costs", "personnel", "notes", "relatedActivities", "type"})),
-    "answer_sets": ("AnswerSet", frozenset({"id", "values", "type"})),
-    "questions": ("Question", frozenset(
-        {"activity", "answerSet", "id", "text", "order", "quality", "type"})),
-}
-_ANSWER_KEYS: Final = frozenset({"text", "value", "weight", "order"})
-
-
-def model_version(tag: str) -> str:
-    """The model version a SAMM ``model`` tag stands for.
-
-    >>> model_version("SAMM20"), model_version("SAMM21"), model_version("2.2")
-    ('2.0', '2.1', '2.2')
-    """
-    match = re.fullmatch(r"SAMM(\d)(\d+)", tag.strip(), flags=re.IGNORECASE)
-    return f"{match.group(1)}.{match.group(2)}" if match else tag.strip()
 
 
 @attrs.frozen
@@ -345,8 +316,8 @@ def build(reader: Reader, paths: PathMap, model_id: str) -> MaturityModel:
 
 
 def _name(file: _File, key: str) -> str:
-    value = file.data.get(key)
-    return value.strip() if isinstance(value, str) else ""
+    value = tagged_text(file.data.get(key), strip=True)  # {en: ..., es: ...} stays a text
+    return value if isinstance(value, str) else ""
 
 
 def _scale(reader: Reader, files: list[_File],
@@ -439,7 +410,7 @@ def _answer_sets(reader: Reader, files: list[_File], paths: PathMap) -> list[Ans
                     reader.problems.append(Problem(
                         code="unknown-field", severity="warning", path=f"{where}.{key}",
                         message=f"SAMM answers have no key {key!r}; it is ignored"))
-            label, value = entry.get("text"), entry.get("value")
+            label, value = tagged_text(entry.get("text")), entry.get("value")
             if not isinstance(label, str):
                 hint = f' (write it quoted: "{label}")' if isinstance(label, int | float) else ""
                 reader.add("invalid-value", f"{where}.text",

@@ -31,6 +31,7 @@ from maturity_model.errors import (
     ValidationError,
     shown,
 )
+from maturity_model.languages import DEFAULT_LANGUAGE, LocalText, is_language_tag
 from maturity_model.model import MaturityModel
 from maturity_model.serialization import (
     DEFAULT_LIMITS,
@@ -51,6 +52,7 @@ __all__ = [
     "read_yaml",
     "shown",
     "slug",
+    "tagged_text",
     "type_name",
 ]
 
@@ -278,3 +280,28 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
+
+
+def tagged_text(value: Any, *, strip: bool = False,
+                language: str = DEFAULT_LANGUAGE) -> Any:
+    """A source's text field as a model text: a mapping of language tags keeps them all.
+
+    A mapping whose keys are all BCP 47 tags and whose values are strings (``{en: Govern,
+    es: Gobernar}``, as translated copies of a model write it) becomes a
+    :class:`~maturity_model.languages.LocalText` with ``language`` as its default, empty
+    texts left out; a string is kept (stripped with ``strip``); anything else comes back
+    as it is, for the importer to report.
+
+    >>> tagged_text({"en": " Govern ", "es": "Gobernar", "fr": ""}).texts
+    mappingproxy({'en': 'Govern', 'es': 'Gobernar'})
+    >>> tagged_text(" Govern ", strip=True), tagged_text(3)
+    ('Govern', 3)
+    """
+    if isinstance(value, str):
+        return value.strip() if strip else value
+    if isinstance(value, dict) and value and all(
+            is_language_tag(tag) and isinstance(text, str) for tag, text in value.items()):
+        texts = {tag: text.strip() for tag, text in value.items() if text.strip()}
+        if texts:
+            return LocalText(texts, language=language)
+    return value

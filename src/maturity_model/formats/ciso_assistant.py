@@ -65,10 +65,9 @@ object (the library, the framework, a node: the node's ``key``) to ``{language: 
 text}}``; a node's ``annotation`` and ``typical_evidence``, which a model node has no
 field for, are kept there in the base language too; a score label is under
 ``<framework urn>#score=<score>`` and an implementation group under
-``<framework urn>#group=<ref_id>``. Model text is the library's base language
-(``locale``). The one function that turns a field and its translations into model text is
-``maturity_model.formats._ciso_reading.localised_text``; once model text holds several
-languages it returns a localised text built from the text and its translations.
+``<framework urn>#group=<ref_id>``. Model texts are localised: the library's base language
+(``locale``) is the model's ``language`` and every translation with a BCP 47 tag is a
+language of the text (:class:`~maturity_model.LocalText`).
 
 **Problems.** What the format forbids is an error, with a path into the file
 (``nist-csf-2.0.yaml:$.objects.framework.requirement_nodes[3].parent_urn``): a missing
