@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -71,7 +71,7 @@ class LazyResults(Mapping[str, V]):
 
 
 def _frozen_map(values: Mapping[Any, Any] | None) -> Mapping[Any, Any]:
-    if type(values) is MappingProxyType or type(values) is LazyResults:
+    if isinstance(values, MappingProxyType | LazyResults):
         return values
     return MappingProxyType(dict(values or {}))
 
@@ -169,7 +169,14 @@ class PracticeResult:
         return self.value is not None and self.value >= 1.0
 
 
-@attrs.frozen(kw_only=True)
+#: The fields of a :class:`Result` that scoring may fill on first read.
+_DEFERRED_FIELDS = frozenset({"coverage", "counts", "missing", "limited_by", "violations",
+                              "blocked", "observed", "next_bound"})
+
+
+# Not slotted: a result made by scoring holds its score and level at once and fills the
+# rest (coverage, counts, why) from the scored row on the first read of any of them.
+@attrs.frozen(kw_only=True, slots=False)
 class Result:
     """The result of one node: score, level, coverage, counts and why.
 
@@ -211,6 +218,42 @@ class Result:
         """Whether the node has a score (at least one answer other than N/A and unknown)."""
         return self.score is not None
 
+    @classmethod
+    def _deferred(cls, fields: dict[str, Any]) -> Result:
+        """A result holding ``fields`` now and the rest when first read.
+
+        ``fields`` holds every field but those of ``_DEFERRED_FIELDS``, converted, and
+        under ``"_complete"`` a function of the fields dict that adds those (converted)
+        and removes any key of its own; it may run more than once.
+        """
+        result = object.__new__(cls)
+        object.__setattr__(result, "__dict__", fields)
+        return result
+
+    def _completed(self) -> dict[str, Any]:
+        state = self.__dict__
+        complete = state.get("_complete")
+        if complete is not None:
+            complete(state)
+            state.pop("_complete", None)
+        return state
+
+    if not TYPE_CHECKING:  # to mypy, a field is a field
+
+        def __getattr__(self, name: str) -> Any:
+            if name in _DEFERRED_FIELDS and "_complete" in self.__dict__:
+                return self._completed()[name]
+            raise AttributeError(name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self._completed())
+        state["coverage"] = dict(state["coverage"])  # a mappingproxy does not pickle
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "__dict__", {**state,
+                                              "coverage": MappingProxyType(state["coverage"])})
+
 
 @attrs.frozen(kw_only=True)
 class Profile:
@@ -232,6 +275,25 @@ class Profile:
     #: The metric observations the model reads, as they were scored (name → value).
     observations: Mapping[str, float] = attrs.field(factory=dict, converter=_frozen_map,
                                                     hash=False)
+
+    @classmethod
+    def _scored(cls, model_id: str, model_version: str, subject: str,
+                date: datetime.date | None, dependencies: str, scale: LevelScale,
+                results: LazyResults[Result], practices: LazyResults[PracticeResult],
+                observations: Mapping[str, float]) -> Profile:
+        """A profile straight from scoring, whose values need no conversion or check."""
+        profile = object.__new__(cls)
+        put = object.__setattr__
+        put(profile, "model_id", model_id)
+        put(profile, "model_version", model_version)
+        put(profile, "subject", subject)
+        put(profile, "date", date)
+        put(profile, "dependencies", dependencies)
+        put(profile, "scale", scale)
+        put(profile, "results", results)
+        put(profile, "practices", practices)
+        put(profile, "observations", _frozen_map(observations))
+        return profile
 
     @property
     def overall(self) -> Result:
