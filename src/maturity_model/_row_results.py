@@ -179,7 +179,8 @@ class ScoredRow(LazyResults[Result]):
             fields = self.plan.result_fields[k].copy()  # with "_node": k
             fields["score"], fields["level"] = self.outcomes[k]
             fields["_complete"] = self.complete
-            value = self._built[key] = Result._deferred(fields)
+            value = self._built[key] = _new(Result)  # filled as Result's comment says
+            _set(value, "__dict__", fields)
         return value
 
     def _counts(self, k: int) -> Counts:
@@ -228,7 +229,7 @@ class ScoredRow(LazyResults[Result]):
         return self.pooled[k]
 
     def complete(self, state: dict[str, Any]) -> None:
-        """Add what a result holds beyond its score and level (see ``Result._deferred``)."""
+        """Add what a result holds beyond its score and level (a ``Result``'s ``_complete``)."""
         plan = self.plan
         k = state.get("_node")
         if k is None:  # completed by another thread meanwhile
@@ -283,6 +284,10 @@ class ScoredRow(LazyResults[Result]):
         return PracticeResult(practice_id=p.id, item_id=it.item.id, level=p.level,
                               status=status, value=value, weight=p.weight,
                               blocked_by=self.blocked.get(p.id, ()), rating=rating)
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _built_by_getitem(key: str) -> Result:

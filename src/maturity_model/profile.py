@@ -218,17 +218,10 @@ class Result:
         """Whether the node has a score (at least one answer other than N/A and unknown)."""
         return self.score is not None
 
-    @classmethod
-    def _deferred(cls, fields: dict[str, Any]) -> Result:
-        """A result holding ``fields`` now and the rest when first read.
-
-        ``fields`` holds every field but those of ``_DEFERRED_FIELDS``, converted, and
-        under ``"_complete"`` a function of the fields dict that adds those (converted)
-        and removes any key of its own; it may run more than once.
-        """
-        result = object.__new__(cls)
-        object.__setattr__(result, "__dict__", fields)
-        return result
+    # A result may be made with only some fields (scoring does: ``object.__new__`` and a
+    # ``__dict__`` set at once): every field but those of ``_DEFERRED_FIELDS``, converted,
+    # and under ``"_complete"`` a function of that dict that adds those fields, converted,
+    # removes any key of its own, and may run more than once.
 
     def _completed(self) -> dict[str, Any]:
         state = self.__dict__
