@@ -7,7 +7,6 @@ import csv
 import io
 import math
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -172,21 +171,3 @@ def test_parquet_subjects_are_text_in_both_engines(capsys: pytest.CaptureFixture
     code, wide, _ = run(capsys, "score", MODEL_FILE, source, "--wide", "--format", "csv")
     assert code == 0
     assert [row[0] for row in csv.reader(wide.splitlines())][1:] == ["yes", "0.5", "'=x"]
-
-
-def test_the_read_ahead_thread_stops_when_reading_stops(tmp_path: Path) -> None:
-    import threading
-
-    from maturity_model._table_arrow import arrow_csv_chunks
-
-    table = tmp_path / "teams.csv"
-    write_table(table, [["t", *(["yes"] * len(IDS))]] * 5 + [["ragged", "yes"]], "\n")
-    items: list[Any] = list(arrow_csv_chunks(table, 2))
-    assert [type(item).__name__ for item in items] == ["list", "RowProblem", "tuple"]
-    assert items[1].line == 7
-    assert items[2][0] == [2, 3, 4, 5, 6]
-    chunks: Any = arrow_csv_chunks(table, 2)
-    next(chunks)
-    next(chunks)  # the thread is started
-    chunks.close()
-    assert not [t for t in threading.enumerate() if t.name == "maturity-csv-read-ahead"]

@@ -12,11 +12,9 @@ line number unless the table has blank lines or cells spanning lines.
 from __future__ import annotations
 
 import csv
-import queue
-import threading
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 
@@ -153,9 +151,9 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
             column_types=dict.fromkeys(names, cell_type), null_values=[],
             strings_can_be_null=False, quoted_strings_can_be_null=False))
     number = 2  # the record number of the next row (the header is 1)
-    for batch, dropped in _read_ahead(reader, refused):
+    for batch in reader:
         n = batch.num_rows
-        taken = sorted(r for r, _ in dropped if r >= number)
+        taken = sorted(r for r, _ in refused if r >= number)
         if not taken:
             numbers = list(range(number, number + n))
             number += n
@@ -167,11 +165,10 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
                 else:
                     numbers.append(number)
                 number += 1
-        for line, width in sorted(dropped):
+        for line, width in sorted(refused):
             yield RowProblem(line, Problem.of(
                 "ragged-row", "$", f"the row has {width} cells, the header {len(header)}"))
-        if not n:
-            continue
+        refused.clear()
         columns: list[Column] = []
         stop: int | None = None
         problem: Problem | None = None
@@ -187,68 +184,11 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
             if stop:
                 yield numbers[:stop], [(u, c[:stop]) for u, c in columns]
             raise TableError(numbers[stop], (problem,))
-        yield numbers, columns
-
-
-_END: Final = object()
-
-
-def _read_ahead(reader: Any, refused: list[tuple[int, int]]) -> Iterator[
-        tuple[Any, list[tuple[int, int]]]]:
-    """The reader's batches, parsed one batch ahead in a thread.
-
-    Each comes with the rows refused while it was read; the rows refused after the last
-    come with an empty batch. pyarrow parses without the GIL, so the next block is parsed
-    while this one is scored. The thread stops when the generator is closed.
-    """
-    ahead: queue.Queue[Any] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                ahead.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def run() -> None:
-        try:
-            while True:
-                try:
-                    batch = reader.read_next_batch()
-                except StopIteration:
-                    break
-                taken = refused[:]  # the handler runs in this thread, inside the read
-                del refused[:len(taken)]
-                if not put((batch, taken)):
-                    return
-            put((None, refused[:]))
-        except BaseException as exc:  # raised where the batches are read
-            put(exc)
-        put(_END)
-
-    thread = threading.Thread(target=run, name="maturity-csv-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while (item := ahead.get()) is not _END:
-            if isinstance(item, BaseException):
-                raise item
-            batch, taken = item
-            yield (batch if batch is not None else _NO_ROWS), taken
-    finally:
-        stop.set()
-        thread.join()
-
-
-class _NoRows:
-    """The empty batch that carries the rows refused after the last one."""
-
-    num_rows = 0
-
-
-_NO_ROWS: Final = _NoRows()
+        if n:
+            yield numbers, columns
+    for line, width in sorted(refused):
+        yield RowProblem(line, Problem.of(
+            "ragged-row", "$", f"the row has {width} cells, the header {len(header)}"))
 
 
 def parquet_chunks(path: Path, chunk_rows: int) -> Iterator[
