@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import maturity_model as mm
-from maturity_model import _row_engine
+from maturity_model import _row_engine, _row_results
 from tests.strategies import assessments, models
 
 
@@ -110,3 +110,17 @@ def test_a_result_built_when_read_equals_pickles_and_evolves_as_an_eager_one() -
         lazy.no_such_field  # type: ignore[attr-defined]  # noqa: B018
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         lazy.score = 3.0  # type: ignore[misc]
+
+
+def test_the_lowest_domains_of_few_answers_are_remembered_by_those_answers() -> None:
+    model = _one_item_model()
+    plan = _row_engine.row_plan(model)
+    assert [by_cells for _, _, by_cells in plan.groups] == [True, False]
+    first = mm.score(model, mm.Assessment(model="m", answers={"a": True, "b": 0.5}))
+    assert list(plan.nodes[0].memo) == [(1.0, 0.5, _row_results.UNKNOWN)]
+    again = mm.score(model, mm.Assessment(model="m", answers={"a": True, "b": 0.5}))
+    assert _exact(again) == _exact(first)
+    big = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        mm.CapabilityItem(id=f"i{k}", practices=[mm.Practice(id=f"p{k}", level=1)])
+        for k in range(_row_engine.CELL_KEY_LIMIT + 1)])])
+    assert [by_cells for _, _, by_cells in _row_engine.row_plan(big).groups] == [False, False]

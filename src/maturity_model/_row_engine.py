@@ -59,6 +59,9 @@ from maturity_model.rules import (
 
 #: How many distinct inputs one node remembers the outcome of.
 MEMO_LIMIT = 512
+#: The lowest domains are remembered by their items' cells when each has at most this
+#: many practices below it (a flat key, cheaper to hash than the items' outcomes).
+CELL_KEY_LIMIT = 8
 
 
 @attrs.frozen(eq=False)
@@ -93,8 +96,10 @@ class NodePlan:
     children: tuple[int, ...]
     weights: tuple[float, ...]
     all_valid: tuple[bool, ...]  # every child assessed
-    # A built-in rule over children that are remembered too: outcomes by child outcomes.
+    # A built-in rule over children that are remembered too: outcomes by child outcomes,
+    # or (``by_cells``) by the cells of its child items.
     take: Callable[[list[Any]], Any] | None
+    by_cells: bool = False
     memo: dict[Any, tuple[Any, Any]] = attrs.field(factory=dict)
 
 
@@ -110,8 +115,9 @@ class RowPlan:
     # Each item's key function and memo; each height's nodes' (_no_key: not remembered).
     item_takes: tuple[Callable[[list[Cell]], Any], ...]
     item_memos: tuple[dict[Any, tuple[Any, Any]], ...]
+    # (and whether the keys read the cells rather than the outcomes).
     groups: tuple[tuple[tuple[Callable[[list[Any]], Any], ...],
-                        tuple[dict[Any, tuple[Any, Any]], ...]], ...]
+                        tuple[dict[Any, tuple[Any, Any]], ...], bool], ...]
     # Each node's result fields that do not depend on the assessment, and "_node": k.
     result_fields: tuple[Mapping[str, Any], ...]
     node_ids: Mapping[str, int]  # output order (root, then pre-order) → node index
@@ -198,8 +204,20 @@ def row_plan(model: MaturityModel) -> RowPlan:
     groups = []
     for h in sorted(set(heights)):
         members = [n for n, nh in zip(nodes, heights, strict=True) if nh == h]
+        # A height of domains whose children are remembered items with a few practices
+        # each is remembered by their cells: a flat key, cheaper to hash.
+        by_cells = h == 1 and all(
+            n.take is not None and n.children and all(k < len(items) for k in n.children)
+            and sum(items[k].stop - items[k].start for k in n.children) <= CELL_KEY_LIMIT
+            for n in members)
+        if by_cells:
+            members = [attrs.evolve(n, by_cells=True, take=itemgetter(*(
+                j for k in n.children for j in range(items[k].start, items[k].stop))))
+                for n in members]
+            start = heights.index(h)
+            nodes[start:start + len(members)] = members
         groups.append((tuple(n.take or _no_key for n in members),
-                       tuple(n.memo for n in members)))
+                       tuple(n.memo for n in members), by_cells))
     column = {p.id: j for j, p in enumerate(practices)}
     plan = RowPlan(
         column=column, practices=tuple(practices), item_of=tuple(item_of),
@@ -275,7 +293,7 @@ def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment,
 
 def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Profile:
     """:func:`maturity_model.score`, through the model's plan."""
-    plan = row_plan(model)
+    plan: RowPlan = model._index.row_plan or row_plan(model)
     answered = _resolve(plan, model, assessment, strict)
     cells = answered
     violations: dict[str, list[Violation]] = {}
@@ -299,13 +317,14 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
         for i, it in enumerate(plan.items):
             if outcomes[i] is None:
                 outcomes[i] = _item_outcome(plan, it, cells, answered, observations)
-    for takes, memos in plan.groups:
-        found = list(map(dict.get, memos, map(call, takes, repeat(outcomes))))
+    for takes, memos, by_cells in plan.groups:
+        found = list(map(dict.get, memos,
+                         map(call, takes, repeat(cells if by_cells else outcomes))))
         if None in found:
             first = len(outcomes) - len(plan.items)
             for i, outcome in enumerate(found):
                 if outcome is None:
-                    found[i] = _node_outcome(plan, plan.nodes[first + i], outcomes)
+                    found[i] = _node_outcome(plan, plan.nodes[first + i], outcomes, cells)
         outcomes += found
     state = ScoredRow(plan, answered, cells, outcomes, violations, blocked, observations)
     return Profile._scored(
@@ -328,11 +347,12 @@ def _item_outcome(plan: RowPlan, it: ItemPlan, cells: list[Cell], answered: list
     return _by_evidence(plan, it, cells, answered, observations)
 
 
-def _node_outcome(plan: RowPlan, node: NodePlan, outcomes: list[Any]) -> tuple[Any, Any]:
+def _node_outcome(plan: RowPlan, node: NodePlan, outcomes: list[Any], cells: list[Cell],
+                  ) -> tuple[Any, Any]:
     """``(score, level)`` of a domain or the root that is not remembered for these inputs."""
     outcome = _aggregate(plan, node, outcomes)
     if node.take is not None and len(node.memo) < MEMO_LIMIT:
-        node.memo[node.take(outcomes)] = outcome
+        node.memo[node.take(cells if node.by_cells else outcomes)] = outcome
     return outcome
 
 

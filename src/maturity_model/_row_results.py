@@ -166,25 +166,28 @@ class ScoredRow(LazyResults[Result]):
                  outcomes: list[tuple[Any, Any]], violations: dict[str, list[Violation]],
                  blocked: dict[str, tuple[str, ...]], observations: Mapping[str, float],
                  ) -> None:
-        self._keys, self._build, self._built = plan.node_ids, _built_by_getitem, {}
+        # _build is never called (__getitem__ builds); counts and pooled are set when
+        # first needed.
+        self._keys, self._built = plan.node_ids, {}
         self.plan, self.answered, self.cells, self.outcomes = plan, answered, cells, outcomes
         self.violations, self.blocked, self.observations = violations, blocked, observations
-        self.counts: list[list[int]] | None = None
-        self.pooled: list[tuple[Sequence[float], Sequence[float]]] | None = None
 
     def __getitem__(self, key: str) -> Result:
         value = self._built.get(key)
         if value is None:  # in this one frame: a profile's results are read one by one
             k = self._keys[key]
-            fields = self.plan.result_fields[k].copy()  # with "_node": k
-            fields["score"], fields["level"] = self.outcomes[k]
-            fields["_complete"] = self.complete
+            outcome = self.outcomes[k]
+            fields = dict(self.plan.result_fields[k],  # with "_node": k
+                          score=outcome[0], level=outcome[1], _complete=self.complete)
             value = self._built[key] = _new(Result)  # filled as Result's comment says
             _set(value, "__dict__", fields)
         return value
 
+    counts: list[list[int]]
+    pooled: list[tuple[Sequence[float], Sequence[float]]]
+
     def _counts(self, k: int) -> Counts:
-        if self.counts is None:  # every node at once, children first: no recursion
+        if not hasattr(self, "counts"):  # every node at once, children first: no recursion
             plan = self.plan
             counts: list[list[int]] = []
             for it in plan.items:
@@ -210,7 +213,7 @@ class ScoredRow(LazyResults[Result]):
         return Counts(met=met, partial=partial, not_met=not_met, na=na, unknown=unknown)
 
     def _pooled(self, k: int) -> tuple[Sequence[float], Sequence[float]]:
-        if self.pooled is None:  # every node at once, children first, child by child
+        if not hasattr(self, "pooled"):  # every node at once, children first, child by child
             n_levels = len(self.plan.scale_values)
             pooled: list[tuple[Sequence[float], Sequence[float]]] = []
             for it in self.plan.items:
@@ -288,7 +291,3 @@ class ScoredRow(LazyResults[Result]):
 
 _new = object.__new__
 _set = object.__setattr__
-
-
-def _built_by_getitem(key: str) -> Result:
-    raise AssertionError("ScoredRow builds in __getitem__")  # pragma: no cover
