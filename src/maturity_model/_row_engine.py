@@ -133,6 +133,8 @@ class RowPlan:
 
 
 _NOTHING: Mapping[str, float] = MappingProxyType({})
+_NO_VIOLATIONS: dict[str, list[Violation]] = {}  # shared: never written
+_NOT_BLOCKED: dict[str, tuple[str, ...]] = {}
 
 
 def _no_key(values: object) -> None:
@@ -296,8 +298,8 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
     plan: RowPlan = model._index.row_plan or row_plan(model)
     answered = _resolve(plan, model, assessment, strict)
     cells = answered
-    violations: dict[str, list[Violation]] = {}
-    blocked: dict[str, tuple[str, ...]] = {}
+    violations: dict[str, list[Violation]] = _NO_VIOLATIONS  # read only
+    blocked: dict[str, tuple[str, ...]] = _NOT_BLOCKED
     if plan.dependencies:
         by_id = {p.id: 0.0 if c is UNKNOWN else c
                  for p, c in zip(plan.practices, answered, strict=True)}
@@ -330,8 +332,8 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
     return Profile._scored(
         model.id, model.version, assessment.subject, assessment.date, model.dependencies,
         model.scale, state, LazyResults(plan.column, state.practice),
-        {name: float(observations[name]) for name in plan.metric_names
-         if name in observations} if plan.metric_names else _NOTHING)
+        MappingProxyType({name: float(observations[name]) for name in plan.metric_names
+                          if name in observations}) if plan.metric_names else _NOTHING)
 
 
 def _item_outcome(plan: RowPlan, it: ItemPlan, cells: list[Cell], answered: list[Cell],

@@ -274,7 +274,10 @@ class Profile:
                 date: datetime.date | None, dependencies: str, scale: LevelScale,
                 results: LazyResults[Result], practices: LazyResults[PracticeResult],
                 observations: Mapping[str, float]) -> Profile:
-        """A profile straight from scoring, whose values need no conversion or check."""
+        """A profile straight from scoring, whose values need no conversion or check.
+
+        ``results``, ``practices`` and ``observations`` are read-only mappings already.
+        """
         profile = object.__new__(cls)
         put = object.__setattr__
         put(profile, "model_id", model_id)
@@ -285,7 +288,7 @@ class Profile:
         put(profile, "scale", scale)
         put(profile, "results", results)
         put(profile, "practices", practices)
-        put(profile, "observations", _frozen_map(observations))
+        put(profile, "observations", observations)
         return profile
 
     @property
