@@ -115,6 +115,7 @@ class RowPlan:
     # Each item's key function and memo; each height's nodes' (_no_key: not remembered).
     item_takes: tuple[Callable[[list[Cell]], Any], ...]
     item_memos: tuple[dict[Any, tuple[Any, Any]], ...]
+    one_per_item: bool  # every item has one practice and is remembered: key = its cell
     # (and whether the keys read the cells rather than the outcomes).
     groups: tuple[tuple[tuple[Callable[[list[Any]], Any], ...],
                         tuple[dict[Any, tuple[Any, Any]], ...], bool], ...]
@@ -226,6 +227,7 @@ def row_plan(model: MaturityModel) -> RowPlan:
         items=tuple(items), nodes=tuple(nodes),
         item_takes=tuple(it.take or _no_key for it in items),
         item_memos=tuple(it.memo for it in items), groups=tuple(groups),
+        one_per_item=all(it.stop - it.start == 1 and it.take is not None for it in items),
         result_fields=(
             *({"node_id": it.item.id, "kind": "item", "name": it.item.name,
                "parent": it.parent, "rule": it.rule.kind, "_node": k}
@@ -313,8 +315,8 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool) -> Pro
     observations = assessment.observations
     # Each node's (score, level): items, then one height of domains at a time. A node
     # whose outcome for these inputs is remembered costs a lookup (in C, via map).
-    outcomes: list[Any] = list(map(dict.get, plan.item_memos,
-                                   map(call, plan.item_takes, repeat(cells))))
+    outcomes: list[Any] = list(map(dict.get, plan.item_memos, cells if plan.one_per_item
+                                   else map(call, plan.item_takes, repeat(cells))))
     if None in outcomes:
         for i, it in enumerate(plan.items):
             if outcomes[i] is None:
