@@ -124,3 +124,19 @@ def test_the_lowest_domains_of_few_answers_are_remembered_by_those_answers() -> 
         mm.CapabilityItem(id=f"i{k}", practices=[mm.Practice(id=f"p{k}", level=1)])
         for k in range(_row_engine.CELL_KEY_LIMIT + 1)])])
     assert [by_cells for _, _, by_cells in _row_engine.row_plan(big).groups] == [False, False]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([None, True, False, 0.5, "n/a"]), min_size=5,
+                         max_size=5), min_size=1, max_size=6))
+def test_a_checklist_looks_its_items_up_by_their_answers(rows: list[list[Any]]) -> None:
+    model = mm.MaturityModel(id="m", scale=mm.LevelScale.range(1, 1), domains=[
+        mm.Domain(id=f"d{d}", items=[mm.CapabilityItem(
+            id=f"i{d}{k}", weight=1 + k, practices=[mm.Practice(id=f"p{d}{k}", level=1)])
+            for k in range(5)]) for d in range(2)])
+    assert _row_engine.row_plan(model).one_per_item
+    for row in rows * 2:
+        answers = {f"p{d}{k}": v for d in range(2) for k, v in enumerate(row) if v is not None}
+        assessment = mm.Assessment(model="m", answers=answers)
+        assert _exact(mm.score(model, assessment)) == _exact(
+            mm.score(attrs.evolve(model), assessment))
