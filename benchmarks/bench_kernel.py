@@ -10,11 +10,15 @@ the table the README quotes; compare ratios across machines, not seconds.
   their criteria's weight, so the root's mean is devops-maturity's percentage). The
   other package runs in a throw-away venv (``--venv DIR``, or one made under the system
   temp dir with ``pip install devops-maturity==1.1.0``); when that cannot be done, its
-  figure from a recorded run (48 µs) is shown and marked so.
+  figure from a recorded run (48 µs) is shown and marked so. Ours and theirs are measured
+  in turn three times, the best of each kept; a second line scores 64 different
+  assessments in turn (each node remembers its outcomes by its inputs, which helps as far
+  as they repeat).
 - 1,000 practices: ``mm.score`` on the batch benchmark's model (100 staircase items of 10
   practices, 10 domains), against a plain Python pass over the same 1,000 answers.
 - import + first score: a fresh interpreter that imports ``maturity_model`` and scores a
-  model with ``requires`` edges, against a bare ``python -c pass``; medians of 7 runs.
+  model with ``requires`` edges, against a bare ``python -c pass``; medians of 7 runs,
+  bytecode cached as for an installed package.
 - batch: ``compiled.score`` on ROWS × 1,000 against ``values.sum(axis=1)``.
 """
 
@@ -157,13 +161,18 @@ def import_and_first_score() -> tuple[float, float]:
             "    mm.CapabilityItem(id='i', practices=[mm.Practice(id='a', level=1),\n"
             "        mm.Practice(id='b', level=2, requires=['a'])])])])\n"
             "mm.score(m, mm.Assessment(model='m', answers={'a': True}))\n")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # As from an installed package: bytecode cached (in a temporary folder), after one run
+    # that writes it.
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"),
+           "PYTHONPYCACHEPREFIX": os.path.join(tempfile.gettempdir(), "bench-kernel-pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def wall(args: list[str]) -> float:
         t = time.perf_counter()
         subprocess.run(args, check=True, env=env, capture_output=True)
         return time.perf_counter() - t
 
+    wall([sys.executable, "-c", code])
     ours = statistics.median(wall([sys.executable, "-c", code]) for _ in range(7))
     bare = statistics.median(wall([sys.executable, "-c", "pass"]) for _ in range(7))
     return ours, bare
@@ -187,11 +196,34 @@ def main() -> None:
         return (profile.overall.score, profile.overall.level,
                 [profile[c].score for c in categories])
 
-    ours = best_per_call(ours_21, 2000)
-    theirs, source = their_figure(args.venv)
-    table.append(("21 criteria: score + categories + level", f"{ours * 1e6:,.1f} µs",
-                  "-" if theirs is None else f"{theirs:,.1f} µs (devops-maturity, {source})",
-                  "-" if theirs is None else f"{ours * 1e6 / theirs:.2f}×"))
+    # 64 different assessments in turn: what a node remembers helps only as far as
+    # they repeat their inputs.
+    rng = np.random.default_rng(3)
+    varied = [mm.Assessment(model="devops-maturity", answers={
+        f"{cid}.1": bool(rng.integers(0, 2)) for cid, _, _ in CRITERIA}) for _ in range(64)]
+    turn = iter(range(1 << 62))
+
+    def ours_varied() -> object:
+        profile = mm.score(model, varied[next(turn) % 64])
+        return (profile.overall.score, profile.overall.level,
+                [profile[c].score for c in categories])
+
+    # Ours and theirs in turn, three times, the best of each kept: a busy machine slows
+    # some rounds, and both sides then get a quiet one.
+    ours = ours_mixed = float("inf")
+    theirs: float | None = None
+    source = ""
+    for _ in range(3):
+        ours = min(ours, best_per_call(ours_21, 2000))
+        ours_mixed = min(ours_mixed, best_per_call(ours_varied, 2000))
+        figure, source = their_figure(args.venv)
+        if figure is not None:
+            theirs = figure if theirs is None else min(theirs, figure)
+    for label, figure in (("21 criteria: score + categories + level", ours),
+                          ("  the same, 64 different assessments in turn", ours_mixed)):
+        table.append((label, f"{figure * 1e6:,.1f} µs",
+                      "-" if theirs is None else f"{theirs:,.1f} µs (devops-maturity, {source})",
+                      "-" if theirs is None else f"{figure * 1e6 / theirs:.2f}×"))
 
     big = workload_model(1_000)
     rng = np.random.default_rng(1)

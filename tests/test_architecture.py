@@ -31,6 +31,7 @@ CORE_PRIVATE = frozenset({
     "_dependencies", "_numbers", "_aggregation_rules", "_display_registry", "_limits",
     "_identity", "_versions_match", "_versions_changes", "_migration_mapping",
     "_compare_versions", "_references", "_answer_details", "_messages", "_text_checks",
+    "_lazy",
 })
 #: Display: formatting for people (HTML, tables, text, reports, plots, the command line).
 DISPLAY = frozenset({

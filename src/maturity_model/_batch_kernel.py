@@ -303,8 +303,9 @@ def score_block(plan: Plan, values: Any, na: BoolArray | None,
         plan, sums, weights, na, mandatory,
         _take(work, "means", (len(plan.item_ids), levels + 1, rows)))
     assessed = _assessed(plan, values, na, sums[:, levels])
-    item_scores[~assessed] = np.nan
-    item_levels[~assessed] = np.nan
+    unassessed = ~assessed
+    np.copyto(item_scores, np.nan, where=unassessed)
+    np.copyto(item_levels, np.nan, where=unassessed)
     band_items(plan, observations, item_scores, item_levels)
     if plan.columnar_items:
         columnar_items(plan, values, na, x, item_scores, item_levels, assessed)

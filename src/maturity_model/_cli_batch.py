@@ -306,9 +306,9 @@ class Progress:
         self.started = time.monotonic()
         self._last = 0.0
 
-    def step(self, *, failed: bool = False) -> None:
-        self.count += 1
-        self.failed += failed
+    def step(self, *, failed: bool = False, count: int = 1) -> None:
+        self.count += count
+        self.failed += failed * count
         now = time.monotonic()
         if self.enabled and now - self._last > 0.1:
             self._last = now

@@ -106,8 +106,7 @@ def cmd_score(args: argparse.Namespace) -> int:
                     fail(outcome.label, outcome.problems)
                 else:
                     yield outcome
-                    for _ in outcome.rows:
-                        progress.step()
+                    progress.step(count=len(outcome.rows))
         except FileNotFoundError as exc:
             raise UsageError("no such file or folder", file=str(exc.args[0])) from None
         except EmptyFolderError as exc:

@@ -19,12 +19,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from maturity_model._answer_cells import (
-    IntArray,
-    factorize_text,
-    resolve_cells,
-    resolve_observations,
-)
+from maturity_model._answer_cells import IntArray, factorize_text, resolve_observations
+from maturity_model._answer_table import resolve_columns
 from maturity_model._batch_kernel import judge_metrics
 from maturity_model._cli_batch import (
     CHUNK_ROWS,
@@ -82,21 +78,14 @@ def _chunk_input(compiled: CompiledModel, header: Header, chunk: Columns, path: 
     plan = compiled._plan
     model = plan.model
     n = len(chunk.lines)
-    values = np.full((n, plan.n_practices), np.nan)
-    na = np.zeros(values.shape, dtype=np.bool_)
-    empty = np.ones(values.shape, dtype=np.bool_)
-    observations = np.full((n, len(plan.metric_names)), np.nan)
-    bad: dict[int, list[Problem]] = {}
     index = {pid: j for j, pid in enumerate(plan.practice_ids)}
-    for k, pid in header.practices:
-        uniques, codes = chunk.columns[k]
-        cells = resolve_cells(model, model.practice(pid), uniques, codes, answer_path(pid))
-        j = index[pid]
-        values[:, j] = cells.values
-        na[:, j] = cells.na
-        empty[:, j] = cells.empty
-        for row in np.flatnonzero(cells.invalid).tolist():
-            bad.setdefault(row, []).append(cells.row_problem(row))
+    answers = resolve_columns(
+        model, [model.practice(pid) for pid in plan.practice_ids], n,
+        [(index[pid], chunk.columns[k]) for k, pid in header.practices],
+        [answer_path(pid) for pid in plan.practice_ids])
+    values, na, empty = answers.values, answers.na, answers.empty
+    bad = answers.problems
+    observations = np.full((n, len(plan.metric_names)), np.nan)
     for k, name in header.metrics:
         uniques, codes = chunk.columns[k]
         observed, invalid, problems = resolve_observations(

@@ -13,8 +13,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from maturity_model._lazy import LazyResults
 from maturity_model.errors import Problem, shown
-from maturity_model.profile import LazyResults, NodeKind, Profile
+from maturity_model.profile import NodeKind, Profile
 
 if TYPE_CHECKING:
     from maturity_model.batch import BatchResult

@@ -10,15 +10,69 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from maturity_model.evidence import Answer, AnswerDetail
+from maturity_model._lazy import LazyResults
+from maturity_model.evidence import Answer, AnswerDetail, AnswerStatus, _status_of
 from maturity_model.model import MaturityModel, Practice
 from maturity_model.profile import Blocked, Counts, PracticeResult, Result, Violation
 from maturity_model.rules import MetricBands, PracticeEvidence
 
 if TYPE_CHECKING:
-    from maturity_model._row_engine import RowPlan
+    from maturity_model._row_engine import ItemPlan, RowPlan
+
+
+class _Unknown:
+    """The cell of a practice without evidence: scored as 0, counted apart."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Final = _Unknown()
+#: One practice of one scored row: its value, ``None`` for N/A, or :data:`UNKNOWN`.
+Cell = float | None | _Unknown
+
+
+def status_of(cell: Cell) -> AnswerStatus:
+    """The answer status a cell stands for."""
+    if cell is None:
+        return "n/a"
+    if cell is UNKNOWN:
+        return "unknown"
+    return _status_of(cell)  # type: ignore[arg-type]
+
+
+def value_of(cell: Cell) -> float | None:
+    """The value a cell is scored with."""
+    return 0.0 if cell is UNKNOWN else cell  # type: ignore[return-value]
+
+
+def item_sums(it: ItemPlan, cells: Sequence[Cell], n_levels: int,
+              ) -> tuple[list[float], list[float], bool]:
+    """Per level, the weighted sum of the item's values and their weight, N/A left out.
+
+    Summed in document order; also whether any answer is other than N/A and unknown.
+    """
+    weighted = [0.0] * n_levels
+    weights = [0.0] * n_levels
+    assessed = False
+    for j, k, w in zip(range(it.start, it.stop), it.level_index, it.weights, strict=True):
+        v = cells[j]
+        if v is None:
+            continue
+        if v is UNKNOWN:
+            v = 0.0
+        else:
+            assessed = True
+        weighted[k] += w * v  # type: ignore[operator]
+        weights[k] += w
+    return weighted, weights, assessed
 
 
 def _is_met(value: float | None) -> bool:
@@ -89,40 +143,59 @@ def metric_reading(rule: Any, observations: Mapping[str, float], level: int | No
             None if level is None else rule.next_bound(level))
 
 
-class ScoredRow:
-    """One scored assessment; builds results and practice results when they are read."""
+class ScoredRow(LazyResults[Result]):
+    """One scored assessment: its results by node id, each built when first read.
 
-    observations: Mapping[str, float] = MappingProxyType({})
-    details: Mapping[str, AnswerDetail] = MappingProxyType({})
-    gaps: Mapping[str, str] = MappingProxyType({})
+    A result gets its score and level at once, and its coverage, counts and why on the
+    first read of any of them (:meth:`complete`); :meth:`practice` builds practice
+    results. ``answered`` holds each practice's cell as answered, ``cells`` the same
+    after ``enforce`` (a blocked practice's value is 0); ``outcomes`` each node's
+    ``(score, level)``, items first.
+    """
 
-    def __init__(self, plan: RowPlan, values: list[float | None], statuses: list[str],
-                 scores: list[float | None], levels: list[int | None],
-                 sums: list[tuple[list[float], Sequence[float]]],
-                 violations: dict[str, list[Violation]],
-                 blocked: dict[str, tuple[str, ...]]) -> None:
-        self.plan, self.values, self.statuses = plan, values, statuses
-        self.scores, self.levels, self.sums = scores, levels, sums
-        self.violations, self.blocked = violations, blocked
-        self.counts: list[list[int]] | None = None
-        self.pooled: list[tuple[Sequence[float], Sequence[float]]] | None = None
+    __slots__ = ("answered", "blocked", "cells", "counts", "details", "gaps", "observations",
+                 "outcomes", "plan", "pooled", "violations")
+
+    def __init__(self, plan: RowPlan, answered: list[Cell], cells: list[Cell],
+                 outcomes: list[tuple[Any, Any]], violations: dict[str, list[Violation]],
+                 blocked: dict[str, tuple[str, ...]], observations: Mapping[str, float],
+                 details: Mapping[str, AnswerDetail], gaps: Mapping[str, str]) -> None:
+        # _build is never called (__getitem__ builds); counts and pooled are set when
+        # first needed.
+        self._keys, self._built = plan.node_ids, {}
+        self.plan, self.answered, self.cells, self.outcomes = plan, answered, cells, outcomes
+        self.violations, self.blocked, self.observations = violations, blocked, observations
+        self.details, self.gaps = details, gaps
+
+    def __getitem__(self, key: str) -> Result:
+        value = self._built.get(key)
+        if value is None:  # in this one frame: a profile's results are read one by one
+            k = self._keys[key]
+            outcome = self.outcomes[k]
+            fields = dict(self.plan.result_fields[k],  # with "_node": k
+                          score=outcome[0], level=outcome[1], _complete=self.complete)
+            value = self._built[key] = _new(Result)  # filled as Result's comment says
+            _set(value, "__dict__", fields)
+        return value
+
+    counts: list[list[int]]
+    pooled: list[tuple[Sequence[float], Sequence[float]]]
 
     def _counts(self, k: int) -> Counts:
-        if self.counts is None:  # every node at once, children first: no recursion
+        if not hasattr(self, "counts"):  # every node at once, children first: no recursion
             plan = self.plan
             counts: list[list[int]] = []
             for it in plan.items:
                 tally = [0, 0, 0, 0, 0]  # met, partial, not met, n/a, unknown
                 for j in range(it.start, it.stop):
-                    status = self.statuses[j]
-                    if status == "n/a":
+                    answer = self.answered[j]
+                    if answer is None:
                         tally[3] += 1
-                    elif status == "unknown":
+                    elif answer is UNKNOWN:
                         tally[4] += 1
                     else:  # by the value scored: enforcement may have zeroed it
-                        v = self.values[j]
-                        tally[0 if v is not None and v >= 1.0 else
-                              1 if v is not None and v > 0.0 else 2] += 1
+                        v: float = self.cells[j]  # type: ignore[assignment]
+                        tally[0 if v >= 1.0 else 1 if v > 0.0 else 2] += 1
                 counts.append(tally)
             for node in plan.nodes:
                 total = [0, 0, 0, 0, 0]
@@ -135,9 +208,12 @@ class ScoredRow:
         return Counts(met=met, partial=partial, not_met=not_met, na=na, unknown=unknown)
 
     def _pooled(self, k: int) -> tuple[Sequence[float], Sequence[float]]:
-        if self.pooled is None:  # every node at once, children first, child by child
+        if not hasattr(self, "pooled"):  # every node at once, children first, child by child
             n_levels = len(self.plan.scale_values)
-            pooled: list[tuple[Sequence[float], Sequence[float]]] = list(self.sums)
+            pooled: list[tuple[Sequence[float], Sequence[float]]] = []
+            for it in self.plan.items:
+                weighted, weights, _ = item_sums(it, self.cells, n_levels)
+                pooled.append((weighted, weights))
             for node in self.plan.nodes:
                 weighted = [0.0] * n_levels
                 weights = [0.0] * n_levels
@@ -150,60 +226,68 @@ class ScoredRow:
             self.pooled = pooled
         return self.pooled[k]
 
-    def result(self, node_id: str) -> Result:
+    def complete(self, state: dict[str, Any]) -> None:
+        """Add what a result holds beyond its score and level (a ``Result``'s ``_complete``)."""
         plan = self.plan
-        k = plan.node_ids[node_id]
+        k = state.get("_node")
+        if k is None:  # completed by another thread meanwhile
+            return
         weighted, weights = self._pooled(k)
         coverage = MappingProxyType({
             lv: (weighted[i] / weights[i] if weights[i] > 0 else None)
             for i, lv in enumerate(plan.scale_values)})
-        score, level = self.scores[k], self.levels[k]
+        level = self.outcomes[k][1]
+        missing: tuple[str, ...] = ()
+        limited_by: tuple[str, ...] = ()
+        violations: tuple[Violation, ...] = ()
+        blocked: tuple[Blocked, ...] = ()
+        observed = next_bound = None
         if k < len(plan.items):
             it = plan.items[k]
             practices = it.item.practices
-            missing: tuple[str, ...] = ()
             if level is not None and level + 1 in coverage:
                 missing = tuple(
                     p.id for j, p in zip(range(it.start, it.stop), practices, strict=True)
-                    if p.level == level + 1 and (v := self.values[j]) is not None and v < 1.0)
+                    if p.level == level + 1 and (v := self.cells[j]) is not None
+                    and (v is UNKNOWN or v < 1.0))  # type: ignore[operator]
             observed, next_bound = metric_reading(it.rule, self.observations, level)
-            return Result(
-                node_id=node_id, kind="item", name=it.item.name, parent=it.parent,
-                rule=it.rule.kind, score=score, level=level, coverage=coverage,
-                counts=self._counts(k), missing=missing, observed=observed,
-                next_bound=next_bound,
-                violations=tuple(v for p in practices for v in self.violations.get(p.id, ()))
-                if self.violations else (),
-                blocked=tuple(Blocked(practice=p.id, by=self.blocked[p.id])
-                              for p in practices if p.id in self.blocked)
-                if self.blocked else ())
-        node = plan.nodes[k - len(plan.items)]
-        assessed = [c for c in node.children if self.levels[c] is not None]
-        limited_by: tuple[str, ...] = ()
-        if assessed:
-            lowest = min(self.levels[c] for c in assessed)  # type: ignore[type-var]
-            limited_by = tuple(plan.node_id(c) for c in assessed if self.levels[c] == lowest)
-        return Result(
-            node_id=node_id, kind=node.kind, name=node.name,  # type: ignore[arg-type]
-            parent=node.parent, rule=node.rule.kind, score=score, level=level,
-            coverage=coverage, counts=self._counts(k), limited_by=limited_by)
+            if self.violations:
+                violations = tuple(v for p in practices for v in self.violations.get(p.id, ()))
+            if self.blocked:
+                blocked = tuple(Blocked(practice=p.id, by=self.blocked[p.id])
+                                for p in practices if p.id in self.blocked)
+        else:
+            node = plan.nodes[k - len(plan.items)]
+            levels = {c: self.outcomes[c][1] for c in node.children}
+            assessed = [c for c in node.children if levels[c] is not None]
+            if assessed:
+                lowest = min(levels[c] for c in assessed)
+                limited_by = tuple(plan.node_id(c) for c in assessed if levels[c] == lowest)
+        state.update(coverage=coverage, counts=self._counts(k), missing=missing,
+                     limited_by=limited_by, violations=violations, blocked=blocked,
+                     observed=observed, next_bound=next_bound)
+        state.pop("_node", None)
 
     def practice(self, practice_id: str) -> PracticeResult:
         plan = self.plan
         j = plan.column[practice_id]
         p = plan.practices[j]
         it = plan.items[plan.item_of[j]]
+        value, status = value_of(self.cells[j]), status_of(self.answered[j])
         rating = None
         rate = getattr(it.rule, "rate", None)
         if rate is not None:
-            rating = rate(PracticeEvidence(practice_id=p.id, level=p.level,
-                                           value=self.values[j], status=self.statuses[j]))
+            rating = rate(PracticeEvidence(practice_id=p.id, level=p.level, value=value,
+                                           status=status))
         detail = self.details.get(p.id)
         return PracticeResult(practice_id=p.id, item_id=it.item.id, level=p.level,
-                              status=self.statuses[j],  # type: ignore[arg-type]
-                              value=self.values[j], weight=p.weight,
+                              status=status, value=value, weight=p.weight,
                               blocked_by=self.blocked.get(p.id, ()), rating=rating,
                               mandatory=p.mandatory,
                               note=detail.note if detail else "",
                               evidence=detail.evidence if detail else (),
                               evidence_gap=self.gaps.get(p.id))  # type: ignore[arg-type]
+
+
+_new = object.__new__
+_set = object.__setattr__

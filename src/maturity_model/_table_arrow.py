@@ -64,35 +64,63 @@ def _encoded(pa: Any, array: Any) -> tuple[list[Any], IntArray]:
     if indices.null_count:
         indices = indices.fill_null(-1)
     indices = indices.to_numpy(zero_copy_only=False)
-    return array.dictionary.to_pylist(), np.asarray(indices, dtype=np.intp)
+    return _distinct(pa, array.dictionary), np.asarray(indices, dtype=np.intp)
+
+
+#: Above this many distinct cells a column (a subject, a date) is decoded by pyarrow.
+MANY_DISTINCT = 64
+
+
+def _distinct(pa: Any, dictionary: Any) -> list[Any]:
+    """A column's distinct cells; many bytes cells at once as text when all are fit."""
+    if len(dictionary) > MANY_DISTINCT and pa.types.is_binary(dictionary.type):
+        import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+        if pc.max(pc.binary_length(dictionary)).as_py() <= csv.field_size_limit():
+            try:
+                return list(dictionary.cast(pa.string()).to_pylist())
+            except pa.ArrowInvalid:  # not UTF-8: _decoded names the row
+                pass
+    return list(dictionary.to_pylist())
 
 
 def _decoded(uniques: list[Any], codes: IntArray, numbers: list[int],
+             texts: dict[bytes, str | tuple[str, str]],
              ) -> tuple[list[Any], int | None, Problem | None]:
-    """Bytes cells as text; the first row with a cell that is not UTF-8 or too large."""
-    limit = csv.field_size_limit()
+    """Bytes cells as text; the first row with a cell that is not UTF-8 or too large.
+
+    :param texts: the text (or the problem) of each bytes value met so far in the block.
+    """
     out: list[Any] = []
     worst: tuple[int, Problem] | None = None
     for k, raw in enumerate(uniques):
-        problem = None
-        cell = raw
-        if isinstance(raw, bytes):
-            if len(raw) > limit:
-                problem = ("too-large", f"field larger than field limit ({limit})")
-            else:
-                try:
-                    cell = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    problem = ("bad-encoding", f"not UTF-8 (byte {exc.start + 1} of a cell)")
-        out.append(cell)
-        if problem is not None:
-            row = int(np.argmax(codes == k))
-            if worst is None or row < worst[0]:
-                worst = (row, Problem.of(problem[0], "$",
-                                         f"line {numbers[row]}: {problem[1]}"))
+        if not isinstance(raw, bytes):
+            out.append(raw)
+            continue
+        cell = texts.get(raw)
+        if cell is None:
+            cell = texts[raw] = _text(raw)
+        if isinstance(cell, str):
+            out.append(cell)
+            continue
+        out.append(raw)
+        row = int(np.argmax(codes == k))
+        if worst is None or row < worst[0]:
+            worst = (row, Problem.of(cell[0], "$", f"line {numbers[row]}: {cell[1]}"))
     if worst is None:
         return out, None, None
     return out, worst[0], worst[1]
+
+
+def _text(raw: bytes) -> str | tuple[str, str]:
+    """A cell's text, or its problem as ``(code, why)``."""
+    limit = csv.field_size_limit()
+    if len(raw) > limit:
+        return "too-large", f"field larger than field limit ({limit})"
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return "bad-encoding", f"not UTF-8 (byte {exc.start + 1} of a cell)"
 
 
 def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
@@ -144,9 +172,10 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
         columns: list[Column] = []
         stop: int | None = None
         problem: Problem | None = None
+        known: dict[bytes, str | tuple[str, str]] = {}
         for k in range(len(names)):
             uniques, codes = _encoded(pa, batch.column(k))
-            texts, bad_row, bad = _decoded(uniques, codes, numbers)
+            texts, bad_row, bad = _decoded(uniques, codes, numbers, known)
             columns.append((texts, codes))
             if bad_row is not None and (stop is None or bad_row < stop):
                 stop, problem = bad_row, bad

@@ -261,12 +261,13 @@ def _look_alike(model: MaturityModel, practice_id: object) -> str:
     """``"; did you mean 'x'?"`` when a practice id differs only in ways no one sees."""
     if not isinstance(practice_id, str):
         return ""
-    keys = model._cache.get("confusable_practice_keys")
+    index = model._index
+    keys = index.confusable_keys
     if keys is None:
-        keys = {}
-        for known in model._index.practices:
-            keys.setdefault(confusable_key(known), known)
-        model._cache["confusable_practice_keys"] = keys
+        found: dict[str, str] = {}
+        for known in index.practices:
+            found.setdefault(confusable_key(known), known)
+        index.confusable_keys = keys = found
     match = keys.get(confusable_key(practice_id))
     if match is None:
         return ""
@@ -346,11 +347,11 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
 
 def evidence_required(model: MaturityModel) -> tuple[Practice, ...]:
     """The practices of ``model`` marked ``evidence: required``, in document order."""
-    found: tuple[Practice, ...] | None = model._cache.get("evidence_required")
-    if found is None:
-        found = model._cache["evidence_required"] = tuple(
-            p for p in model._index.practices.values() if p.evidence == "required")
-    return found
+    index = model._index
+    if index.evidence_required is None:
+        index.evidence_required = tuple(
+            p for p in index.practices.values() if p.evidence == "required")
+    return index.evidence_required
 
 
 def _withhold_unproven(model: MaturityModel, assessment: Assessment,

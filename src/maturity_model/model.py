@@ -114,6 +114,12 @@ class ModelIndex:
     errors: tuple[Problem, ...] | None = attrs.field(default=None, on_setattr=_set_once)
     #: the compiled per-row scoring plan of the object engine (scoring.py).
     row_plan: Any = attrs.field(default=None, on_setattr=_set_once)
+    #: a practice id's look-alike key → the practice id (evidence.py, for "did you mean").
+    confusable_keys: Mapping[str, str] | None = attrs.field(default=None,
+                                                           on_setattr=_set_once)
+    #: the practices marked ``evidence: required`` (:mod:`maturity_model.evidence`).
+    evidence_required: tuple[Practice, ...] | None = attrs.field(default=None,
+                                                                 on_setattr=_set_once)
 
 
 def _build_index(model: MaturityModel) -> ModelIndex:

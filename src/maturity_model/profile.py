@@ -8,13 +8,14 @@ self-contained: it can be written to JSON and read back without the model.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 
 from maturity_model._display_registry import formatter
+from maturity_model._lazy import LazyResults
 from maturity_model._messages import translator
 from maturity_model.errors import UnknownNodeError
 from maturity_model.evidence import AnswerStatus, EvidenceGap, EvidenceRecord, tags_converter
@@ -42,45 +43,8 @@ V = TypeVar("V")
 IDENTITY_COLUMNS: Final = ("subject", "date", "model", "model_version")
 
 
-class LazyResults(Mapping[str, V]):
-    """A read-only mapping whose values are built on first access, then kept.
-
-    Scoring fills a profile with these: a result, its coverage and counts, or a practice
-    result costs nothing until something reads it. Equal to any mapping with the same
-    items.
-    """
-
-    __slots__ = ("_build", "_built", "_keys")
-
-    def __init__(self, keys: Mapping[str, Any], build: Callable[[str], V]) -> None:
-        self._keys = keys
-        self._build = build
-        self._built: dict[str, V] = {}
-
-    def __getitem__(self, key: str) -> V:
-        value = self._built.get(key)
-        if value is None:
-            if key not in self._keys:
-                raise KeyError(key)
-            # Two threads may build one value at once: equal values, either is kept.
-            value = self._built[key] = self._build(key)
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._keys
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({dict(self.items())!r})"
-
-
 def _frozen_map(values: Mapping[Any, Any] | None) -> Mapping[Any, Any]:
-    if type(values) is MappingProxyType or type(values) is LazyResults:
+    if isinstance(values, MappingProxyType | LazyResults):
         return values
     return MappingProxyType(dict(values or {}))
 
@@ -188,7 +152,14 @@ class PracticeResult:
         return self.value is not None and self.value >= 1.0
 
 
-@attrs.frozen(kw_only=True)
+#: The fields of a :class:`Result` that scoring may fill on first read.
+_DEFERRED_FIELDS = frozenset({"coverage", "counts", "missing", "limited_by", "violations",
+                              "blocked", "observed", "next_bound"})
+
+
+# Not slotted: a result made by scoring holds its score and level at once and fills the
+# rest (coverage, counts, why) from the scored row on the first read of any of them.
+@attrs.frozen(kw_only=True, slots=False)
 class Result:
     """The result of one node: score, level, coverage, counts and why.
 
@@ -230,6 +201,35 @@ class Result:
         """Whether the node has a score (at least one answer other than N/A and unknown)."""
         return self.score is not None
 
+    # A result may be made with only some fields (scoring does: ``object.__new__`` and a
+    # ``__dict__`` set at once): every field but those of ``_DEFERRED_FIELDS``, converted,
+    # and under ``"_complete"`` a function of that dict that adds those fields, converted,
+    # removes any key of its own, and may run more than once.
+
+    def _completed(self) -> dict[str, Any]:
+        state = self.__dict__
+        complete = state.get("_complete")
+        if complete is not None:
+            complete(state)
+            state.pop("_complete", None)
+        return state
+
+    if not TYPE_CHECKING:  # to mypy, a field is a field
+
+        def __getattr__(self, name: str) -> Any:
+            if name in _DEFERRED_FIELDS and "_complete" in self.__dict__:
+                return self._completed()[name]
+            raise AttributeError(name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self._completed())
+        state["coverage"] = dict(state["coverage"])  # a mappingproxy does not pickle
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "__dict__", {**state,
+                                              "coverage": MappingProxyType(state["coverage"])})
+
 
 @attrs.frozen(kw_only=True)
 class Profile:
@@ -253,6 +253,30 @@ class Profile:
     #: The metric observations the model reads, as they were scored (name → value).
     observations: Mapping[str, float] = attrs.field(factory=dict, converter=_frozen_map,
                                                     hash=False)
+
+    @classmethod
+    def _scored(cls, model_id: str, model_version: str, subject: str,
+                date: datetime.date | None, tags: Mapping[str, str], dependencies: str,
+                scale: LevelScale,
+                results: LazyResults[Result], practices: LazyResults[PracticeResult],
+                observations: Mapping[str, float]) -> Profile:
+        """A profile straight from scoring, whose values need no conversion or check.
+
+        ``results``, ``practices`` and ``observations`` are read-only mappings already.
+        """
+        profile = object.__new__(cls)
+        put = object.__setattr__
+        put(profile, "model_id", model_id)
+        put(profile, "model_version", model_version)
+        put(profile, "subject", subject)
+        put(profile, "date", date)
+        put(profile, "tags", tags)
+        put(profile, "dependencies", dependencies)
+        put(profile, "scale", scale)
+        put(profile, "results", results)
+        put(profile, "practices", practices)
+        put(profile, "observations", observations)
+        return profile
 
     @property
     def overall(self) -> Result:
