@@ -441,3 +441,9 @@ def test_changes_of_one_node_from_either_side() -> None:
     assert [c.kind for c in diff.of_old("ci.1")] == ["renamed", "relevelled"]
     assert diff.of_new("build.1") == diff.of_old("ci.1")
     assert diff.of_new("ci.1") == () and diff.of_old("build.1") == ()
+
+
+def test_a_change_is_built_as_the_issue_spells_it() -> None:
+    c = mm.Change("relevelled", "ci.2", "ci.2", "$.a", "$.b", "level 2 → 1")
+    assert (c.kind, c.old_id, c.new_id, c.old_path, c.new_path, c.detail, c.node) == (
+        "relevelled", "ci.2", "ci.2", "$.a", "$.b", "level 2 → 1", "practice")

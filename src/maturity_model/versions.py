@@ -69,18 +69,21 @@ RECORD_COLUMNS: Final = ("kind", "node", "old_id", "new_id", "old_path", "new_pa
                          "detail")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen
 class Change:
     """One change between two model versions.
 
+    The first six fields are positional, in the order ``Change(kind, old_id, new_id,
+    old_path, new_path, detail)``; the others are keywords.
+
     :param kind: one of :data:`KINDS`.
-    :param node: what changed: ``"model"``, ``"domain"``, ``"item"``, ``"practice"`` or
-        ``"answer-set"``.
     :param old_id: the node's id in the old model (``None`` for ``added``).
     :param new_id: its id in the new model (``None`` for ``removed``).
     :param old_path: its JSON path in the old model document (``$.domains[0]...``).
     :param new_path: its path in the new model document.
     :param detail: the change in words (``"level 2 → 1"``).
+    :param node: what changed: ``"model"``, ``"domain"``, ``"item"``, ``"practice"``
+        (the default) or ``"answer-set"``.
     :param old_value: the old side's raw value (a level, a text, a tuple of requirements).
     :param new_value: the new side's.
 
@@ -93,12 +96,12 @@ class Change:
     """
 
     kind: ChangeKind
-    node: NodeKind
     old_id: str | None
     new_id: str | None
     old_path: str | None = None
     new_path: str | None = None
     detail: str = ""
+    node: NodeKind = "practice"
     old_value: Any = attrs.field(default=None, eq=True, hash=False)
     new_value: Any = attrs.field(default=None, eq=True, hash=False)
 
