@@ -349,7 +349,9 @@ def trend(history: History, node_id: str | None = None, *,
     ax.set_ylim(0, top)
     ax.set_ylabel("score")
     ax.set_title(f"{node}: score over time")
-    ax.figure.autofmt_xdate()
+    # Slanted dates; autofmt_xdate would adjust the subplots, which a figure with a
+    # layout engine refuses (with a warning on matplotlib 3.7).
+    ax.tick_params(axis="x", labelrotation=30)
     if chosen:
         ax.legend(fontsize="small")
     return ax
