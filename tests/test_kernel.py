@@ -86,7 +86,7 @@ def test_a_cycle_is_still_found_and_named() -> None:
 
 
 def test_results_are_built_when_read_and_equal_built_ones() -> None:
-    from maturity_model.profile import LazyResults
+    from maturity_model._lazy import LazyResults
 
     profile = mm.score(_model(), mm.Assessment(model="m", answers={"a": True, "b": 0.5}))
     assert isinstance(profile.results, LazyResults)
