@@ -436,3 +436,23 @@ def test_plan_lang_zh(capsys: pytest.CaptureFixture[str]) -> None:
     assert "  - cm.vc.vcs.3.1（cm.vc.vcs，第 3 级）：构建、部署和配置脚本与代码一起纳入版本管理" in lines
     code, out, _ = run(capsys, "plan", "caict-devops-cd", EXAMPLE, "--target", "3")
     assert out.startswith("Gap for harbour-bank-payments to the target (level 3 everywhere)")
+
+
+def test_a_comparison_explains_itself_in_chinese(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    model, after = _caict_profile()
+    answers = dict(standards.example_assessment("caict-devops-cd").answers)
+    answers["cm.vc.vcs.3.1"] = 1.0
+    better = mm.score(model, mm.Assessment(model=model.id, answers=answers, subject="t"))
+    diff = mm.compare(after, better)
+    english, chinese = diff.explain(), diff.explain(lang="zh")
+    assert "improved" in english and "improved" not in chinese
+    assert "提升" in chinese.splitlines()[0]
+    assert "  cm.vc.vcs: 提升, 2.67 (L2) → 3.00 (L3), +0.33" in chinese.splitlines()
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    mm.dump_profile(after, first)
+    mm.dump_profile(better, second)
+    code, out, _ = run(capsys, "compare", first, second, "--lang", "zh")
+    assert code == 0 and out.strip() == chinese
+    code, _, err = run(capsys, "compare", first, second, "--lang", "not a tag")
+    assert code == 2 and err.startswith("maturity: error:")

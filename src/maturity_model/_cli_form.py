@@ -14,6 +14,7 @@ from maturity_model._cli_common import (
     read_file,
     resolve_model,
 )
+from maturity_model._cli_lang import add_lang_option, chosen_language
 from maturity_model.errors import ValidationError
 
 
@@ -27,7 +28,7 @@ def add_form_parser(sub: Any) -> None:
     p.add_argument("--target", metavar="LEVEL",
                    help="add the target level, the levels to go and what is needed")
     p.add_argument("--target-file", metavar="FILE", help="a maturity-target/1 file")
-    p.add_argument("--lang", metavar="TAG", help="language of the model text (BCP 47)")
+    add_lang_option(p)
     p.add_argument("--sheets", choices=["domains", "one"], default="domains",
                    help="a sheet per top-level domain (default) or one sheet")
     p.add_argument("--rows", choices=["practices", "items"], default="practices",
@@ -58,7 +59,8 @@ def cmd_form(args: argparse.Namespace) -> int:
     elif args.target_file is not None:
         target = read_file(Target.load, args.target_file)
     try:
-        write_form(model, args.output, assessment=assessment, target=target, lang=args.lang,
+        write_form(model, args.output, assessment=assessment, target=target,
+                   lang=chosen_language(args, model),
                    sheets=args.sheets, rows=args.rows)
     except ValidationError as exc:
         raise FileProblems.of(args.assessment, exc.problems) from None

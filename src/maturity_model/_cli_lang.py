@@ -26,8 +26,8 @@ def add_lang_option(parser: argparse.ArgumentParser) -> None:
                              f"(default: ${LANG_VARIABLE}, else the model's language)")
 
 
-def chosen_language(args: argparse.Namespace, model: MaturityModel) -> str:
-    """The language to write in: ``--lang``, ``MATURITY_LANG`` or the model's.
+def chosen_language(args: argparse.Namespace, model: MaturityModel | None) -> str:
+    """The language to write in: ``--lang``, ``MATURITY_LANG``, the model's, or English.
 
     :raises UsageError: the tag given is not a BCP 47 tag (exit status 2).
     """
@@ -37,7 +37,7 @@ def chosen_language(args: argparse.Namespace, model: MaturityModel) -> str:
         given = os.environ.get(LANG_VARIABLE) or None
         source = LANG_VARIABLE
     if given is None:
-        return model.language
+        return model.language if model is not None else "en"
     tag = normal_tag(given)
     if not is_language_tag(tag):
         raise UsageError(f"{source}: {shown(given)} is not a language tag (write it like en, zh "

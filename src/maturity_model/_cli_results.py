@@ -228,6 +228,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     before = profile_from(args.before, args.model)
     after = profile_from(args.after, args.model)
+    lang = chosen_language(args, None if args.model is None else resolve_model(args.model))
     try:
         diff = compare(before, after)
     except IncompatibleProfilesError as exc:
@@ -237,7 +238,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print_json({"model": diff.model_id, "summary": dict(diff.summary),
                     "nodes": diff.to_records()})
     else:
-        print(diff.explain())
+        print(diff.explain(lang=lang))
     return EXIT_OK
 
 

@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("before", metavar="BEFORE", help="a profile (score --json) or assessment")
     p.add_argument("after", metavar="AFTER")
     p.add_argument("--model", metavar="MODEL", help="score assessments against this model")
+    add_lang_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
 

@@ -33,6 +33,7 @@ import attrs
 
 from maturity_model._compare_versions import changes_by_node, model_change_note, version_diff
 from maturity_model._display_registry import formatter, frame
+from maturity_model._messages import translator
 from maturity_model._numbers import is_finite_number
 from maturity_model.errors import IncompatibleProfilesError, UnknownNodeError
 from maturity_model.profile import NodeKind, Profile, Result
@@ -333,23 +334,31 @@ class ProfileDiff:
                            after_version=self.before_version,
                            nodes={d.node_id: d for d in mirrored})
 
-    def explain(self) -> str:
+    def explain(self, lang: str | None = None) -> str:
         """A short text: the summary, then every node that changed.
 
         Across model versions, a changed node's line is followed by the model changes
         that can explain it (:meth:`NodeDiff.model_note`).
+
+        :param lang: a BCP 47 tag: the statuses in that language (``zh``: 提升, 下降 ...);
+            English when omitted.
         """
-        counts = ", ".join(f"{n} {s}" for s, n in self.summary.items() if n)
+        t = translator(lang)
+        counts = t.gettext(", ").join(f"{n} {t.gettext(s)}"
+                                      for s, n in self.summary.items() if n)
         who = ""
         if self.before_subject == self.after_subject:
             who = f" ({self.before_subject})" if self.before_subject else ""
         else:
             who = f" ({self.before_subject or '?'} → {self.after_subject or '?'})"
-        lines = [f"{self.model_id}{who}: {counts or 'no nodes'}"]
+        lines = [f"{self.model_id}{who}: {counts or t.gettext('no nodes')}"]
         for d in self.nodes.values():
             if not d.changed:
                 continue
-            lines.append(f"  {d}")
+            line = str(d)
+            if lang is not None:  # the status word, the second field, in the language
+                line = line.replace(f": {d.status}, ", f": {t.gettext(d.status)}, ", 1)
+            lines.append(f"  {line}")
             note = d.model_note(self.after_version)
             if note:  # the result moved with the model, perhaps not with the answers
                 lines.append(f"    {note}")
