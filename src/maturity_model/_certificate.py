@@ -10,24 +10,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
 from maturity_model.errors import PortfolioValidationError, Problem, shown
+from maturity_model.evidence import tags_converter
 
 __all__ = ["CERTIFICATE_FIELDS", "Certificate", "certificate_problems", "parse_date"]
 
 #: The fields of a certificate as files name them, in the order files write them.
 CERTIFICATE_FIELDS: Final = ("subject", "project", "model", "model_version", "level",
                              "grade", "date", "issuer", "expires", "tags")
-
-
-def _frozen_tags(tags: Mapping[str, str] | None) -> Mapping[str, str]:
-    if type(tags) is MappingProxyType:
-        return tags
-    return MappingProxyType(dict(sorted((tags or {}).items())))
 
 
 def parse_date(value: object) -> datetime.date | None:
@@ -153,7 +147,7 @@ class Certificate:
     grade: str = ""
     project: str | None = attrs.field(default=None, converter=_blank_as_none)
     expires: datetime.date | None = attrs.field(default=None, converter=_as_date)
-    tags: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_tags, hash=False)
+    tags: Mapping[str, str] = attrs.field(factory=dict, converter=tags_converter, hash=False)
 
     def __attrs_post_init__(self) -> None:
         problems = certificate_problems(attrs.asdict(self, recurse=False))

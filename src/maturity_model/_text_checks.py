@@ -15,7 +15,8 @@ import attrs
 
 from maturity_model.errors import Problem, shown
 from maturity_model.languages import LocalText, is_language_tag, is_text_field
-from maturity_model.model import Domain, MaturityModel
+from maturity_model.model import CapabilityItem, MaturityModel
+from maturity_model.nodes import walk
 
 __all__ = ["text_problems"]
 
@@ -33,17 +34,9 @@ def _owners(model: MaturityModel) -> Iterator[tuple[Any, str]]:
     for answer_set in model.answer_sets:
         for j, option in enumerate(answer_set.options):
             yield option, f"$.answer_sets[{shown(answer_set.id)}][{j}]"
-    stack: list[tuple[Any, str]] = [
-        (d, f"$.domains[{i}]") for i, d in reversed(list(enumerate(model.domains)))]
-    while stack:
-        node, path = stack.pop()
+    for node, path in walk(model.domains):
         yield node, path
-        if isinstance(node, Domain):
-            pending: list[tuple[Any, str]] = [
-                (d, f"{path}.domains[{i}]") for i, d in enumerate(node.domains)]
-            pending += [(it, f"{path}.items[{i}]") for i, it in enumerate(node.items)]
-            stack.extend(reversed(pending))
-        else:
+        if isinstance(node, CapabilityItem):
             for j, practice in enumerate(node.practices):
                 yield practice, f"{path}.practices[{j}]"
 

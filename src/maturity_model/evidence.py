@@ -94,6 +94,8 @@ def tags_converter(tags: Mapping[str, str] | None) -> Mapping[str, str]:
     The order tags were written in is no part of what they say: equal tags always write
     the same bytes.
     """
+    if type(tags) is MappingProxyType:  # already converted (a copy of another's tags)
+        return tags
     return MappingProxyType(dict(sorted((tags or {}).items())))
 
 

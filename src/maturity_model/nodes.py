@@ -13,7 +13,7 @@ the package, from :mod:`maturity_model.model` and from here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
@@ -33,6 +33,7 @@ __all__ = [
     "Node",
     "Practice",
     "parse_requirement",
+    "walk",
 ]
 
 
@@ -268,3 +269,24 @@ def parse_requirement(text: str) -> tuple[str, int | None]:
     if sep and target and _LEVEL.fullmatch(level):
         return target, int(level)
     return text, None
+
+
+def walk(domains: Iterable[Domain], path: str = "$") -> Iterator[tuple[Node, str]]:
+    """Every domain and item under ``domains``, in document order, with its JSON path.
+
+    Walked with a stack, so a deep tree needs no recursion.
+
+    >>> tree = [Domain(id="d", items=[CapabilityItem(id="i")])]
+    >>> [(n.id, p) for n, p in walk(tree)]
+    [('d', '$.domains[0]'), ('i', '$.domains[0].items[0]')]
+    """
+    stack: list[tuple[Node, str]] = [
+        (d, f"{path}.domains[{i}]") for i, d in reversed(list(enumerate(domains)))]
+    while stack:
+        node, where = stack.pop()
+        yield node, where
+        if isinstance(node, Domain):
+            pending: list[tuple[Node, str]] = [
+                (d, f"{where}.domains[{i}]") for i, d in enumerate(node.domains)]
+            pending += [(it, f"{where}.items[{i}]") for i, it in enumerate(node.items)]
+            stack.extend(reversed(pending))

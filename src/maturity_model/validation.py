@@ -8,7 +8,6 @@ the same path whether the model came from a file or was built in code.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any, Final
 
 from maturity_model._dependencies import cycle_problems
@@ -23,10 +22,10 @@ from maturity_model.model import (
     CapabilityItem,
     Domain,
     MaturityModel,
-    Node,
     Practice,
     parse_requirement,
 )
+from maturity_model.nodes import walk
 from maturity_model.rules import (
     MetricBands,
     Quantile,
@@ -45,19 +44,6 @@ MAX_EXPANDED_REQUIREMENTS: Final = 1_000_000
 
 def _is_number(value: object) -> bool:
     return is_finite_number(value)
-
-
-def _walk(model: MaturityModel) -> Iterator[tuple[Node, str]]:
-    stack: list[tuple[Node, str]] = [
-        (d, f"$.domains[{i}]") for i, d in reversed(list(enumerate(model.domains)))]
-    while stack:
-        node, path = stack.pop()
-        yield node, path
-        if isinstance(node, Domain):
-            pending: list[tuple[Node, str]] = [
-                (d, f"{path}.domains[{i}]") for i, d in enumerate(node.domains)]
-            pending += [(it, f"{path}.items[{i}]") for i, it in enumerate(node.items)]
-            stack.extend(reversed(pending))
 
 
 class _Checker:
@@ -210,7 +196,7 @@ class _Checker:
             self.identifier(model.id, "$.id", "model", looks)
 
         items: list[tuple[CapabilityItem, str]] = []
-        for node, path in _walk(model):
+        for node, path in walk(model.domains):
             claim(node.id, f"{path}.id", "domain" if isinstance(node, Domain) else "item")
             self.string(node.name, f"{path}.name", empty_ok=True)
             self.weight(node.weight, f"{path}.weight")
