@@ -288,6 +288,22 @@ def score_block(plan: Plan, values: Any, na: BoolArray | None,
                 observations: FloatArray | None, out: Outputs, *,
                 row_offset: int = 0, work: Workspace | None = None) -> None:
     """Score ``values[rows, practices]`` (NaN unknown, ``na`` N/A) into ``out``."""
+    node_levels = _take(work, "node_levels", out.scores.shape)
+    score_items(plan, values, na, observations, out, node_levels, row_offset=row_offset,
+                work=work)
+    aggregate(plan, out, node_levels)
+
+
+def score_items(plan: Plan, values: Any, na: BoolArray | None,
+                observations: FloatArray | None, out: Outputs, node_levels: FloatArray, *,
+                row_offset: int = 0, work: Workspace | None = None) -> None:
+    """Everything that reads the answers: items, coverage and counts of every node.
+
+    Item rows go to ``out.scores`` and ``node_levels`` (NaN: not assessed). The domain
+    rows are left to :func:`aggregate`, which a caller may run on several of these blocks
+    at once: it reads only item results, and its many small steps cost less on longer
+    rows.
+    """
     rows = values.shape[0]
     if na is not None and not na.any():
         na = None
@@ -312,21 +328,8 @@ def score_block(plan: Plan, values: Any, na: BoolArray | None,
     if plan.custom_items:
         custom_items(plan, sums, weights, mandatory, assessed, observations, item_scores,
                       item_levels, (values, na, x))
-
-    scores = out.scores
-    node_levels = np.full(scores.shape, np.nan)
-    scores.fill(np.nan)
-    scores[plan.item_nodes] = item_scores
+    out.scores[plan.item_nodes] = item_scores
     node_levels[plan.item_nodes] = item_levels
-    for group in plan.groups:
-        if group.builtin:
-            s, lv = aggregate_group(group, scores, node_levels)
-        else:
-            s, lv = custom_aggregate_group(group, scores, node_levels, plan.node_ids)
-        scores[group.nodes] = s
-        node_levels[group.nodes] = lv
-    np.fmax(node_levels, -1.0, out=node_levels)  # not assessed: -1
-    np.copyto(out.levels, node_levels, casting="unsafe")
 
     if out.coverage is not None:
         pooled_sums = _take(work, "pooled", (plan.n_nodes + 1, levels, rows))
@@ -345,6 +348,20 @@ def score_block(plan: Plan, values: Any, na: BoolArray | None,
         node_counts[plan.item_nodes] = _counts(plan, values, na, x)
         _pool(plan, node_counts)
         out.counts[...] = node_counts[:-1]
+
+
+def aggregate(plan: Plan, out: Outputs, node_levels: FloatArray) -> None:
+    """Every domain and the root from the item rows :func:`score_items` wrote; levels out."""
+    scores = out.scores
+    for group in plan.groups:
+        if group.builtin:
+            s, lv = aggregate_group(group, scores, node_levels)
+        else:
+            s, lv = custom_aggregate_group(group, scores, node_levels, plan.node_ids)
+        scores[group.nodes] = s
+        node_levels[group.nodes] = lv
+    np.fmax(node_levels, -1.0, out=node_levels)  # not assessed: -1
+    np.copyto(out.levels, node_levels, casting="unsafe")
 
 
 def judge_metrics(plan: Plan, values: FloatArray, observations: FloatArray,

@@ -34,6 +34,28 @@ from maturity_model.rules import (
 )
 
 
+class LevelColumns(Sequence[Any]):
+    """Level columns of a rule's items: ``(items, positions, rows)`` read one position at a time.
+
+    An integer position gives that column; an array of positions (one per item and row)
+    gives, for each item and row, the element at its own position, which is how
+    :func:`maturity_model.rules.climb` reads ``m(level + 1)``.
+    """
+
+    def __init__(self, stacked: FloatArray) -> None:
+        self._stacked = stacked
+
+    def __len__(self) -> int:
+        return int(self._stacked.shape[1])
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, np.ndarray):
+            return np.take_along_axis(self._stacked, index[:, None, :], axis=1)[:, 0]
+        if isinstance(index, slice):
+            return [self._stacked[:, k] for k in range(*index.indices(len(self)))]
+        return self._stacked[:, index]
+
+
 def level_items(plan: Plan, sums: FloatArray, weights: FloatArray, na: BoolArray | None,
                 mandatory: BoolArray | None, means: FloatArray,
                 ) -> tuple[FloatArray, FloatArray]:
@@ -60,7 +82,7 @@ def level_items(plan: Plan, sums: FloatArray, weights: FloatArray, na: BoolArray
         m = means[chosen]
         v = vacuous[chosen]
         score, level = group.rule.evaluate_levels(
-            [m[:, k] for k in range(levels + 1)],
+            LevelColumns(m),
             [v[:, k] if v[:, k].any() else False for k in range(levels)],
             [True] * levels if mandatory is None
             else [mandatory[chosen, k] for k in range(levels)], plan.first)

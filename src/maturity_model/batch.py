@@ -59,8 +59,9 @@ from maturity_model._batch_kernel import (
     COUNT_FIELDS,
     Outputs,
     Workspace,
+    aggregate,
     judge_metrics,
-    score_block,
+    score_items,
 )
 from maturity_model._batch_plan import Plan, build_plan
 from maturity_model._batch_profile import node_kinds
@@ -84,6 +85,7 @@ __all__ = [
 ]
 
 _WORK_BYTES = 2 << 20  # one chunk of float64 answers: about the size of a core's L2
+_NODE_BYTES = 2 << 20  # node results aggregated at once
 
 
 class CompiledModel:
@@ -182,14 +184,23 @@ class CompiledModel:
         step = chunk_size if chunk_size is not None else self.chunk_rows()
         if step < 1:
             raise ValueError(f"chunk_size must be at least 1, not {step}")
-        out = Outputs.allocate(self._plan, rows, coverage=coverage, counts=counts)
+        plan = self._plan
+        out = Outputs.allocate(plan, rows, coverage=coverage, counts=counts)
         work = Workspace()
-        for start in range(0, rows, step):
-            stop = min(rows, start + step)
-            score_block(
-                self._plan, values[start:stop], None if na is None else na[start:stop],
-                None if observations is None else observations[start:stop],
-                out.rows(start, stop), row_offset=start, work=work)
+        # Items chunk by chunk (the answers stay in cache); domains over several chunks at
+        # once, as their steps are many and small.
+        span = step * max(1, _NODE_BYTES // (8 * plan.n_nodes * step))
+        for first in range(0, rows, span):
+            last = min(rows, first + span)
+            node_levels = work.take("node_levels", (plan.n_nodes, last - first))
+            for start in range(first, last, step):
+                stop = min(last, start + step)
+                score_items(
+                    plan, values[start:stop], None if na is None else na[start:stop],
+                    None if observations is None else observations[start:stop],
+                    out.rows(start, stop), node_levels[:, start - first:stop - first],
+                    row_offset=start, work=work)
+            aggregate(plan, out.rows(first, last), node_levels)
         return BatchResult(self, out, (values, na, observations))
 
     def score_iter(self, chunks: Iterable[Any], *, coverage: bool = True,

@@ -112,26 +112,28 @@ def climb(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any]
     qualifying levels reach from the bottom. The second value is ``m(level + 1)``: 0 where
     vacuous and above the top (``means`` ends with that 0).
 
+    ``means[count]`` reads the mean at position ``count``: the batch engine passes a
+    sequence whose items are columns and which, given an array of positions, picks one
+    element per assessment.
+
     >>> climb([1.0, 1.0, 0.6, 0.0, 0.0], [False] * 4, [True] * 4, 1.0, 1)
     (2, 0.6)
     """
     bar = threshold - EPSILON
     count: Any = 0
-    following: Any = 0.0
     climbing: Any = True
     for k in range(len(vacuous)):
-        was_climbing = climbing
         qualifies = means[k] >= bar
         if vacuous[k] is not False:  # a constant False or True changes nothing: skip it
             qualifies = qualifies | vacuous[k]
         if mandatory[k] is not True:
             qualifies = qualifies & mandatory[k]
         climbing = climbing & qualifies
-        count = count + climbing
-        # The first level that does not qualify is the one above the result (on a
-        # 0-based scale whose level 0 fails, the result is 0 and the one above is 1).
-        following = following + (was_climbing > climbing) * means[k if k or first else 1]
-    following = following + climbing * means[len(vacuous)]  # all qualify: the top
+        count += climbing  # in place on an array (a new one on the first level)
+    # ``count`` levels qualify from the bottom: the first one that does not (or the 0 above
+    # the top) is the one above the result. On a 0-based scale whose level 0 fails, the
+    # result is 0 and the one above it is 1.
+    following = means[count if first else count + (count < 1)]
     return (count if first == 1 else count - (count > 0)), following
 
 
