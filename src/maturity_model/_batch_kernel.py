@@ -14,6 +14,7 @@ runs over long contiguous vectors, and the outputs are written node-major, which
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -121,7 +122,10 @@ def _answer_values(plan: Plan, values: Any, na: BoolArray | None,
             _invalid(plan, values, na, row_offset)
     # Practice-major in memory (a transposed view): a practice's column is contiguous,
     # which is how every later step reads it. The conversion copy does the transposing.
-    x: FloatArray = _take(work, "x", (values.shape[1], values.shape[0])).T
+    # float32 answers stay float32 (half the bytes to move): every float32 is a float64
+    # exactly, and the sums convert each term to float64 before adding it.
+    dtype = np.float32 if values.dtype in (np.float16, np.float32) else np.float64
+    x: FloatArray = _take(work, "x", (values.shape[1], values.shape[0]), dtype).T
     np.copyto(x, values, casting="unsafe")
     if na is not None:
         np.copyto(x, 0.0, where=na)
@@ -129,7 +133,7 @@ def _answer_values(plan: Plan, values: Any, na: BoolArray | None,
         low, high = np.fmin.reduce(x, axis=None), np.fmax.reduce(x, axis=None)
         if low < 0.0 or high > 1.0:
             _invalid(plan, values, na, row_offset)
-    np.fmax(x, 0.0, out=x)  # unknown (NaN) counts as 0
+    np.fmax(x, x.dtype.type(0.0), out=x)  # unknown (NaN) counts as 0
     return x
 
 
@@ -164,7 +168,8 @@ def _item_sums(plan: Plan, y: FloatArray, *, per_level: bool, work: Workspace | 
     rows = y.shape[0]
     depth = plan.n_levels + 1 if per_level else 1
     out: FloatArray = _take(work, name, (len(plan.item_ids), depth, rows))
-    out.fill(0.0)
+    if not plan.item_widths.all():  # an item without practices sums to 0
+        out.fill(0.0)
     if not per_level:
         for cls in plan.classes:
             n = len(cls.items)
@@ -194,20 +199,29 @@ def _item_sums(plan: Plan, y: FloatArray, *, per_level: bool, work: Workspace | 
             else:
                 part = block[group.slots]
                 target = np.zeros((len(group.slots), depth, rows))
-            started = [False] * plan.n_levels
-            for position, level in enumerate(group.levels):
-                term = part[:, position]
-                if group.weights is not None:
-                    term = term * group.weights[:, position]
-                if started[level]:
-                    target[:, level] += term
-                else:
-                    target[:, level] = term
-                    started[level] = True
+            for level, positions in enumerate(_positions_by_level(group.levels,
+                                                                  plan.n_levels)):
+                terms = (part[:, p] if group.weights is None
+                         else part[:, p] * group.weights[:, p] for p in positions)
+                if len(positions) == 0:
+                    target[:, level] = 0.0
+                elif len(positions) == 1:
+                    target[:, level] = next(terms)
+                else:  # the first two in one step: (a + b) + c ..., as a Python sum
+                    np.add(next(terms), next(terms), out=target[:, level], dtype=np.float64)
+                    for term in terms:
+                        target[:, level] += term
             np.sum(target[:, :plan.n_levels], axis=1, out=target[:, plan.n_levels])
             if not whole:
                 out[cls.items[group.slots]] = target
     return out
+
+
+@functools.cache
+def _positions_by_level(levels: tuple[int, ...], n_levels: int) -> tuple[tuple[int, ...], ...]:
+    """For each level index, the positions of its practices, in document order."""
+    return tuple(tuple(p for p, level in enumerate(levels) if level == k)
+                 for k in range(n_levels))
 
 
 def _mandatory_ok(plan: Plan, x: FloatArray, na: BoolArray | None) -> BoolArray | None:

@@ -170,7 +170,7 @@ def columnar_items(plan: Plan, values: Any, na: BoolArray | None, x: FloatArray,
         block = PracticeColumns(
             item_id=plan.item_ids[item],
             levels=tuple(plan.scale_values[k] for k in plan.practice_levels[columns]),
-            values=tuple(x[:, j] for j in columns),
+            values=tuple(x[:, j].astype(np.float64, copy=False) for j in columns),
             known=tuple(~(u & ~n) for u, n in zip(unknown, not_applicable, strict=True)),
             not_applicable=tuple(not_applicable))
         item_scores, item_levels = rule.evaluate_columns(block)
