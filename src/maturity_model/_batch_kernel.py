@@ -159,7 +159,9 @@ def _enforce(plan: Plan, x: FloatArray, na: BoolArray | None) -> None:
 
 def _item_sums(plan: Plan, y: FloatArray, *, per_level: bool, work: Workspace | None = None,
                name: str = "sums") -> FloatArray:
-    """Σ weight·y per item and level (last level: all), or Σ y per item: ``(items, k, rows)``.
+    """Σ weight·y per level and item (last level: all), or Σ y per item: ``(k, items, rows)``.
+
+    Level-major, so that each level's plane of items and rows is one contiguous block.
 
     Per level, the terms are added one practice after another in document order, as the
     object engine adds them, so the sums are equal to the bit. Plain sums (``per_level``
@@ -167,7 +169,7 @@ def _item_sums(plan: Plan, y: FloatArray, *, per_level: bool, work: Workspace | 
     """
     rows = y.shape[0]
     depth = plan.n_levels + 1 if per_level else 1
-    out: FloatArray = _take(work, name, (len(plan.item_ids), depth, rows))
+    out: FloatArray = _take(work, name, (depth, len(plan.item_ids), rows))
     if not plan.item_widths.all():  # an item without practices sums to 0
         out.fill(0.0)
     if not per_level:
@@ -178,7 +180,7 @@ def _item_sums(plan: Plan, y: FloatArray, *, per_level: bool, work: Workspace | 
             else:
                 block = y[:, cls.columns]
             stacked = block.reshape(rows, n, cls.width).transpose(1, 0, 2)
-            out[cls.items] = np.matmul(stacked, cls.ones).transpose(0, 2, 1)
+            out[0, cls.items] = np.matmul(stacked, cls.ones)[:, :, 0]
         return out
     columns_first: FloatArray = y.T  # practice-major, as _answer_values lays it out
     if not columns_first.flags.c_contiguous:
@@ -195,25 +197,25 @@ def _item_sums(plan: Plan, y: FloatArray, *, per_level: bool, work: Workspace | 
             if whole:
                 lo = group.first_slot
                 part = block[lo:lo + len(group.slots)]
-                target = out[cls.first_item + lo:cls.first_item + lo + len(group.slots)]
+                target = out[:, cls.first_item + lo:cls.first_item + lo + len(group.slots)]
             else:
                 part = block[group.slots]
-                target = np.zeros((len(group.slots), depth, rows))
+                target = np.zeros((depth, len(group.slots), rows))
             for level, positions in enumerate(_positions_by_level(group.levels,
                                                                   plan.n_levels)):
                 terms = (part[:, p] if group.weights is None
                          else part[:, p] * group.weights[:, p] for p in positions)
                 if len(positions) == 0:
-                    target[:, level] = 0.0
+                    target[level] = 0.0
                 elif len(positions) == 1:
-                    target[:, level] = next(terms)
+                    target[level] = next(terms)
                 else:  # the first two in one step: (a + b) + c ..., as a Python sum
-                    np.add(next(terms), next(terms), out=target[:, level], dtype=np.float64)
+                    np.add(next(terms), next(terms), out=target[level], dtype=np.float64)
                     for term in terms:
-                        target[:, level] += term
-            np.sum(target[:, :plan.n_levels], axis=1, out=target[:, plan.n_levels])
+                        target[level] += term
+            np.sum(target[:plan.n_levels], axis=0, out=target[plan.n_levels])
             if not whole:
-                out[cls.items[group.slots]] = target
+                out[:, cls.items[group.slots]] = target
     return out
 
 
@@ -235,7 +237,7 @@ def _mandatory_ok(plan: Plan, x: FloatArray, na: BoolArray | None) -> BoolArray 
     ok = np.ones((len(plan.item_ids) * plan.n_levels, rows), dtype=np.bool_)
     for positions, groups in mandatory.ranks:
         ok[groups] &= ~fail[positions]
-    return ok.reshape(len(plan.item_ids), plan.n_levels, rows)
+    return ok.reshape(len(plan.item_ids), plan.n_levels, rows).transpose(1, 0, 2)
 
 
 def _assessed(plan: Plan, values: Any, na: BoolArray | None, total: FloatArray) -> BoolArray:
@@ -287,7 +289,7 @@ def _counts(plan: Plan, values: Any, na: BoolArray | None, x: FloatArray,
     counts = np.zeros((len(plan.item_ids), 5, values.shape[0]), dtype=np.int32)
     for k, channel in channels.items():
         counts[:, k] = np.rint(_item_sums(plan, channel.astype(np.float64),
-                                          per_level=False)[:, 0])
+                                          per_level=False)[0])
     counts[:, 2] = plan.item_widths[:, None] - counts.sum(axis=1)
     return counts
 
@@ -328,11 +330,11 @@ def score_items(plan: Plan, values: Any, na: BoolArray | None,
     levels = plan.n_levels
     weights = (plan.full_weights if na is None
                else _item_sums(plan, (~na.T).astype(np.float64).T, per_level=True,
-                               work=work, name="weights")[:, :levels])
+                               work=work, name="weights")[:levels])
     item_levels, item_scores = level_items(
         plan, sums, weights, na, mandatory,
-        _take(work, "means", (len(plan.item_ids), levels + 1, rows)))
-    assessed = _assessed(plan, values, na, sums[:, levels])
+        _take(work, "means", (levels + 1, len(plan.item_ids), rows)))
+    assessed = _assessed(plan, values, na, sums[levels])
     unassessed = ~assessed
     np.copyto(item_scores, np.nan, where=unassessed)
     np.copyto(item_levels, np.nan, where=unassessed)
@@ -348,11 +350,11 @@ def score_items(plan: Plan, values: Any, na: BoolArray | None,
     if out.coverage is not None:
         pooled_sums = _take(work, "pooled", (plan.n_nodes + 1, levels, rows))
         pooled_sums.fill(0.0)
-        pooled_sums[plan.item_nodes] = sums[:, :levels]
+        pooled_sums[plan.item_nodes] = sums[:levels].transpose(1, 0, 2)
         _pool(plan, pooled_sums)
         # With nothing N/A the weights are the same for every row: pool them once.
         pooled_weights = np.zeros((plan.n_nodes + 1, levels, weights.shape[2]))
-        pooled_weights[plan.item_nodes] = weights
+        pooled_weights[plan.item_nodes] = weights.transpose(1, 0, 2)
         _pool(plan, pooled_weights)
         out.coverage.fill(np.nan)
         np.divide(pooled_sums[:-1], pooled_weights[:-1], out=out.coverage,

@@ -130,9 +130,9 @@ class Plan:
     item_nodes: IntArray  # (items,) output column of each item
     item_widths: IntArray  # (items,)
     practice_levels: IntArray  # (practices,) level index of each input column
-    full_weights: FloatArray  # (items, levels, 1): Σ weight per level with nothing N/A
-    safe_weights: FloatArray  # (items, levels, 1): full_weights, 1 where a level is vacuous
-    vacuous: BoolArray  # (items, levels, 1): no practice at the level
+    full_weights: FloatArray  # (levels, items, 1): Σ weight per level with nothing N/A
+    safe_weights: FloatArray  # (levels, items, 1): full_weights, 1 where a level is vacuous
+    vacuous: BoolArray  # (levels, items, 1): no practice at the level
     classes: tuple[WidthClass, ...]
     level_rules: tuple[LevelRuleGroup, ...]
     bands: tuple[BandsItem, ...]
@@ -372,9 +372,9 @@ def build_plan(model: MaturityModel, extra_metrics: Iterable[str] = ()) -> Plan:
         item_nodes=np.array([node_column[item.id] for item in items], dtype=np.intp),
         item_widths=np.array([len(item.practices) for item in items], dtype=np.intp),
         practice_levels=np.array([level_index[p.level] for p in practices], dtype=np.intp),
-        full_weights=full_weights[:, :, None],
-        safe_weights=np.where(vacuous, 1.0, full_weights)[:, :, None],
-        vacuous=vacuous[:, :, None],
+        full_weights=np.ascontiguousarray(full_weights.T)[:, :, None],
+        safe_weights=np.ascontiguousarray(np.where(vacuous, 1.0, full_weights).T)[:, :, None],
+        vacuous=np.ascontiguousarray(vacuous.T)[:, :, None],
         classes=_width_classes(items, starts, weights, levels, n_levels),
         level_rules=tuple(
             LevelRuleGroup(rule=rule, items=np.array(members, dtype=np.intp),

@@ -35,7 +35,7 @@ from maturity_model.rules import (
 
 
 class LevelColumns(Sequence[Any]):
-    """Level columns of a rule's items: ``(items, positions, rows)`` read one position at a time.
+    """Level columns of a rule's items: ``(positions, items, rows)`` read one position at a time.
 
     An integer position gives that column; an array of positions (one per item and row)
     gives, for each item and row, the element at its own position, which is how
@@ -46,14 +46,14 @@ class LevelColumns(Sequence[Any]):
         self._stacked = stacked
 
     def __len__(self) -> int:
-        return int(self._stacked.shape[1])
+        return int(self._stacked.shape[0])
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, np.ndarray):
-            return np.take_along_axis(self._stacked, index[:, None, :], axis=1)[:, 0]
+            return np.take_along_axis(self._stacked, index[None], axis=0)[0]
         if isinstance(index, slice):
-            return [self._stacked[:, k] for k in range(*index.indices(len(self)))]
-        return self._stacked[:, index]
+            return [self._stacked[k] for k in range(*index.indices(len(self)))]
+        return self._stacked[index]
 
 
 def level_items(plan: Plan, sums: FloatArray, weights: FloatArray, na: BoolArray | None,
@@ -64,7 +64,7 @@ def level_items(plan: Plan, sums: FloatArray, weights: FloatArray, na: BoolArray
     Each rule runs once on columns holding all of its items and rows: the same code the
     object engine runs on one item's floats.
     """
-    n_items, levels, rows = len(plan.item_ids), plan.n_levels, sums.shape[2]
+    levels, n_items, rows = plan.n_levels, len(plan.item_ids), sums.shape[2]
     if na is None:
         safe, vacuous = plan.safe_weights, plan.vacuous
     else:
@@ -72,20 +72,19 @@ def level_items(plan: Plan, sums: FloatArray, weights: FloatArray, na: BoolArray
         safe = np.where(vacuous, 1.0, weights)
     # m(L), 0 where vacuous (what a staircase score and a level sum add for such a level),
     # and a last plane of 0: what the staircase adds at the top of the scale.
-    # ``means`` is a work buffer of shape (items, levels + 1, rows).
-    means[:, levels] = 0.0
-    np.divide(sums[:, :levels], safe, out=means[:, :levels])
+    # ``means`` is a work buffer of shape (levels + 1, items, rows).
+    means[levels] = 0.0
+    np.divide(sums[:levels], safe, out=means[:levels])
     item_levels = np.full((n_items, rows), np.nan)
     item_scores = np.full((n_items, rows), np.nan)
     for group in plan.level_rules:
         chosen: Any = group.span if group.span is not None else group.items
-        m = means[chosen]
-        v = vacuous[chosen]
+        v = vacuous[:, chosen]
         score, level = group.rule.evaluate_levels(
-            LevelColumns(m),
-            [v[:, k] if v[:, k].any() else False for k in range(levels)],
+            LevelColumns(means[:, chosen]),
+            [v[k] if v[k].any() else False for k in range(levels)],
             [True] * levels if mandatory is None
-            else [mandatory[chosen, k] for k in range(levels)], plan.first)
+            else [mandatory[k, chosen] for k in range(levels)], plan.first)
         item_scores[chosen] = score
         item_levels[chosen] = level
     return item_levels, item_scores
@@ -141,8 +140,8 @@ def custom_items(plan: Plan, sums: FloatArray, weights: FloatArray,
     for item, rule in plan.custom_items:
         reads_practices = getattr(type(rule), "reads_practices", False)
         for row in range(scores.shape[1]):
-            means = [None if weights[item, k, min(row, weights.shape[2] - 1)] <= 0.0
-                     else float(sums[item, k, row] / weights[item, k,
+            means = [None if weights[k, item, min(row, weights.shape[2] - 1)] <= 0.0
+                     else float(sums[k, item, row] / weights[k, item,
                                                           min(row, weights.shape[2] - 1)])
                      for k in range(plan.n_levels)]
             evidence = ItemEvidence(
@@ -150,7 +149,7 @@ def custom_items(plan: Plan, sums: FloatArray, weights: FloatArray,
                 observations=observations_of(plan, observations, row),
                 levels=tuple(LevelEvidence(
                     level=value, mean=means[k],
-                    mandatory_met=True if mandatory is None else bool(mandatory[item, k, row]))
+                    mandatory_met=True if mandatory is None else bool(mandatory[k, item, row]))
                     for k, value in enumerate(plan.scale_values)),
                 practices=_practices_of(plan, item, *inputs, row) if reads_practices else ())
             outcome = rule.evaluate_item(evidence)
