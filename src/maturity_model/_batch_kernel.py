@@ -7,9 +7,14 @@ by tree height, pooled coverage and answer counts. Custom rules are called row b
 through their own ``evaluate_item`` / ``aggregate`` (the object path).
 
 Past the input, every array is laid out with the assessments on the last axis: per-level
-sums are ``(items, levels, rows)``, node results ``(nodes, rows)``. Each operation then
-runs over long contiguous vectors, and the outputs are written node-major, which is how
-:class:`~maturity_model.batch.BatchResult` stores them.
+sums are ``(levels, items, rows)`` (each level one contiguous plane), node results
+``(nodes, rows)``. Each operation then runs over long contiguous vectors, and the outputs
+are written node-major, which is how :class:`~maturity_model.batch.BatchResult` stores
+them. float32 answers stay float32 until each term is added in float64.
+
+:func:`score_items` does all that reads the answers, a chunk of rows small enough to stay
+in cache at a time; :func:`aggregate` then scores the domains over several chunks at
+once, since its steps are many and small.
 """
 
 from __future__ import annotations
