@@ -147,7 +147,7 @@ class ScoredRow(LazyResults[Result]):
     """One scored assessment: its results by node id, each built when first read.
 
     A result gets its score and level at once, and its coverage, counts and why on the
-    first read of any of them (:meth:`complete`); :meth:`practice` builds practice
+    first read of any of them (calling the row does it); :meth:`practice` builds practice
     results. ``answered`` holds each practice's cell as answered, ``cells`` the same
     after ``enforce`` (a blocked practice's value is 0); ``outcomes`` each node's
     ``(score, level)``, items first.
@@ -157,7 +157,7 @@ class ScoredRow(LazyResults[Result]):
                  "outcomes", "plan", "pooled", "violations")
 
     def __init__(self, plan: RowPlan, answered: list[Cell], cells: list[Cell],
-                 outcomes: list[tuple[Any, Any]], violations: dict[str, list[Violation]],
+                 outcomes: tuple[tuple[Any, Any], ...], violations: dict[str, list[Violation]],
                  blocked: dict[str, tuple[str, ...]], observations: Mapping[str, float],
                  details: Mapping[str, AnswerDetail], gaps: Mapping[str, str]) -> None:
         # _build is never called (__getitem__ builds); counts and pooled are set when
@@ -171,11 +171,11 @@ class ScoredRow(LazyResults[Result]):
         value = self._built.get(key)
         if value is None:  # in this one frame: a profile's results are read one by one
             k = self._keys[key]
-            outcome = self.outcomes[k]
-            fields = dict(self.plan.result_fields[k],  # with "_node": k
-                          score=outcome[0], level=outcome[1], _complete=self.complete)
+            fields = self.plan.result_fields[k].copy()  # with "_node": k
+            fields["score"], fields["level"] = self.outcomes[k]
+            fields["_complete"] = self  # the row completes it when called
             value = self._built[key] = _new(Result)  # filled as Result's comment says
-            _set(value, "__dict__", fields)
+            _set_dict(value, fields)
         return value
 
     counts: list[list[int]]
@@ -226,8 +226,11 @@ class ScoredRow(LazyResults[Result]):
             self.pooled = pooled
         return self.pooled[k]
 
-    def complete(self, state: dict[str, Any]) -> None:
-        """Add what a result holds beyond its score and level (a ``Result``'s ``_complete``)."""
+    def __call__(self, state: dict[str, Any]) -> None:
+        """Add what a result holds beyond its score and level (a ``Result``'s ``_complete``).
+
+        The row itself is that function: a result read from it costs no bound method.
+        """
         plan = self.plan
         k = state.get("_node")
         if k is None:  # completed by another thread meanwhile
@@ -290,4 +293,6 @@ class ScoredRow(LazyResults[Result]):
 
 
 _new = object.__new__
-_set = object.__setattr__
+#: Sets an instance's ``__dict__`` past a frozen class's ``__setattr__``: the setter of
+#: the ``__dict__`` descriptor, called directly (no attribute lookup on the way).
+_set_dict = vars(Result)["__dict__"].__set__
