@@ -140,3 +140,44 @@ def test_a_checklist_looks_its_items_up_by_their_answers(rows: list[list[Any]]) 
         assessment = mm.Assessment(model="m", answers=answers)
         assert _exact(mm.score(model, assessment)) == _exact(
             mm.score(attrs.evolve(model), assessment))
+
+
+def test_a_small_model_remembers_every_outcome_of_a_row_by_its_cells() -> None:
+    model = _one_item_model()
+    plan = _row_engine.row_plan(model)
+    assert plan.rows == {}
+    answers = {"a": True, "b": 0.5}
+    first = mm.score(model, mm.Assessment(model="m", answers=answers))
+    assert plan.rows == {(1.0, 0.5, _row_results.UNKNOWN): ((1.5, 1), (1.5, 1), (1.5, 1))}
+    again = mm.score(model, mm.Assessment(model="m", subject="other", answers=answers))
+    assert _exact(again) == _exact(first)
+    assert again.subject == "other" and again["i"] is not first["i"]
+
+
+def test_a_row_is_remembered_only_when_all_its_nodes_are_and_the_model_is_small() -> None:
+    @attrs.frozen
+    class Halves:
+        kind: ClassVar[str] = "halves"
+
+        def evaluate_item(self, evidence: mm.ItemEvidence) -> mm.Outcome | None:
+            return mm.Outcome(score=0.5, level=0)
+
+    custom = attrs.evolve(_one_item_model(), rules=mm.ModelRules(item=Halves()))
+    assert _row_engine.row_plan(custom).rows is None
+    large = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        mm.CapabilityItem(id="i", practices=[mm.Practice(id=f"p{k}", level=1)
+                                             for k in range(_row_engine.ROW_KEY_LIMIT + 1)])])])
+    assert _row_engine.row_plan(large).rows is None
+    assert _row_engine.row_plan(attrs.evolve(large, domains=[mm.Domain(
+        id="d", items=[attrs.evolve(large.domains[0].items[0], practices=large.domains[
+            0].items[0].practices[:-1])])])).rows == {}
+
+
+def test_a_model_remembers_at_most_memo_limit_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_row_engine, "MEMO_LIMIT", 2)
+    model = _one_item_model()
+    scores = [mm.score(model, mm.Assessment(model="m", answers={"a": True, "b": k / 4}))[
+        "i"].score for k in (*range(5), 1)]
+    assert scores == [1.0, 1.25, 1.5, 1.75, 2.0, 1.25]
+    assert list(_row_engine.row_plan(model).rows or {}) == [
+        (1.0, 0.0, _row_results.UNKNOWN), (1.0, 0.25, _row_results.UNKNOWN)]

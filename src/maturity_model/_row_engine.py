@@ -12,7 +12,9 @@ A built-in rule is a pure function of its inputs, so each node remembers up to
 Small models answered yes/no see few distinct inputs per node, and a remembered node
 costs one dictionary lookup, done for a whole height at once in C (``map``). The memo
 holds exactly what the kernel returned for equal inputs, so results are bit-exact; rules
-of your own are never remembered, nor are their parents.
+of your own are never remembered, nor are their parents. A small model whose nodes are
+all remembered (:data:`ROW_KEY_LIMIT`) also remembers whole rows: every node's outcome
+by all the row's cells, one lookup for a row seen before.
 
 Results are built when read (:class:`~maturity_model._row_results.ScoredRow`): a result
 gets its score and level on first access, its coverage, counts and why on the first read
@@ -66,6 +68,9 @@ MEMO_LIMIT = 512
 #: The lowest domains are remembered by their items' cells when each has at most this
 #: many practices below it (a flat key, cheaper to hash than the items' outcomes).
 CELL_KEY_LIMIT = 8
+#: A model whose nodes are all remembered, with at most this many practices, remembers
+#: every node's outcome at once by all its cells: one lookup instead of one per node.
+ROW_KEY_LIMIT = 64
 
 
 @attrs.frozen(eq=False)
@@ -124,12 +129,16 @@ class RowPlan:
     groups: tuple[tuple[tuple[Callable[[list[Any]], Any], ...],
                         tuple[dict[Any, tuple[Any, Any]], ...], bool], ...]
     # Each node's result fields that do not depend on the assessment, and "_node": k.
-    result_fields: tuple[Mapping[str, Any], ...]
+    result_fields: tuple[dict[str, Any], ...]  # copied, never written
     node_ids: Mapping[str, int]  # output order (root, then pre-order) → node index
     scale_values: tuple[int, ...]
     metric_columns: tuple[int, ...]
     metric_names: tuple[str, ...]  # every metric the model reads, in document order
     dependencies: bool  # the policy is not "ignore" and some practice requires another
+    evidence: bool  # some practice is marked ``evidence: required``
+    # Every node's outcome by the row's cells (None: some node is not remembered, or the
+    # model is larger than ROW_KEY_LIMIT practices).
+    rows: dict[tuple[Cell, ...], tuple[tuple[Any, Any], ...]] | None
 
     def node_id(self, k: int) -> str:
         """The id of node ``k`` (items first, then domains children first, the root)."""
@@ -244,7 +253,11 @@ def row_plan(model: MaturityModel) -> RowPlan:
         metric_columns=tuple(j for j, p in enumerate(practices) if p.metric is not None),
         metric_names=model.metric_names(),
         dependencies=model.dependencies != "ignore"
-        and any(p.requires for p in practices))
+        and any(p.requires for p in practices),
+        evidence=bool(evidence_required(model)),
+        rows={} if len(practices) <= ROW_KEY_LIMIT and all(
+            it.take is not None for it in items) and all(
+            n.take is not None for n in nodes) else None)
     model._index.row_plan = plan
     return plan
 
@@ -256,26 +269,23 @@ def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment, strict
     Anything unusual goes the long way, which raises with every problem listed, and which
     counts an answer without the evidence its practice needs as unknown.
     """
-    n = len(plan.practices)
-    cells: list[Cell] = [UNKNOWN] * n
-    given = bytearray(n) if plan.metric_columns else None
+    cells: list[Cell] = [UNKNOWN] * len(plan.practices)
+    answers = assessment.answers
     fast = assessment.model == model.id and (
         assessment.model_version is None or assessment.model_version == model.version) and (
-        not assessment.details and not evidence_required(model))
-    column = plan.column
+        not assessment.details and not plan.evidence)
     if fast:
         for observed in assessment.observations.values():
             if not is_finite_number(observed):
                 fast = False
                 break
     if fast:
-        for pid, raw in assessment.answers.items():
-            j = column.get(pid)
+        column = plan.column.get
+        for pid, raw in answers.items():
+            j = column(pid)
             if j is None:
                 fast = False
                 break
-            if given is not None:
-                given[j] = 1
             if raw is True:
                 cells[j] = 1.0
             elif raw is False:
@@ -293,12 +303,13 @@ def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment, strict
         return ([UNKNOWN if (a := resolved[p.id]).status == "unknown" else a.value
                  for p in plan.practices],
                 {pid: a.evidence_gap for pid, a in resolved.items() if a.evidence_gap})
-    if given is not None:
+    if plan.metric_columns:  # an explicit answer wins over an observation
         observations = assessment.observations
         for j in plan.metric_columns:
-            metric = plan.practices[j].metric
+            practice = plan.practices[j]
+            metric = practice.metric
             assert metric is not None
-            if not given[j] and metric.name in observations:
+            if practice.id not in answers and metric.name in observations:
                 cells[j] = 1.0 if metric.is_met(float(observations[metric.name])) else 0.0
     return cells, _NO_GAPS
 
@@ -322,8 +333,33 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool,
                 if cells[j] is not UNKNOWN:
                     cells[j] = 0.0
     observations = assessment.observations
-    # Each node's (score, level): items, then one height of domains at a time. A node
-    # whose outcome for these inputs is remembered costs a lookup (in C, via map).
+    rows = plan.rows
+    if rows is None:
+        outcomes = _outcomes(plan, cells, answered, observations)
+    else:  # every node's outcome is a function of the cells: one lookup for them all
+        key = tuple(cells)
+        found = rows.get(key)
+        if found is None:
+            found = _outcomes(plan, cells, answered, observations)
+            if len(rows) < MEMO_LIMIT:
+                rows[key] = found
+        outcomes = found
+    state = ScoredRow(plan, answered, cells, outcomes, violations, blocked, observations,
+                      assessment.details, gaps)
+    return Profile._scored(
+        model.id, model.version, assessment.subject, assessment.date, assessment.tags,
+        model.dependencies,
+        model.scale, state, LazyResults(plan.column, state.practice),
+        MappingProxyType({name: float(observations[name]) for name in plan.metric_names
+                          if name in observations}) if plan.metric_names else _NOTHING)
+
+
+def _outcomes(plan: RowPlan, cells: list[Cell], answered: list[Cell],
+              observations: Mapping[str, float]) -> tuple[tuple[Any, Any], ...]:
+    """Each node's ``(score, level)``: items, then one height of domains at a time.
+
+    A node whose outcome for these inputs is remembered costs a lookup (in C, via map).
+    """
     outcomes: list[Any] = list(map(dict.get, plan.item_memos, cells if plan.one_per_item
                                    else map(call, plan.item_takes, repeat(cells))))
     if None in outcomes:
@@ -339,14 +375,7 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool,
                 if outcome is None:
                     found[i] = _node_outcome(plan, plan.nodes[first + i], outcomes, cells)
         outcomes += found
-    state = ScoredRow(plan, answered, cells, outcomes, violations, blocked, observations,
-                      assessment.details, gaps)
-    return Profile._scored(
-        model.id, model.version, assessment.subject, assessment.date, assessment.tags,
-        model.dependencies,
-        model.scale, state, LazyResults(plan.column, state.practice),
-        MappingProxyType({name: float(observations[name]) for name in plan.metric_names
-                          if name in observations}) if plan.metric_names else _NOTHING)
+    return tuple(outcomes)
 
 
 def _item_outcome(plan: RowPlan, it: ItemPlan, cells: list[Cell], answered: list[Cell],
