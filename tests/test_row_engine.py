@@ -181,3 +181,15 @@ def test_a_model_remembers_at_most_memo_limit_rows(monkeypatch: pytest.MonkeyPat
     assert scores == [1.0, 1.25, 1.5, 1.75, 2.0, 1.25]
     assert list(_row_engine.row_plan(model).rows or {}) == [
         (1.0, 0.0, _row_results.UNKNOWN), (1.0, 0.25, _row_results.UNKNOWN)]
+
+
+def test_an_answer_to_a_practice_the_model_lacks_goes_the_long_way_wherever_it_stands(
+        ) -> None:
+    model = _one_item_model()
+    for answers in ({"zzz": True, "a": True}, {"a": True, "zzz": 0.5, "b": False}):
+        with pytest.raises(mm.AssessmentValidationError) as info:
+            mm.score(model, mm.Assessment(model="m", answers=answers))
+        assert info.value.codes == ("unknown-practice",)
+        with pytest.warns(UserWarning, match="zzz"):
+            lenient = mm.score(model, mm.Assessment(model="m", answers=answers), strict=False)
+        assert lenient["i"].score == 1.0

@@ -128,9 +128,9 @@ class RowPlan:
     # (and whether the keys read the cells rather than the outcomes).
     groups: tuple[tuple[tuple[Callable[[list[Any]], Any], ...],
                         tuple[dict[Any, tuple[Any, Any]], ...], bool], ...]
-    # Each node's result fields that do not depend on the assessment, and "_node": k.
-    result_fields: tuple[dict[str, Any], ...]  # copied, never written
-    node_ids: Mapping[str, int]  # output order (root, then pre-order) → node index
+    # By node id in output order (root, then pre-order): the node's result fields that do
+    # not depend on the assessment, and "_node": its index k (copied, never written).
+    result_fields: Mapping[str, dict[str, Any]]
     scale_values: tuple[int, ...]
     metric_columns: tuple[int, ...]
     metric_names: tuple[str, ...]  # every metric the model reads, in document order
@@ -236,19 +236,18 @@ def row_plan(model: MaturityModel) -> RowPlan:
         groups.append((tuple(n.take or _no_key for n in members),
                        tuple(n.memo for n in members), by_cells))
     column = {p.id: j for j, p in enumerate(practices)}
+    fields = [*({"node_id": it.item.id, "kind": "item", "name": it.item.name,
+                 "parent": it.parent, "rule": it.rule.kind, "_node": k}
+                for k, it in enumerate(items)),
+              *({"node_id": n.node_id, "kind": n.kind, "name": n.name, "parent": n.parent,
+                 "rule": n.rule.kind, "_node": len(items) + k} for k, n in enumerate(nodes))]
     plan = RowPlan(
         column=column, practices=tuple(practices), item_of=tuple(item_of),
         items=tuple(items), nodes=tuple(nodes),
         item_takes=tuple(it.take or _no_key for it in items),
         item_memos=tuple(it.memo for it in items), groups=tuple(groups),
         one_per_item=all(it.stop - it.start == 1 and it.take is not None for it in items),
-        result_fields=(
-            *({"node_id": it.item.id, "kind": "item", "name": it.item.name,
-               "parent": it.parent, "rule": it.rule.kind, "_node": k}
-              for k, it in enumerate(items)),
-            *({"node_id": n.node_id, "kind": n.kind, "name": n.name, "parent": n.parent,
-               "rule": n.rule.kind, "_node": len(items) + k} for k, n in enumerate(nodes))),
-        node_ids={nid: position[nid] for nid in (model.id, *index.nodes)},
+        result_fields={nid: fields[position[nid]] for nid in (model.id, *index.nodes)},
         scale_values=scale_values,
         metric_columns=tuple(j for j, p in enumerate(practices) if p.metric is not None),
         metric_names=model.metric_names(),
@@ -280,24 +279,24 @@ def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment, strict
                 fast = False
                 break
     if fast:
-        column = plan.column.get
-        for pid, raw in answers.items():
-            j = column(pid)
-            if j is None:
-                fast = False
-                break
-            if raw is True:
-                cells[j] = 1.0
-            elif raw is False:
-                cells[j] = 0.0
-            elif isinstance(raw, float | int) and 0.0 <= raw <= 1.0:
-                cells[j] = float(raw)
-            else:
-                answer = _resolve_one(model, plan.practices[j], raw, answer_path(pid))
-                if isinstance(answer, Problem):  # report them all, the long way
-                    fast = False
-                    break
-                cells[j] = UNKNOWN if answer.status == "unknown" else answer.value
+        column = plan.column
+        try:
+            for pid, raw in answers.items():
+                if raw is True:
+                    cells[column[pid]] = 1.0
+                elif raw is False:
+                    cells[column[pid]] = 0.0
+                elif isinstance(raw, float | int) and 0.0 <= raw <= 1.0:
+                    cells[column[pid]] = float(raw)
+                else:
+                    j = column[pid]
+                    answer = _resolve_one(model, plan.practices[j], raw, answer_path(pid))
+                    if isinstance(answer, Problem):  # report them all, the long way
+                        fast = False
+                        break
+                    cells[j] = UNKNOWN if answer.status == "unknown" else answer.value
+        except KeyError:  # a practice the model lacks: the long way raises or drops it
+            fast = False
     if not fast:
         resolved = resolve_answers(model, assessment, strict=strict, as_of=as_of)
         return ([UNKNOWN if (a := resolved[p.id]).status == "unknown" else a.value

@@ -162,7 +162,7 @@ class ScoredRow(LazyResults[Result]):
                  details: Mapping[str, AnswerDetail], gaps: Mapping[str, str]) -> None:
         # _build is never called (__getitem__ builds); counts and pooled are set when
         # first needed.
-        self._keys, self._built = plan.node_ids, {}
+        self._keys, self._built = plan.result_fields, {}
         self.plan, self.answered, self.cells, self.outcomes = plan, answered, cells, outcomes
         self.violations, self.blocked, self.observations = violations, blocked, observations
         self.details, self.gaps = details, gaps
@@ -170,9 +170,8 @@ class ScoredRow(LazyResults[Result]):
     def __getitem__(self, key: str) -> Result:
         value = self._built.get(key)
         if value is None:  # in this one frame: a profile's results are read one by one
-            k = self._keys[key]
-            fields = self.plan.result_fields[k].copy()  # with "_node": k
-            fields["score"], fields["level"] = self.outcomes[k]
+            fields = self._keys[key].copy()  # what does not depend on the row, and "_node"
+            fields["score"], fields["level"] = self.outcomes[fields["_node"]]
             fields["_complete"] = self  # the row completes it when called
             value = self._built[key] = _new(Result)  # filled as Result's comment says
             _set_dict(value, fields)
