@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
+import weakref
 from typing import Any, ClassVar
 
 import attrs
@@ -193,3 +195,21 @@ def test_an_answer_to_a_practice_the_model_lacks_goes_the_long_way_wherever_it_s
         with pytest.warns(UserWarning, match="zzz"):
             lenient = mm.score(model, mm.Assessment(model="m", answers=answers), strict=False)
         assert lenient["i"].score == 1.0
+
+
+def test_a_profile_and_its_results_are_freed_as_soon_as_they_are_dropped() -> None:
+    model = _one_item_model()
+    gc.disable()  # no collector: only reference counts free them
+    try:
+        profile = mm.score(model, mm.Assessment(model="m", answers={"a": True, "b": 0.5}))
+        kept, dropped = profile["i"], profile["d"]
+        refs: list[weakref.ref[Any]] = [weakref.ref(profile), weakref.ref(dropped),
+                                        weakref.ref(profile.overall)]
+        del profile, dropped
+        assert [ref() for ref in refs] == [None, None, None]
+        assert kept.counts == mm.Counts(met=1, partial=1, unknown=1)  # completes alone
+        ref = weakref.ref(kept)
+        del kept
+        assert ref() is None
+    finally:
+        gc.enable()

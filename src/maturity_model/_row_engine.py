@@ -38,6 +38,7 @@ from maturity_model._numbers import is_finite_number
 from maturity_model._row_results import (
     UNKNOWN,
     Cell,
+    ScoredCells,
     ScoredRow,
     _dependencies,
     item_sums,
@@ -343,12 +344,12 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool,
             if len(rows) < MEMO_LIMIT:
                 rows[key] = found
         outcomes = found
-    state = ScoredRow(plan, answered, cells, outcomes, violations, blocked, observations,
-                      assessment.details, gaps)
+    scored = ScoredCells(plan, answered, cells, outcomes, violations, blocked, observations,
+                         assessment.details, gaps)
     return Profile._scored(
         model.id, model.version, assessment.subject, assessment.date, assessment.tags,
         model.dependencies,
-        model.scale, state, LazyResults(plan.column, state.practice),
+        model.scale, ScoredRow(scored), LazyResults(plan.column, scored.practice),
         MappingProxyType({name: float(observations[name]) for name in plan.metric_names
                           if name in observations}) if plan.metric_names else _NOTHING)
 
