@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import gc
 import pickle
 import weakref
@@ -213,3 +214,18 @@ def test_a_profile_and_its_results_are_freed_as_soon_as_they_are_dropped() -> No
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_a_scored_profile_holds_each_field_in_its_own_slot() -> None:
+    model = attrs.evolve(_one_item_model(), version="2021", dependencies="ignore")
+    profile = mm.score(model, mm.Assessment(
+        model="m", model_version="2021", subject="t", date=datetime.date(2026, 1, 2),
+        tags={"org": "x"}, answers={"a": True}))
+    assert [f.name for f in attrs.fields(mm.Profile)] == [
+        "model_id", "model_version", "subject", "date", "tags", "dependencies", "scale",
+        "results", "practices", "observations"]
+    assert (profile.model_id, profile.model_version, profile.subject, profile.date,
+            dict(profile.tags), profile.dependencies, profile.scale) == (
+        "m", "2021", "t", datetime.date(2026, 1, 2), {"org": "x"}, "ignore", model.scale)
+    assert (list(profile.results), list(profile.practices), dict(profile.observations)) == (
+        ["m", "d", "i"], ["a", "b", "c"], {})

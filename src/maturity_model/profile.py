@@ -479,7 +479,8 @@ class Profile:
                 f"subject={self.subject!r}, {score}, nodes={len(self.results)})")
 
 
-#: The setters of a profile's slots in field order (``Profile._scored`` unpacks them):
+#: The setters of a profile's slots, in the order ``Profile._scored`` unpacks them:
 #: calling a slot's setter skips the lookup ``object.__setattr__`` makes for each field.
-_SLOT_SETTERS: Final = tuple(vars(Profile)[field.name].__set__
-                             for field in attrs.fields(Profile))
+_SLOT_SETTERS: Final = tuple(vars(Profile)[name].__set__ for name in (
+    "model_id", "model_version", "subject", "date", "tags", "dependencies", "scale",
+    "results", "practices", "observations"))
