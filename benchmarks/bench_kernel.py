@@ -12,8 +12,8 @@ the table the README quotes; compare ratios across machines, not seconds.
   temp dir with ``pip install devops-maturity==1.1.0``); when that cannot be done, its
   figure from a recorded run (48 µs) is shown and marked so. Ours and theirs are measured
   in turn three times, the best of each kept; a second line scores 64 different
-  assessments in turn (each node remembers its outcomes by its inputs, which helps as far
-  as they repeat).
+  assessments in turn (each node, and a small model's whole row, remembers its outcomes
+  by its inputs, which helps as far as they repeat).
 - 1,000 practices: ``mm.score`` on the batch benchmark's model (100 staircase items of 10
   practices, 10 domains), against a plain Python pass over the same 1,000 answers.
 - import + first score: a fresh interpreter that imports ``maturity_model`` and scores a

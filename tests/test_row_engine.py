@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+import gc
 import pickle
+import weakref
 from typing import Any, ClassVar
 
 import attrs
@@ -140,3 +143,89 @@ def test_a_checklist_looks_its_items_up_by_their_answers(rows: list[list[Any]]) 
         assessment = mm.Assessment(model="m", answers=answers)
         assert _exact(mm.score(model, assessment)) == _exact(
             mm.score(attrs.evolve(model), assessment))
+
+
+def test_a_small_model_remembers_every_outcome_of_a_row_by_its_cells() -> None:
+    model = _one_item_model()
+    plan = _row_engine.row_plan(model)
+    assert plan.rows == {}
+    answers = {"a": True, "b": 0.5}
+    first = mm.score(model, mm.Assessment(model="m", answers=answers))
+    assert plan.rows == {(1.0, 0.5, _row_results.UNKNOWN): ((1.5, 1), (1.5, 1), (1.5, 1))}
+    again = mm.score(model, mm.Assessment(model="m", subject="other", answers=answers))
+    assert _exact(again) == _exact(first)
+    assert again.subject == "other" and again["i"] is not first["i"]
+
+
+def test_a_row_is_remembered_only_when_all_its_nodes_are_and_the_model_is_small() -> None:
+    @attrs.frozen
+    class Halves:
+        kind: ClassVar[str] = "halves"
+
+        def evaluate_item(self, evidence: mm.ItemEvidence) -> mm.Outcome | None:
+            return mm.Outcome(score=0.5, level=0)
+
+    custom = attrs.evolve(_one_item_model(), rules=mm.ModelRules(item=Halves()))
+    assert _row_engine.row_plan(custom).rows is None
+    large = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
+        mm.CapabilityItem(id="i", practices=[mm.Practice(id=f"p{k}", level=1)
+                                             for k in range(_row_engine.ROW_KEY_LIMIT + 1)])])])
+    assert _row_engine.row_plan(large).rows is None
+    assert _row_engine.row_plan(attrs.evolve(large, domains=[mm.Domain(
+        id="d", items=[attrs.evolve(large.domains[0].items[0], practices=large.domains[
+            0].items[0].practices[:-1])])])).rows == {}
+
+
+def test_a_model_remembers_at_most_memo_limit_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_row_engine, "MEMO_LIMIT", 2)
+    model = _one_item_model()
+    scores = [mm.score(model, mm.Assessment(model="m", answers={"a": True, "b": k / 4}))[
+        "i"].score for k in (*range(5), 1)]
+    assert scores == [1.0, 1.25, 1.5, 1.75, 2.0, 1.25]
+    assert list(_row_engine.row_plan(model).rows or {}) == [
+        (1.0, 0.0, _row_results.UNKNOWN), (1.0, 0.25, _row_results.UNKNOWN)]
+
+
+def test_an_answer_to_a_practice_the_model_lacks_goes_the_long_way_wherever_it_stands(
+        ) -> None:
+    model = _one_item_model()
+    for answers in ({"zzz": True, "a": True}, {"a": True, "zzz": 0.5, "b": False}):
+        with pytest.raises(mm.AssessmentValidationError) as info:
+            mm.score(model, mm.Assessment(model="m", answers=answers))
+        assert info.value.codes == ("unknown-practice",)
+        with pytest.warns(UserWarning, match="zzz"):
+            lenient = mm.score(model, mm.Assessment(model="m", answers=answers), strict=False)
+        assert lenient["i"].score == 1.0
+
+
+def test_a_profile_and_its_results_are_freed_as_soon_as_they_are_dropped() -> None:
+    model = _one_item_model()
+    gc.disable()  # no collector: only reference counts free them
+    try:
+        profile = mm.score(model, mm.Assessment(model="m", answers={"a": True, "b": 0.5}))
+        kept, dropped = profile["i"], profile["d"]
+        refs: list[weakref.ref[Any]] = [weakref.ref(profile), weakref.ref(dropped),
+                                        weakref.ref(profile.overall)]
+        del profile, dropped
+        assert [ref() for ref in refs] == [None, None, None]
+        assert kept.counts == mm.Counts(met=1, partial=1, unknown=1)  # completes alone
+        ref = weakref.ref(kept)
+        del kept
+        assert ref() is None
+    finally:
+        gc.enable()
+
+
+def test_a_scored_profile_holds_each_field_in_its_own_slot() -> None:
+    model = attrs.evolve(_one_item_model(), version="2021", dependencies="ignore")
+    profile = mm.score(model, mm.Assessment(
+        model="m", model_version="2021", subject="t", date=datetime.date(2026, 1, 2),
+        tags={"org": "x"}, answers={"a": True}))
+    assert [f.name for f in attrs.fields(mm.Profile)] == [
+        "model_id", "model_version", "subject", "date", "tags", "dependencies", "scale",
+        "results", "practices", "observations"]
+    assert (profile.model_id, profile.model_version, profile.subject, profile.date,
+            dict(profile.tags), profile.dependencies, profile.scale) == (
+        "m", "2021", "t", datetime.date(2026, 1, 2), {"org": "x"}, "ignore", model.scale)
+    assert (list(profile.results), list(profile.practices), dict(profile.observations)) == (
+        ["m", "d", "i"], ["a", "b", "c"], {})

@@ -12,7 +12,9 @@ A built-in rule is a pure function of its inputs, so each node remembers up to
 Small models answered yes/no see few distinct inputs per node, and a remembered node
 costs one dictionary lookup, done for a whole height at once in C (``map``). The memo
 holds exactly what the kernel returned for equal inputs, so results are bit-exact; rules
-of your own are never remembered, nor are their parents.
+of your own are never remembered, nor are their parents. A small model whose nodes are
+all remembered (:data:`ROW_KEY_LIMIT`) also remembers whole rows: every node's outcome
+by all the row's cells, one lookup for a row seen before.
 
 Results are built when read (:class:`~maturity_model._row_results.ScoredRow`): a result
 gets its score and level on first access, its coverage, counts and why on the first read
@@ -36,6 +38,7 @@ from maturity_model._numbers import is_finite_number
 from maturity_model._row_results import (
     UNKNOWN,
     Cell,
+    ScoredCells,
     ScoredRow,
     _dependencies,
     item_sums,
@@ -66,6 +69,9 @@ MEMO_LIMIT = 512
 #: The lowest domains are remembered by their items' cells when each has at most this
 #: many practices below it (a flat key, cheaper to hash than the items' outcomes).
 CELL_KEY_LIMIT = 8
+#: A model whose nodes are all remembered, with at most this many practices, remembers
+#: every node's outcome at once by all its cells: one lookup instead of one per node.
+ROW_KEY_LIMIT = 64
 
 
 @attrs.frozen(eq=False)
@@ -123,13 +129,17 @@ class RowPlan:
     # (and whether the keys read the cells rather than the outcomes).
     groups: tuple[tuple[tuple[Callable[[list[Any]], Any], ...],
                         tuple[dict[Any, tuple[Any, Any]], ...], bool], ...]
-    # Each node's result fields that do not depend on the assessment, and "_node": k.
-    result_fields: tuple[Mapping[str, Any], ...]
-    node_ids: Mapping[str, int]  # output order (root, then pre-order) → node index
+    # By node id in output order (root, then pre-order): the node's result fields that do
+    # not depend on the assessment, and "_node": its index k (copied, never written).
+    result_fields: Mapping[str, dict[str, Any]]
     scale_values: tuple[int, ...]
     metric_columns: tuple[int, ...]
     metric_names: tuple[str, ...]  # every metric the model reads, in document order
     dependencies: bool  # the policy is not "ignore" and some practice requires another
+    evidence: bool  # some practice is marked ``evidence: required``
+    # Every node's outcome by the row's cells (None: some node is not remembered, or the
+    # model is larger than ROW_KEY_LIMIT practices).
+    rows: dict[tuple[Cell, ...], tuple[tuple[Any, Any], ...]] | None
 
     def node_id(self, k: int) -> str:
         """The id of node ``k`` (items first, then domains children first, the root)."""
@@ -227,24 +237,27 @@ def row_plan(model: MaturityModel) -> RowPlan:
         groups.append((tuple(n.take or _no_key for n in members),
                        tuple(n.memo for n in members), by_cells))
     column = {p.id: j for j, p in enumerate(practices)}
+    fields = [*({"node_id": it.item.id, "kind": "item", "name": it.item.name,
+                 "parent": it.parent, "rule": it.rule.kind, "_node": k}
+                for k, it in enumerate(items)),
+              *({"node_id": n.node_id, "kind": n.kind, "name": n.name, "parent": n.parent,
+                 "rule": n.rule.kind, "_node": len(items) + k} for k, n in enumerate(nodes))]
     plan = RowPlan(
         column=column, practices=tuple(practices), item_of=tuple(item_of),
         items=tuple(items), nodes=tuple(nodes),
         item_takes=tuple(it.take or _no_key for it in items),
         item_memos=tuple(it.memo for it in items), groups=tuple(groups),
         one_per_item=all(it.stop - it.start == 1 and it.take is not None for it in items),
-        result_fields=(
-            *({"node_id": it.item.id, "kind": "item", "name": it.item.name,
-               "parent": it.parent, "rule": it.rule.kind, "_node": k}
-              for k, it in enumerate(items)),
-            *({"node_id": n.node_id, "kind": n.kind, "name": n.name, "parent": n.parent,
-               "rule": n.rule.kind, "_node": len(items) + k} for k, n in enumerate(nodes))),
-        node_ids={nid: position[nid] for nid in (model.id, *index.nodes)},
+        result_fields={nid: fields[position[nid]] for nid in (model.id, *index.nodes)},
         scale_values=scale_values,
         metric_columns=tuple(j for j, p in enumerate(practices) if p.metric is not None),
         metric_names=model.metric_names(),
         dependencies=model.dependencies != "ignore"
-        and any(p.requires for p in practices))
+        and any(p.requires for p in practices),
+        evidence=bool(evidence_required(model)),
+        rows={} if len(practices) <= ROW_KEY_LIMIT and all(
+            it.take is not None for it in items) and all(
+            n.take is not None for n in nodes) else None)
     model._index.row_plan = plan
     return plan
 
@@ -256,49 +269,47 @@ def _resolve(plan: RowPlan, model: MaturityModel, assessment: Assessment, strict
     Anything unusual goes the long way, which raises with every problem listed, and which
     counts an answer without the evidence its practice needs as unknown.
     """
-    n = len(plan.practices)
-    cells: list[Cell] = [UNKNOWN] * n
-    given = bytearray(n) if plan.metric_columns else None
+    cells: list[Cell] = [UNKNOWN] * len(plan.practices)
+    answers = assessment.answers
     fast = assessment.model == model.id and (
         assessment.model_version is None or assessment.model_version == model.version) and (
-        not assessment.details and not evidence_required(model))
-    column = plan.column
+        not assessment.details and not plan.evidence)
     if fast:
         for observed in assessment.observations.values():
             if not is_finite_number(observed):
                 fast = False
                 break
     if fast:
-        for pid, raw in assessment.answers.items():
-            j = column.get(pid)
-            if j is None:
-                fast = False
-                break
-            if given is not None:
-                given[j] = 1
-            if raw is True:
-                cells[j] = 1.0
-            elif raw is False:
-                cells[j] = 0.0
-            elif isinstance(raw, float | int) and 0.0 <= raw <= 1.0:
-                cells[j] = float(raw)
-            else:
-                answer = _resolve_one(model, plan.practices[j], raw, answer_path(pid))
-                if isinstance(answer, Problem):  # report them all, the long way
-                    fast = False
-                    break
-                cells[j] = UNKNOWN if answer.status == "unknown" else answer.value
+        column = plan.column
+        try:
+            for pid, raw in answers.items():
+                if raw is True:
+                    cells[column[pid]] = 1.0
+                elif raw is False:
+                    cells[column[pid]] = 0.0
+                elif isinstance(raw, float | int) and 0.0 <= raw <= 1.0:
+                    cells[column[pid]] = float(raw)
+                else:
+                    j = column[pid]
+                    answer = _resolve_one(model, plan.practices[j], raw, answer_path(pid))
+                    if isinstance(answer, Problem):  # report them all, the long way
+                        fast = False
+                        break
+                    cells[j] = UNKNOWN if answer.status == "unknown" else answer.value
+        except KeyError:  # a practice the model lacks: the long way raises or drops it
+            fast = False
     if not fast:
         resolved = resolve_answers(model, assessment, strict=strict, as_of=as_of)
         return ([UNKNOWN if (a := resolved[p.id]).status == "unknown" else a.value
                  for p in plan.practices],
                 {pid: a.evidence_gap for pid, a in resolved.items() if a.evidence_gap})
-    if given is not None:
+    if plan.metric_columns:  # an explicit answer wins over an observation
         observations = assessment.observations
         for j in plan.metric_columns:
-            metric = plan.practices[j].metric
+            practice = plan.practices[j]
+            metric = practice.metric
             assert metric is not None
-            if not given[j] and metric.name in observations:
+            if practice.id not in answers and metric.name in observations:
                 cells[j] = 1.0 if metric.is_met(float(observations[metric.name])) else 0.0
     return cells, _NO_GAPS
 
@@ -322,8 +333,33 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool,
                 if cells[j] is not UNKNOWN:
                     cells[j] = 0.0
     observations = assessment.observations
-    # Each node's (score, level): items, then one height of domains at a time. A node
-    # whose outcome for these inputs is remembered costs a lookup (in C, via map).
+    rows = plan.rows
+    if rows is None:
+        outcomes = _outcomes(plan, cells, answered, observations)
+    else:  # every node's outcome is a function of the cells: one lookup for them all
+        key = tuple(cells)
+        found = rows.get(key)
+        if found is None:
+            found = _outcomes(plan, cells, answered, observations)
+            if len(rows) < MEMO_LIMIT:
+                rows[key] = found
+        outcomes = found
+    scored = ScoredCells(plan, answered, cells, outcomes, violations, blocked, observations,
+                         assessment.details, gaps)
+    return Profile._scored(
+        model.id, model.version, assessment.subject, assessment.date, assessment.tags,
+        model.dependencies,
+        model.scale, ScoredRow(scored), LazyResults(plan.column, scored.practice),
+        MappingProxyType({name: float(observations[name]) for name in plan.metric_names
+                          if name in observations}) if plan.metric_names else _NOTHING)
+
+
+def _outcomes(plan: RowPlan, cells: list[Cell], answered: list[Cell],
+              observations: Mapping[str, float]) -> tuple[tuple[Any, Any], ...]:
+    """Each node's ``(score, level)``: items, then one height of domains at a time.
+
+    A node whose outcome for these inputs is remembered costs a lookup (in C, via map).
+    """
     outcomes: list[Any] = list(map(dict.get, plan.item_memos, cells if plan.one_per_item
                                    else map(call, plan.item_takes, repeat(cells))))
     if None in outcomes:
@@ -339,14 +375,7 @@ def score_row(model: MaturityModel, assessment: Assessment, strict: bool,
                 if outcome is None:
                     found[i] = _node_outcome(plan, plan.nodes[first + i], outcomes, cells)
         outcomes += found
-    state = ScoredRow(plan, answered, cells, outcomes, violations, blocked, observations,
-                      assessment.details, gaps)
-    return Profile._scored(
-        model.id, model.version, assessment.subject, assessment.date, assessment.tags,
-        model.dependencies,
-        model.scale, state, LazyResults(plan.column, state.practice),
-        MappingProxyType({name: float(observations[name]) for name in plan.metric_names
-                          if name in observations}) if plan.metric_names else _NOTHING)
+    return tuple(outcomes)
 
 
 def _item_outcome(plan: RowPlan, it: ItemPlan, cells: list[Cell], answered: list[Cell],

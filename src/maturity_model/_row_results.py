@@ -1,9 +1,9 @@
 """What the object engine builds when read, and what both engines explain with (private).
 
-A scored assessment (:class:`ScoredRow`) keeps its values, statuses, node scores and
-levels; a :class:`~maturity_model.Profile` reads its results and practice results from
-it on demand. The dependency findings (:func:`_dependencies`) and per-practice ratings
-are shared with the batch engine's profiles.
+A scored assessment (:class:`ScoredCells`) keeps its values, statuses, node scores and
+levels; a :class:`~maturity_model.Profile` reads its results (:class:`ScoredRow`) and
+practice results from it on demand. The dependency findings (:func:`_dependencies`) and
+per-practice ratings are shared with the batch engine's profiles.
 """
 
 from __future__ import annotations
@@ -144,39 +144,52 @@ def metric_reading(rule: Any, observations: Mapping[str, float], level: int | No
 
 
 class ScoredRow(LazyResults[Result]):
-    """One scored assessment: its results by node id, each built when first read.
+    """One scored assessment's results by node id, each built when first read.
 
     A result gets its score and level at once, and its coverage, counts and why on the
-    first read of any of them (:meth:`complete`); :meth:`practice` builds practice
-    results. ``answered`` holds each practice's cell as answered, ``cells`` the same
-    after ``enforce`` (a blocked practice's value is 0); ``outcomes`` each node's
-    ``(score, level)``, items first.
+    first read of any of them, from the assessment's :class:`ScoredCells`.
+    """
+
+    __slots__ = ("outcomes", "scored")
+
+    def __init__(self, scored: ScoredCells) -> None:
+        # _build is never called: __getitem__ builds.
+        self._keys, self._built = scored.plan.result_fields, {}
+        self.outcomes, self.scored = scored.outcomes, scored
+
+    def __getitem__(self, key: str) -> Result:
+        value = self._built.get(key)
+        if value is None:  # in this one frame: a profile's results are read one by one
+            fields = self._keys[key].copy()  # what does not depend on the row, and "_node"
+            fields["score"], fields["level"] = self.outcomes[fields["_node"]]
+            fields["_complete"] = self.scored  # completes it when called
+            value = self._built[key] = _new(Result)  # filled as Result's comment says
+            _set_dict(value, fields)
+        return value
+
+
+class ScoredCells:
+    """One scored assessment's cells and outcomes: what its results are completed from.
+
+    ``answered`` holds each practice's cell as answered, ``cells`` the same after
+    ``enforce`` (a blocked practice's value is 0); ``outcomes`` each node's ``(score,
+    level)``, items first. Calling it with a result's state completes the result;
+    :meth:`practice` builds practice results. It holds no result: a result refers to it,
+    and were it to refer back, every profile read would be left to the garbage collector
+    as a reference cycle instead of being freed when dropped.
     """
 
     __slots__ = ("answered", "blocked", "cells", "counts", "details", "gaps", "observations",
                  "outcomes", "plan", "pooled", "violations")
 
     def __init__(self, plan: RowPlan, answered: list[Cell], cells: list[Cell],
-                 outcomes: list[tuple[Any, Any]], violations: dict[str, list[Violation]],
+                 outcomes: tuple[tuple[Any, Any], ...], violations: dict[str, list[Violation]],
                  blocked: dict[str, tuple[str, ...]], observations: Mapping[str, float],
                  details: Mapping[str, AnswerDetail], gaps: Mapping[str, str]) -> None:
-        # _build is never called (__getitem__ builds); counts and pooled are set when
-        # first needed.
-        self._keys, self._built = plan.node_ids, {}
+        # counts and pooled are set when first needed.
         self.plan, self.answered, self.cells, self.outcomes = plan, answered, cells, outcomes
         self.violations, self.blocked, self.observations = violations, blocked, observations
         self.details, self.gaps = details, gaps
-
-    def __getitem__(self, key: str) -> Result:
-        value = self._built.get(key)
-        if value is None:  # in this one frame: a profile's results are read one by one
-            k = self._keys[key]
-            outcome = self.outcomes[k]
-            fields = dict(self.plan.result_fields[k],  # with "_node": k
-                          score=outcome[0], level=outcome[1], _complete=self.complete)
-            value = self._built[key] = _new(Result)  # filled as Result's comment says
-            _set(value, "__dict__", fields)
-        return value
 
     counts: list[list[int]]
     pooled: list[tuple[Sequence[float], Sequence[float]]]
@@ -226,8 +239,11 @@ class ScoredRow(LazyResults[Result]):
             self.pooled = pooled
         return self.pooled[k]
 
-    def complete(self, state: dict[str, Any]) -> None:
-        """Add what a result holds beyond its score and level (a ``Result``'s ``_complete``)."""
+    def __call__(self, state: dict[str, Any]) -> None:
+        """Add what a result holds beyond its score and level (a ``Result``'s ``_complete``).
+
+        The scored cells are that function: a result read costs no bound method.
+        """
         plan = self.plan
         k = state.get("_node")
         if k is None:  # completed by another thread meanwhile
@@ -290,4 +306,6 @@ class ScoredRow(LazyResults[Result]):
 
 
 _new = object.__new__
-_set = object.__setattr__
+#: Sets an instance's ``__dict__`` past a frozen class's ``__setattr__``: the setter of
+#: the ``__dict__`` descriptor, called directly (no attribute lookup on the way).
+_set_dict = vars(Result)["__dict__"].__set__

@@ -264,18 +264,19 @@ class Profile:
 
         ``results``, ``practices`` and ``observations`` are read-only mappings already.
         """
+        (put_model_id, put_model_version, put_subject, put_date, put_tags, put_dependencies,
+         put_scale, put_results, put_practices, put_observations) = _SLOT_SETTERS
         profile = object.__new__(cls)
-        put = object.__setattr__
-        put(profile, "model_id", model_id)
-        put(profile, "model_version", model_version)
-        put(profile, "subject", subject)
-        put(profile, "date", date)
-        put(profile, "tags", tags)
-        put(profile, "dependencies", dependencies)
-        put(profile, "scale", scale)
-        put(profile, "results", results)
-        put(profile, "practices", practices)
-        put(profile, "observations", observations)
+        put_model_id(profile, model_id)
+        put_model_version(profile, model_version)
+        put_subject(profile, subject)
+        put_date(profile, date)
+        put_tags(profile, tags)
+        put_dependencies(profile, dependencies)
+        put_scale(profile, scale)
+        put_results(profile, results)
+        put_practices(profile, practices)
+        put_observations(profile, observations)
         return profile
 
     @property
@@ -476,3 +477,10 @@ class Profile:
         score = "not assessed" if o.score is None else f"score {o.score:.2f}, level {o.level}"
         return (f"Profile(model={self.model_id!r}, version={self.model_version!r}, "
                 f"subject={self.subject!r}, {score}, nodes={len(self.results)})")
+
+
+#: The setters of a profile's slots, in the order ``Profile._scored`` unpacks them:
+#: calling a slot's setter skips the lookup ``object.__setattr__`` makes for each field.
+_SLOT_SETTERS: Final = tuple(vars(Profile)[name].__set__ for name in (
+    "model_id", "model_version", "subject", "date", "tags", "dependencies", "scale",
+    "results", "practices", "observations"))
