@@ -10,6 +10,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from maturity_model import _pickling  # noqa: F401  (read-only mappings pickle)
 from maturity_model._display_wiring import wire_display as _wire_display
 from maturity_model.crosswalk import Crosswalk, Mapping
 from maturity_model.errors import (

@@ -279,6 +279,14 @@ class Profile:
         put_observations(profile, observations)
         return profile
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # A profile pickles as its values (every result built), not as the scoring state
+        # and model behind results not read yet.
+        fields = {f.name: getattr(self, f.name) for f in attrs.fields(Profile)}
+        for name in ("tags", "results", "practices", "observations"):
+            fields[name] = dict(fields[name])
+        return _unpickle_profile, (fields,)
+
     @property
     def overall(self) -> Result:
         """The model root's result."""
@@ -484,3 +492,7 @@ class Profile:
 _SLOT_SETTERS: Final = tuple(vars(Profile)[name].__set__ for name in (
     "model_id", "model_version", "subject", "date", "tags", "dependencies", "scale",
     "results", "practices", "observations"))
+
+
+def _unpickle_profile(fields: dict[str, Any]) -> Profile:
+    return Profile(**fields)
