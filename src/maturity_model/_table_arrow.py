@@ -11,14 +11,18 @@ line number unless the table has blank lines or cells spanning lines.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import queue
+import threading
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TypeVar
 
 import numpy as np
 
 from maturity_model._answer_cells import IntArray
+from maturity_model._arrow_arrays import indices
 from maturity_model._table_read import (
     CsvChunk,
     RowProblem,
@@ -33,6 +37,7 @@ from maturity_model.errors import MissingExtraError, Problem
 BLOCK_BYTES = 4 << 20
 
 Column = tuple[Sequence[Any], IntArray]
+_T = TypeVar("_T")
 
 
 def arrow() -> Any:
@@ -60,11 +65,7 @@ def _header(path: Path) -> list[str]:
 def _encoded(pa: Any, array: Any) -> tuple[list[Any], IntArray]:
     if not pa.types.is_dictionary(array.type):
         array = array.dictionary_encode()
-    indices = array.indices
-    if indices.null_count:
-        indices = indices.fill_null(-1)
-    indices = indices.to_numpy(zero_copy_only=False)
-    return _distinct(pa, array.dictionary), np.asarray(indices, dtype=np.intp)
+    return _distinct(pa, array.dictionary), indices(array.indices)
 
 
 #: Above this many distinct cells a column (a subject, a date) is decoded by pyarrow.
@@ -127,12 +128,20 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
         list[str] | tuple[list[int], list[Column]] | RowProblem]:
     """The header, then ``(row numbers, columns)`` chunks and refused rows, in order.
 
+    The blocks after the header are parsed in a second thread, a block ahead of the one
+    being scored (pyarrow parses without Python's lock), so reading and scoring overlap.
+
     :raises TableError: a bad header, or a row that cannot be read on from.
     :raises MissingExtraError: pyarrow is not installed.
     """
     pa = arrow()
     header = _header(path)
     yield header
+    yield from read_ahead(_csv_rows(pa, path, header))
+
+
+def _csv_rows(pa: Any, path: Path, header: list[str]) -> Iterator[
+        tuple[list[int], list[Column]] | RowProblem]:
     names = [f"c{k}" for k in range(len(header))]
     refused: list[tuple[int, int]] = []
 
@@ -140,7 +149,7 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
         refused.append((int(row.number), int(row.actual_columns)))
         return "skip"
 
-    cell_type = pa.dictionary(pa.int32(), pa.binary())
+    cell_type = pa.binary()  # encoded column by column after parsing: cheaper
     reader = pa.csv.open_csv(
         path,
         read_options=pa.csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
@@ -189,6 +198,74 @@ def arrow_csv_chunks(path: Path, chunk_rows: int) -> Iterator[
     for line, width in sorted(refused):
         yield RowProblem(line, Problem.of(
             "ragged-row", "$", f"the row has {width} cells, the header {len(header)}"))
+
+
+#: How many chunks the reading thread may hold ready (each a few MiB of codes).
+AHEAD: Final = 2
+
+
+def read_ahead(items: Iterator[_T], depth: int = AHEAD) -> Generator[_T]:
+    """``items``, produced in a second thread up to ``depth`` ahead of the consumer.
+
+    What the producer raises is raised here, in order; closing this generator early stops
+    the producer (it finishes the item in hand and is joined).
+
+    >>> list(read_ahead(iter(range(5))))
+    [0, 1, 2, 3, 4]
+    >>> def broken():
+    ...     yield 1
+    ...     raise ValueError("bad")
+    >>> out = read_ahead(broken())
+    >>> next(out)
+    1
+    >>> next(out)
+    Traceback (most recent call last):
+    ValueError: bad
+    """
+    ready: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not _put(ready, stop, (True, item)):
+                    return
+        except BaseException as exc:  # handed to the consumer, raised there
+            _put(ready, stop, (False, exc))
+            return
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+        _put(ready, stop, (False, None))
+
+    worker = threading.Thread(target=produce, name="maturity-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            more, value = ready.get()
+            if more:
+                yield value
+            elif value is None:
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                ready.get_nowait()
+        worker.join()
+
+
+def _put(ready: queue.Queue[tuple[bool, Any]], stop: threading.Event,
+         item: tuple[bool, Any]) -> bool:
+    """Hand ``item`` over unless the consumer has stopped; whether it was handed over."""
+    while not stop.is_set():
+        with contextlib.suppress(queue.Full):
+            ready.put(item, timeout=0.05)
+            return True
+    return False
 
 
 def parquet_chunks(path: Path, chunk_rows: int) -> Iterator[
