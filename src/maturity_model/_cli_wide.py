@@ -19,7 +19,7 @@ import numpy as np
 
 from maturity_model._arrow_arrays import numbers, repeated, texts
 from maturity_model._csv_cells import csv_row
-from maturity_model._table_arrow import arrow
+from maturity_model._table_arrow import arrow, parquet
 from maturity_model.profile import IDENTITY_COLUMNS
 
 #: The rows of a Parquet row group: the file is the same however the rows were chunked
@@ -100,10 +100,8 @@ class WideWriter:
         arrays += [repeated(value, len(subjects)) for value in self._model]
         batch = pa.RecordBatch.from_arrays(arrays, names=self.columns)
         if self._parquet is None:
-            import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]
-
             # the text stream of the atomic writer is empty: write the bytes beneath it
-            self._parquet = pyarrow.parquet.ParquetWriter(
+            self._parquet = parquet().ParquetWriter(
                 self.out.buffer, batch.schema)  # type: ignore[attr-defined]
         self._pending.append(batch)
         self._pending_rows += batch.num_rows

@@ -45,10 +45,19 @@ def arrow() -> Any:
     try:
         import pyarrow  # type: ignore[import-untyped,unused-ignore]
         import pyarrow.csv  # type: ignore[import-untyped,unused-ignore]
-        import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         raise MissingExtraError("pyarrow", "arrow") from None
     return pyarrow
+
+
+def parquet() -> Any:
+    """The pyarrow.parquet module, or :class:`MissingExtraError` naming the extra."""
+    arrow()
+    try:
+        import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        raise MissingExtraError("pyarrow", "arrow") from None
+    return pyarrow.parquet
 
 
 def _header(path: Path) -> list[str]:
@@ -272,12 +281,15 @@ def parquet_chunks(path: Path, chunk_rows: int) -> Iterator[
         list[str] | tuple[list[int], list[Column]]]:
     """The column names, then ``(row numbers, columns)`` chunks (rows count from 1).
 
+    Text columns are read as dictionaries (Parquet stores them so, mostly: nothing to
+    hash), in a second thread a chunk ahead of the consumer.
+
     :raises TableError: a blank or duplicated column name, or a file that is not Parquet.
     :raises MissingExtraError: pyarrow is not installed.
     """
-    pa = arrow()
+    pa, pq = arrow(), parquet()
     try:
-        source = pa.parquet.ParquetFile(path)
+        source = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise TableError(1, (Problem.of("invalid-value", "$",
                                         f"not a Parquet file ({exc})"),)) from None
@@ -286,9 +298,15 @@ def parquet_chunks(path: Path, chunk_rows: int) -> Iterator[
     if problems:
         raise TableError(1, tuple(problems))
     yield header
+    source = pq.ParquetFile(path, read_dictionary=header)
+    yield from read_ahead(_parquet_rows(pa, source, chunk_rows))
+
+
+def _parquet_rows(pa: Any, source: Any, chunk_rows: int) -> Iterator[
+        tuple[list[int], list[Column]]]:
     number = 1
     for batch in source.iter_batches(batch_size=chunk_rows):
         n = batch.num_rows
-        columns: list[Column] = [_encoded(pa, batch.column(k)) for k in range(len(header))]
+        columns = [_encoded(pa, batch.column(k)) for k in range(batch.num_columns)]
         yield list(range(number, number + n)), columns
         number += n
