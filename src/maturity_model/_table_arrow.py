@@ -307,6 +307,6 @@ def _parquet_rows(pa: Any, source: Any, chunk_rows: int) -> Iterator[
     number = 1
     for batch in source.iter_batches(batch_size=chunk_rows):
         n = batch.num_rows
-        columns = [_encoded(pa, batch.column(k)) for k in range(batch.num_columns)]
+        columns: list[Column] = [_encoded(pa, batch.column(k)) for k in range(batch.num_columns)]
         yield list(range(number, number + n)), columns
         number += n
