@@ -1,0 +1,78 @@
+"""The wide CSV writer joins rows around its numbers; what it writes is what csv writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from types import SimpleNamespace
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from maturity_model._cli_wide import WideWriter, level_texts, number_texts
+from maturity_model._csv_cells import csv_row
+
+SUBJECTS = st.text(alphabet="ab ,\"'=-@\n\r\té", max_size=6)
+SCORES = st.one_of(st.floats(allow_nan=True, allow_infinity=False), st.just(math.nan),
+                   st.sampled_from([0.0, -0.0, 0.5, 1 / 3, 2.0]))
+
+
+def reference(subjects: list[str], dates: list[str | None], scores: np.ndarray,
+              levels: np.ndarray, columns: list[str], model: list[str], *,
+              safe: bool) -> str:
+    """The wide CSV as the csv module writes it, one row at a time."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for subject, date, s_row, l_row in zip(subjects, dates, scores.tolist(),
+                                           levels.tolist(), strict=True):
+        cells: list[object] = []
+        for s, lv in zip(s_row, l_row, strict=True):
+            cells += [None if math.isnan(s) else s, None if lv < 0 else lv]
+        writer.writerow(csv_row([subject, date, *cells, *model], safe=safe))
+    return out.getvalue()
+
+
+@settings(max_examples=80)
+@given(data=st.data(), rows=st.integers(0, 6), width=st.integers(1, 4), safe=st.booleans())
+def test_wide_csv_is_what_the_csv_module_writes(data: st.DataObject, rows: int, width: int,
+                                                safe: bool) -> None:
+    subjects = data.draw(st.lists(SUBJECTS, min_size=rows, max_size=rows))
+    dates = data.draw(st.lists(st.sampled_from([None, "2026-01-02"]), min_size=rows,
+                               max_size=rows))
+    scores = np.array(data.draw(st.lists(st.lists(SCORES, min_size=width, max_size=width),
+                                         min_size=rows, max_size=rows)),
+                      dtype=np.float64).reshape(rows, width)
+    levels = np.array(data.draw(st.lists(st.integers(-1, 12), min_size=rows * width,
+                                         max_size=rows * width)),
+                      dtype=np.int16).reshape(rows, width)
+    model = data.draw(st.lists(SUBJECTS, min_size=2, max_size=2))
+    nodes = [f"n{k}" for k in range(width)]
+    out = io.StringIO()
+    writer = WideWriter(out, "csv", nodes, csv_safe=safe)
+    compiled = SimpleNamespace(model=SimpleNamespace(id=model[0], version=model[1]))
+    result = SimpleNamespace(scores=scores, levels=levels, compiled=compiled)
+    writer.write(SimpleNamespace(rows=range(rows), result=result, subjects=subjects,
+                                 dates=[None if d is None else _Date(d) for d in dates]))
+    writer.close()
+    assert out.getvalue() == reference(subjects, dates, scores, levels, writer.columns, model,
+                                       safe=safe)
+
+
+class _Date:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def isoformat(self) -> str:
+        return self.text
+
+
+def test_number_and_level_texts() -> None:
+    values = np.array([[0.1 + 0.2, np.nan, -0.0], [1e-300, 0.0, 2.5]])
+    assert number_texts(values).tolist() == [["0.30000000000000004", "", "-0.0"],
+                                             ["1e-300", "0.0", "2.5"]]
+    assert level_texts(np.array([[-1, 0], [11, 3]], dtype=np.int16)).tolist() == [
+        ["", "0"], ["11", "3"]]
+    assert number_texts(np.empty((0, 3))).shape == (0, 3)
