@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from maturity_model._answer_cells import IntArray, factorize_text, resolve_observations
+from maturity_model._answer_cells import IntArray, factorize_rows, resolve_observations
 from maturity_model._answer_table import resolve_columns
 from maturity_model._batch_kernel import judge_metrics
 from maturity_model._cli_batch import (
@@ -74,7 +74,7 @@ class Columns:
 
 def text_columns(chunk: CsvChunk) -> Columns:
     """A chunk of the stdlib reader, factorised column by column."""
-    return Columns(chunk.lines, [factorize_text(c) for c in zip(*chunk.rows, strict=True)])
+    return Columns(chunk.lines, factorize_rows(chunk.rows, len(chunk.rows[0])))
 
 
 def _chunk_input(compiled: CompiledModel, header: Header, chunk: Columns, path: Path,

@@ -1,4 +1,8 @@
-"""The wide CSV writer joins rows around its numbers; what it writes is what csv writes."""
+"""The text paths of tables: a chunk factorised at once, wide CSV joined around numbers.
+
+Each is held to the plain way of doing it: column by column, and row by row through the
+csv module.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from maturity_model._answer_cells import factorize_rows, factorize_text
 from maturity_model._cli_wide import WideWriter, level_texts, number_texts
 from maturity_model._csv_cells import csv_row
 
@@ -76,3 +81,14 @@ def test_number_and_level_texts() -> None:
     assert level_texts(np.array([[-1, 0], [11, 3]], dtype=np.int16)).tolist() == [
         ["", "0"], ["11", "3"]]
     assert number_texts(np.empty((0, 3))).shape == (0, 3)
+
+
+@settings(max_examples=80)
+@given(data=st.data(), rows=st.integers(1, 8), width=st.integers(1, 5))
+def test_a_chunk_factorised_at_once_is_each_column_factorised(
+        data: st.DataObject, rows: int, width: int) -> None:
+    cell = st.sampled_from(["", "yes", "no", " yes", "0.5", "n/a", "é", "a,b"])
+    table = data.draw(st.lists(st.tuples(*[cell] * width), min_size=rows, max_size=rows))
+    got = factorize_rows(table, width)
+    want = [factorize_text(column) for column in zip(*table, strict=True)]
+    assert [(u, c.tolist()) for u, c in got] == [(u, c.tolist()) for u, c in want]
