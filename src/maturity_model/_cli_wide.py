@@ -11,15 +11,13 @@ CSV row function; Parquet (extra ``arrow``) is written in row groups of a fixed 
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Sequence
 from typing import IO, Any, Final
 
 import numpy as np
-from numpy.typing import NDArray
 
 from maturity_model._arrow_arrays import numbers, repeated, texts
-from maturity_model._csv_cells import csv_row
+from maturity_model._csv_cells import csv_lines, level_texts, number_texts
 from maturity_model._table_arrow import arrow, parquet
 from maturity_model.profile import IDENTITY_COLUMNS
 
@@ -38,39 +36,6 @@ def wide_columns(node_ids: Sequence[str]) -> list[str]:
     for node in node_ids:
         out += [f"{node}.score", f"{node}.level"]
     return out + [c for c in IDENTITY_COLUMNS if c not in out]
-
-
-def number_texts(values: NDArray[np.float64]) -> NDArray[np.object_]:
-    """Each value as the csv module writes a float (``repr``), NaN as an empty cell.
-
-    Each distinct value (by its bits: ``-0.0`` stays itself) is turned into text once.
-
-    >>> number_texts(np.array([[0.5, np.nan], [-0.0, 0.5]])).tolist()
-    [['0.5', ''], ['-0.0', '0.5']]
-    """
-    bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
-    distinct, inverse = np.unique(bits.ravel(), return_inverse=True)
-    table = np.array(["" if math.isnan(v) else repr(v)
-                      for v in distinct.view(np.float64).tolist()] or [""], dtype=object)
-    return table[inverse].reshape(values.shape)
-
-
-def level_texts(levels: NDArray[np.integer[Any]]) -> NDArray[np.object_]:
-    """Each level as text, a negative one (not assessed) as an empty cell.
-
-    >>> level_texts(np.array([[2, -1], [0, 3]])).tolist()
-    [['2', ''], ['0', '3']]
-    """
-    top = int(levels.max(initial=0))
-    table = np.array(["", *(str(k) for k in range(top + 1))], dtype=object)
-    return table[np.maximum(levels, -1) + 1]  # type: ignore[no-any-return]
-
-
-class _Collect:
-    """A file for :func:`csv.writer` that keeps each row it is given as a string."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.write = lines.append
 
 
 class WideWriter:
@@ -116,19 +81,15 @@ class WideWriter:
         # The text cells go through the csv writer (and csv_row) as before, two at a time;
         # the numbers between them never need quoting or escaping, so each distinct value
         # is turned into text once and the row is joined around it.
-        lines: list[str] = []
-        texts = csv.writer(_Collect(lines), lineterminator="\n")
-        texts.writerow(csv_row(self._model, safe=self.safe))
-        tail = lines.pop()
-        for subject, date in zip(subjects, dates, strict=True):
-            texts.writerow(csv_row([subject, date], safe=self.safe))
-        if not lines:
+        (tail,) = csv_lines([self._model], safe=self.safe)
+        heads = csv_lines(zip(subjects, dates, strict=True), safe=self.safe)
+        if not heads:
             return
-        cells = np.empty((len(lines), 2 * scores.shape[1]), dtype=object)
+        cells = np.empty((len(heads), 2 * scores.shape[1]), dtype=object)
         cells[:, 0::2] = number_texts(scores)
         cells[:, 1::2] = level_texts(levels)
-        self.out.write("".join([f"{head[:-1]},{','.join(middle)},{tail}"
-                                for head, middle in zip(lines, cells.tolist(), strict=True)]))
+        self.out.write("".join([f"{head},{','.join(middle)},{tail}\n"
+                                for head, middle in zip(heads, cells.tolist(), strict=True)]))
 
     def _write_parquet(self, subjects: Sequence[str], dates: Sequence[str | None],
                        scores: Any, levels: Any) -> None:
