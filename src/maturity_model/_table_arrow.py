@@ -73,6 +73,10 @@ def _header(path: Path) -> list[str]:
 
 
 def _encoded(pa: Any, array: Any) -> tuple[list[Any], IntArray]:
+    if pa.types.is_dictionary(array.type) and len(array.dictionary) > len(array):
+        # a Parquet row group's dictionary (every subject of the file, say): keep only
+        # the cells of this chunk, or each chunk would turn them all into text again
+        array = array.dictionary_decode()
     if not pa.types.is_dictionary(array.type):
         array = array.dictionary_encode()
     return _distinct(pa, array.dictionary), indices(array.indices)
