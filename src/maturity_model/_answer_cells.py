@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any, Final
 
 import attrs
@@ -84,6 +85,31 @@ def factorize_text(cells: Sequence[str]) -> tuple[list[str], IntArray]:
     # map over a bound method stays in C: no Python frame per cell
     codes = np.fromiter(map(index.__getitem__, cells), dtype=np.intp, count=len(cells))
     return uniques, codes
+
+
+def factorize_rows(rows: Sequence[Sequence[str]], width: int,
+                   ) -> list[tuple[list[str], IntArray]]:
+    """Every column of rows of ``width`` cells, each as :func:`factorize_text` gives it.
+
+    The whole chunk is factorised at once (one set and one lookup over all its cells, in C),
+    then each column keeps the distinct cells it holds, in the same sorted order.
+
+    >>> [(u, c.tolist()) for u, c in factorize_rows([("a", "yes"), ("b", "no"),
+    ...                                             ("a", "yes")], 2)]
+    [(['a', 'b'], [0, 1, 0]), (['no', 'yes'], [1, 0, 1])]
+    """
+    flat = list(chain.from_iterable(rows))
+    everything = sorted(set(flat))
+    index = {c: k for k, c in enumerate(everything)}
+    codes = np.fromiter(map(index.__getitem__, flat), dtype=np.intp, count=len(flat))
+    by_column = np.ascontiguousarray(codes.reshape(len(rows), width).T)
+    local = np.empty(len(everything), dtype=np.intp)
+    out: list[tuple[list[str], IntArray]] = []
+    for column in by_column:
+        present = np.flatnonzero(np.bincount(column, minlength=len(everything)))
+        local[present] = np.arange(len(present))
+        out.append(([everything[k] for k in present.tolist()], local[column]))
+    return out
 
 
 @attrs.frozen(kw_only=True)

@@ -69,7 +69,9 @@ def resolve_columns(model: MaturityModel, practices: Sequence[Practice], n_rows:
     """
     values: list[float] = [np.nan]  # slot 0: a plan column no table column fills
     flags: list[int] = [EMPTY]
-    codes = np.zeros((n_rows, len(practices)), dtype=np.intp)
+    # a row of codes per plan column (each filled in one contiguous write), read out
+    # through its transpose: the gathers below give row-major results either way
+    by_column = np.zeros((len(practices), n_rows), dtype=np.intp)
     invalid_columns: list[int] = []
     # A cell means the same in every column of one answer set: only its id is read of
     # the practice, and only to name it in a problem (made again for the rows below).
@@ -91,7 +93,8 @@ def resolve_columns(model: MaturityModel, practices: Sequence[Practice], n_rows:
             invalid = invalid or meaning[1] == INVALID
         if invalid:
             invalid_columns.append(j)
-        np.add(column_codes, base + 1, out=codes[:, j])
+        np.add(column_codes, base + 1, out=by_column[j])
+    codes = by_column.T
     flag_table = np.array(flags, dtype=np.int8)
     found = flag_table[codes]
     problems: dict[int, list[Problem]] = {}

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import attrs
+import numpy as np
 
 from maturity_model._answer_cells import plain_cell, text_answer
-from maturity_model._csv_cells import csv_row
+from maturity_model._csv_cells import count_texts, csv_lines, csv_row, level_texts, number_texts
 from maturity_model._reading import STDIN
 from maturity_model._table_read import RowProblem, TableError, csv_chunks, json_lines
 from maturity_model.errors import AssessmentValidationError, Problem, ValidationError
@@ -338,7 +339,7 @@ class StreamWriter:
         self.safe = csv_safe
         self._csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
         self._header = self._csv is not None  # written before the first row
-        self._nodes: list[list[object]] = []  # node id, kind, name: CSV cells, per node
+        self._nodes: list[str] = []  # node id, kind, name: a CSV fragment per node
 
     def _start(self) -> None:
         if self._header and self._csv is not None:
@@ -370,20 +371,24 @@ class StreamWriter:
         result = scored.result
         if not self._nodes:
             info = result.compiled._info
-            self._nodes = [csv_row([node, info[k][0], info[k][1]], safe=self.safe)
-                           for k, node in enumerate(result.node_ids)]
-        rows = list(scored.rows)
-        scores = result.scores[rows].tolist()
-        levels = result.levels[rows].tolist()
-        counts = result.counts[rows].tolist()
-        nodes = self._nodes
-        model = csv_row([result.compiled.model.id, result.compiled.model.version],
-                        safe=self.safe)
-        dates = ["" if d is None else d.isoformat() for d in scored.dates]
-        for subject, date, s_row, l_row, c_row in zip(
-                csv_row(scored.subjects, safe=self.safe), dates, scores, levels, counts,
-                strict=True):
-            self._csv.writerows(
-                [subject, *node, "" if lv < 0 else lv, "" if lv < 0 else score, *c, date,
-                 *model]
-                for node, score, lv, c in zip(nodes, s_row, l_row, c_row, strict=True))
+            self._nodes = csv_lines([(node, info[k][0], info[k][1])
+                                     for k, node in enumerate(result.node_ids)],
+                                    safe=self.safe)
+        rows = np.asarray(scored.rows, dtype=np.intp)
+        levels = result.levels[rows]
+        # the text cells go through csv_row and the csv writer as fragments; the numbers
+        # between them are turned into text once per distinct value (a score is shown
+        # only where the node has a level)
+        scores = result.scores[rows]
+        score_texts = number_texts(np.where(levels < 0, np.nan, scores))
+        score_texts[(levels >= 0) & np.isnan(scores)] = "nan"  # as the csv module writes it
+        cells = (level_texts(levels) + "," + score_texts + ","
+                 + count_texts(result.counts[rows]))
+        heads = csv_lines([(s, "") for s in scored.subjects], safe=self.safe)
+        tails = csv_lines([("" if d is None else d.isoformat(), result.compiled.model.id,
+                            result.compiled.model.version) for d in scored.dates],
+                          safe=self.safe)
+        self.out.write("".join([
+            f"{head}{node},{cell},{tail}\n"
+            for head, tail, row in zip(heads, tails, cells.tolist(), strict=True)
+            for node, cell in zip(self._nodes, row, strict=True)]))

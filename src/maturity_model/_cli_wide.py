@@ -5,21 +5,25 @@ node in :attr:`~maturity_model.batch.CompiledModel.node_ids` order (the model ro
 then ``model`` and ``model_version`` (the identity columns a table lacks come last: see
 :data:`~maturity_model.profile.IDENTITY_COLUMNS`).
 A node that is not assessed has empty cells (nulls in Parquet). CSV goes through the one
-CSV row function; Parquet (extra ``arrow``) is written a chunk at a time.
+CSV row function; Parquet (extra ``arrow``) is written in row groups of a fixed size.
 """
 
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO, Any, Final
 
 import numpy as np
 
-from maturity_model._csv_cells import csv_row
-from maturity_model._table_arrow import arrow
+from maturity_model._arrow_arrays import numbers, repeated, texts
+from maturity_model._csv_cells import csv_lines, level_texts, number_texts
+from maturity_model._table_arrow import arrow, parquet
 from maturity_model.profile import IDENTITY_COLUMNS
+
+#: The rows of a Parquet row group: the file is the same however the rows were chunked
+#: (by the csv module or by pyarrow), and large groups write faster than many small ones.
+GROUP_ROWS: Final = 1 << 16
 
 
 def wide_columns(node_ids: Sequence[str]) -> list[str]:
@@ -50,6 +54,9 @@ class WideWriter:
         self.columns = wide_columns(node_ids)
         self._csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
         self._parquet: Any = None
+        self._pending: list[Any] = []  # record batches not yet written
+        self._pending_rows = 0
+        self._written = False
         self._started = False
         self._model: list[str] = ["", ""]  # model id and version, set by the first chunk
 
@@ -71,28 +78,53 @@ class WideWriter:
         if not self._started:
             self._csv.writerow(self.columns)
             self._started = True
-        width = scores.shape[1]
-        cells: list[Any] = [None] * (2 * width)
-        for subject, date, s_row, l_row in zip(subjects, dates, scores.tolist(),
-                                               levels.tolist(), strict=True):
-            cells[0::2] = [None if math.isnan(s) else s for s in s_row]
-            cells[1::2] = [None if lv < 0 else lv for lv in l_row]
-            self._csv.writerow(csv_row([subject, date, *cells, *self._model], safe=self.safe))
+        # The text cells go through the csv writer (and csv_row) as before, two at a time;
+        # the numbers between them never need quoting or escaping, so each distinct value
+        # is turned into text once and the row is joined around it.
+        (tail,) = csv_lines([self._model], safe=self.safe)
+        heads = csv_lines(zip(subjects, dates, strict=True), safe=self.safe)
+        if not heads:
+            return
+        cells = np.empty((len(heads), 2 * scores.shape[1]), dtype=object)
+        cells[:, 0::2] = number_texts(scores)
+        cells[:, 1::2] = level_texts(levels)
+        self.out.write("".join([f"{head},{','.join(middle)},{tail}\n"
+                                for head, middle in zip(heads, cells.tolist(), strict=True)]))
 
     def _write_parquet(self, subjects: Sequence[str], dates: Sequence[str | None],
                        scores: Any, levels: Any) -> None:
         pa = arrow()
-        arrays = [pa.array(subjects, pa.string()), pa.array(dates, pa.string())]
-        for k in range(scores.shape[1]):
-            arrays.append(pa.array(scores[:, k], mask=np.isnan(scores[:, k])))
-            arrays.append(pa.array(levels[:, k], type=pa.int16(), mask=levels[:, k] < 0))
-        arrays += [pa.array([value] * len(subjects), pa.string()) for value in self._model]
+        arrays = [texts(subjects), texts(dates)]
+        by_node = np.ascontiguousarray(scores.T)
+        blank = np.isnan(by_node)
+        level_by_node = np.ascontiguousarray(levels.T, dtype=np.int16)
+        for k in range(len(by_node)):
+            arrays.append(numbers(by_node[k], blank[k]))
+            arrays.append(numbers(level_by_node[k], level_by_node[k] < 0, pa.int16()))
+        arrays += [repeated(value, len(subjects)) for value in self._model]
         batch = pa.RecordBatch.from_arrays(arrays, names=self.columns)
         if self._parquet is None:
             # the text stream of the atomic writer is empty: write the bytes beneath it
-            self._parquet = pa.parquet.ParquetWriter(self.out.buffer,  # type: ignore[attr-defined]
-                                                     batch.schema)
-        self._parquet.write_batch(batch)
+            self._parquet = parquet().ParquetWriter(
+                self.out.buffer, batch.schema)  # type: ignore[attr-defined]
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        if self._pending_rows >= GROUP_ROWS:
+            self._flush(whole=False)
+
+    def _flush(self, *, whole: bool) -> None:
+        """Write the pending rows in row groups of :data:`GROUP_ROWS` (``whole``: all).
+
+        Fixed groups make the file the same however the rows came in.
+        """
+        pa = arrow()
+        table = pa.Table.from_batches(self._pending)
+        cut = len(table) if whole else len(table) - len(table) % GROUP_ROWS
+        if cut or not self._written:
+            self._parquet.write_table(table.slice(0, cut), row_group_size=GROUP_ROWS)
+            self._written = True
+        self._pending = table.slice(cut).to_batches()
+        self._pending_rows = len(table) - cut
 
     def close(self) -> None:
         """Finish the file (Parquet writes its footer here, and its schema when empty)."""
@@ -100,5 +132,6 @@ class WideWriter:
             width = (len(self.columns) - 4) // 2
             self._write_parquet([], [], np.empty((0, width)), np.empty((0, width), np.int16))
         if self._parquet is not None:
+            self._flush(whole=True)
             self._parquet.close()
             self._parquet = None
