@@ -403,11 +403,12 @@ def test_one_large_call_holds_little_besides_its_input_and_output() -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    # Work arrays are those of one internal chunk (about three of its inputs) and the
-    # node results of the few chunks aggregated at once (about two more), however many
-    # rows the call has; without chunking they would be some 23 times that.
+    # Work arrays are those of one internal chunk (about four of its inputs: the values,
+    # the zeros they are compared with, per-level sums and means) and the node results
+    # of the few chunks aggregated at once (about two more), however many rows the call
+    # has; without chunking they would be some 23 times that.
     chunk_input = compiled.chunk_rows() * values.shape[1] * 8
-    assert peak - output < 6 * chunk_input, (peak - output) / chunk_input
+    assert peak - output < 7 * chunk_input, (peak - output) / chunk_input
     assert result.levels.shape == (20_000, 52)
 
 

@@ -81,6 +81,7 @@ class Workspace:
 
     def __init__(self) -> None:
         self._buffers: dict[tuple[str, np.dtype[Any]], NDArray[Any]] = {}
+        self._zeros: dict[tuple[str, np.dtype[Any]], NDArray[Any]] = {}
 
     def take(self, name: str, shape: tuple[int, ...], dtype: Any = np.float64,
              ) -> NDArray[Any]:
@@ -94,6 +95,17 @@ class Workspace:
         if buffer is None or buffer.size < size:
             buffer = np.empty(size, dtype=dtype)
             self._buffers[key] = buffer
+        return buffer[:size].reshape(shape)
+
+
+    def zeros(self, shape: tuple[int, ...], dtype: Any = np.float64) -> NDArray[Any]:
+        """A zero array of ``shape``, kept for the next call: never write to it."""
+        key = ("zeros", np.dtype(dtype))
+        size = int(np.prod(shape))
+        buffer = self._zeros.get(key)
+        if buffer is None or buffer.size < size:
+            buffer = np.zeros(size, dtype=dtype)
+            self._zeros[key] = buffer
         return buffer[:size].reshape(shape)
 
 
@@ -138,7 +150,10 @@ def _answer_values(plan: Plan, values: Any, na: BoolArray | None,
         low, high = np.fmin.reduce(x, axis=None), np.fmax.reduce(x, axis=None)
         if low < 0.0 or high > 1.0:
             _invalid(plan, values, na, row_offset)
-    np.fmax(x, x.dtype.type(0.0), out=x)  # unknown (NaN) counts as 0
+    # Unknown (NaN) counts as 0. Against an array of zeros rather than the scalar 0: numpy
+    # runs fmax several times faster when both operands are arrays.
+    zeros = (np.zeros if work is None else work.zeros)(x.shape[::-1], x.dtype).T
+    np.fmax(x, zeros, out=x)
     return x
 
 
