@@ -204,14 +204,25 @@ def _quantile(values: FloatArray, count: IntArray, q: float, *, lower: bool) -> 
 
 def _np_quantile(columns: Sequence[Any], valid: Sequence[Any], q: float, lower: bool,
                  ) -> FloatArray:
-    values = np.stack([np.where(ok, c, np.nan) for c, ok in zip(columns, valid, strict=True)],
+    shape = np.broadcast_shapes(*(np.shape(c) for c in columns))
+    oks = [np.broadcast_to(ok, shape) for ok in valid]  # a constant True or False too
+    values = np.stack([np.where(ok, c, np.nan) for c, ok in zip(columns, oks, strict=True)],
                       axis=1)
-    count = np.sum(np.stack(valid, axis=1), axis=1)
+    count = np.sum(np.stack(oks, axis=1), axis=1)
     return _quantile(values, count, q, lower=lower)
 
 
+def _np_where(condition: Any, a: Any, b: Any) -> Any:
+    # A constant condition (every child assessed) picks its side without a pass.
+    if condition is True:
+        return a
+    if condition is False:
+        return b
+    return np.where(condition, a, b)
+
+
 #: Many nodes and rows at once: NaN marks a child that is not assessed.
-NP_OPS = Ops(where=np.where, minimum=np.fmin, quantile=_np_quantile)
+NP_OPS = Ops(where=_np_where, minimum=np.fmin, quantile=_np_quantile)
 
 
 def aggregate_group(group: DomainGroup, scores: FloatArray, levels: FloatArray,
@@ -221,12 +232,15 @@ def aggregate_group(group: DomainGroup, scores: FloatArray, levels: FloatArray,
     child_levels = levels[group.children]
     valid = ~np.isnan(child_scores) & group.real[:, :, None]
     width = child_scores.shape[1]
+    # Every child assessed (the usual case): the constant True, which a kernel's ``w * ok``
+    # and ``where(ok, s, 0)`` turn into ``w`` and ``s`` without a pass over the rows.
+    every = bool(valid.all())
     with np.errstate(invalid="ignore", divide="ignore"):
         score, level = group.rule.aggregate_columns(
             [child_scores[:, k] for k in range(width)],
             [child_levels[:, k] for k in range(width)],
             [group.weights[:, k, None] for k in range(width)],
-            [valid[:, k] for k in range(width)], NP_OPS)
+            [True] * width if every else [valid[:, k] for k in range(width)], NP_OPS)
     assessed = valid.any(axis=1)
     return np.where(assessed, score, np.nan), np.where(assessed, level, np.nan)
 
