@@ -53,6 +53,12 @@ def _validity(pa: Any, missing: NDArray[np.bool_]) -> tuple[Any, int]:
     return pa.py_buffer(np.packbits(~missing, bitorder="little")), count
 
 
+#: The numpy type of each pyarrow number type ``numbers`` builds, by pyarrow's name.
+_NUMPY_TYPES: dict[str, type[np.generic]] = {
+    "double": np.float64, "float": np.float32, "int8": np.int8, "int16": np.int16,
+    "int32": np.int32, "int64": np.int64}
+
+
 def numbers(values: NDArray[Any], missing: NDArray[np.bool_], type_: Any = None) -> Any:
     """A pyarrow array of ``values`` (float64, or ``type_``), null where ``missing``.
 
@@ -66,7 +72,8 @@ def numbers(values: NDArray[Any], missing: NDArray[np.bool_], type_: Any = None)
     """
     pa = _pyarrow()
     type_ = pa.float64() if type_ is None else type_
-    data = np.ascontiguousarray(values, dtype=type_.to_pandas_dtype())
+    # By name: ``to_pandas_dtype`` imports pandas in older pyarrow releases.
+    data = np.ascontiguousarray(values, dtype=_NUMPY_TYPES[str(type_)])
     validity, count = _validity(pa, missing)
     return pa.Array.from_buffers(type_, len(data), [validity, pa.py_buffer(data)], count)
 
