@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime
 import pickle
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from types import MappingProxyType
 
+import attrs
 import numpy as np
 
 import maturity_model as mm
@@ -55,3 +58,14 @@ def test_a_profile_from_the_batch_engine_pickles() -> None:
     again = pickle.loads(pickle.dumps(profile))
     assert again == profile
     assert again.overall.level == mm.score(model, assessment).overall.level
+
+
+def test_a_process_pool_scores_assessments() -> None:
+    model, assessment = _caict()
+    others = [attrs.evolve(assessment, subject=f"team-{k}", answers={
+        pid: (j + k) % 3 != 0 for j, pid in enumerate(p.id for p in model.practices())})
+        for k in range(6)]
+    with ProcessPoolExecutor(2) as pool:
+        profiles = list(pool.map(partial(mm.score, model), others, chunksize=2))
+    assert [p.subject for p in profiles] == [f"team-{k}" for k in range(6)]
+    assert profiles == [mm.score(model, a) for a in others]
