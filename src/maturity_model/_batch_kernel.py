@@ -20,6 +20,7 @@ once, since its steps are many and small.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -89,24 +90,22 @@ class Workspace:
 
         Taking a name again reuses its memory: the earlier view must be dead by then.
         """
-        key = (name, np.dtype(dtype))
-        size = int(np.prod(shape))
-        buffer = self._buffers.get(key)
-        if buffer is None or buffer.size < size:
-            buffer = np.empty(size, dtype=dtype)
-            self._buffers[key] = buffer
-        return buffer[:size].reshape(shape)
-
+        return _view(self._buffers, (name, np.dtype(dtype)), shape, np.empty)
 
     def zeros(self, shape: tuple[int, ...], dtype: Any = np.float64) -> NDArray[Any]:
         """A zero array of ``shape``, kept for the next call: never write to it."""
-        key = ("zeros", np.dtype(dtype))
-        size = int(np.prod(shape))
-        buffer = self._zeros.get(key)
-        if buffer is None or buffer.size < size:
-            buffer = np.zeros(size, dtype=dtype)
-            self._zeros[key] = buffer
-        return buffer[:size].reshape(shape)
+        return _view(self._zeros, ("zeros", np.dtype(dtype)), shape, np.zeros)
+
+
+def _view(store: dict[tuple[str, np.dtype[Any]], NDArray[Any]],
+          key: tuple[str, np.dtype[Any]], shape: tuple[int, ...],
+          make: Callable[..., NDArray[Any]]) -> NDArray[Any]:
+    """A view of ``shape`` on the buffer ``store[key]``, made (larger) by ``make`` if need be."""
+    size = int(np.prod(shape))
+    buffer = store.get(key)
+    if buffer is None or buffer.size < size:
+        buffer = store[key] = make(size, dtype=key[1])
+    return buffer[:size].reshape(shape)
 
 
 def _take(work: Workspace | None, name: str, shape: tuple[int, ...],
