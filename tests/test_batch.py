@@ -96,6 +96,7 @@ def test_float32_sums_are_added_in_float64() -> None:
         f"p{k}": float(np.float32(0.1)) for k in range(10)})
     expected = mm.score(model, assessment)
     assert float(result.scores[0, 2]) == expected["i"].score
+    assert result.coverage is not None
     assert float(result.coverage[0, 2, 0]) == expected["i"].coverage[1]
 
 
