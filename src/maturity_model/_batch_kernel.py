@@ -53,7 +53,7 @@ class Outputs:
 
     scores: FloatArray  # (nodes, rows), NaN where not assessed
     levels: NDArray[np.int16]  # (nodes, rows), -1 where not assessed
-    coverage: FloatArray | None  # (nodes, levels, rows)
+    coverage: FloatArray | None  # (levels, nodes, rows)
     counts: NDArray[np.int32] | None  # (nodes, 5, rows)
 
     @classmethod
@@ -61,7 +61,7 @@ class Outputs:
         """Uninitialised arrays for ``rows`` assessments."""
         nodes = plan.n_nodes
         return cls(scores=np.empty((nodes, rows)), levels=np.empty((nodes, rows), np.int16),
-                   coverage=np.empty((nodes, plan.n_levels, rows)) if coverage else None,
+                   coverage=np.empty((plan.n_levels, nodes, rows)) if coverage else None,
                    counts=np.empty((nodes, 5, rows), np.int32) if counts else None)
 
     def rows(self, start: int, stop: int) -> Outputs:
@@ -367,17 +367,22 @@ def score_items(plan: Plan, values: Any, na: BoolArray | None,
     node_levels[plan.item_nodes] = item_levels
 
     if out.coverage is not None:
-        pooled_sums = _take(work, "pooled", (plan.n_nodes + 1, levels, rows))
-        pooled_sums.fill(0.0)
-        pooled_sums[plan.item_nodes] = sums[:levels].transpose(1, 0, 2)
-        _pool(plan, pooled_sums)
+        # Level-major like the sums, (levels, nodes + 1, rows), the last node a zero pad;
+        # every other node is an item or a domain, written below.
+        pooled_sums = _take(work, "pooled", (levels, plan.n_nodes + 1, rows))
+        pooled_sums[:, -1] = 0.0
+        pooled_sums[:, plan.item_nodes] = sums[:levels]
+        _pool(plan, pooled_sums.transpose(1, 0, 2))
         # With nothing N/A the weights are the same for every row: pool them once.
-        pooled_weights = np.zeros((plan.n_nodes + 1, levels, weights.shape[2]))
-        pooled_weights[plan.item_nodes] = weights.transpose(1, 0, 2)
-        _pool(plan, pooled_weights)
-        out.coverage.fill(np.nan)
-        np.divide(pooled_sums[:-1], pooled_weights[:-1], out=out.coverage,
-                  where=pooled_weights[:-1] > 0.0)
+        pooled_weights = np.zeros((levels, plan.n_nodes + 1, weights.shape[2]))
+        pooled_weights[:, plan.item_nodes] = weights
+        _pool(plan, pooled_weights.transpose(1, 0, 2))
+        counted = pooled_weights[:, :-1]
+        if (counted > 0.0).all():  # no vacuous level anywhere
+            np.divide(pooled_sums[:, :-1], counted, out=out.coverage)
+        else:
+            out.coverage.fill(np.nan)
+            np.divide(pooled_sums[:, :-1], counted, out=out.coverage, where=counted > 0.0)
     if out.counts is not None:
         node_counts = np.zeros((plan.n_nodes + 1, 5, rows), dtype=np.int32)
         node_counts[plan.item_nodes] = _counts(plan, values, na, x)

@@ -51,7 +51,7 @@ class BatchResult:
         self.scores: NDArray[np.float64] = outputs.scores.T
         self.levels: NDArray[np.int16] = outputs.levels.T
         self.coverage: NDArray[np.float64] | None = (
-            None if outputs.coverage is None else outputs.coverage.transpose(2, 0, 1))
+            None if outputs.coverage is None else outputs.coverage.transpose(2, 1, 0))
         self.counts: NDArray[np.int32] | None = (
             None if outputs.counts is None else outputs.counts.transpose(2, 0, 1))
         self._inputs = inputs
@@ -94,7 +94,7 @@ class BatchResult:
                 row_offset=index)
             assert one.coverage is not None
             assert one.counts is not None
-            coverage = one.coverage[:, :, 0] if coverage is None else coverage
+            coverage = one.coverage[:, :, 0].T if coverage is None else coverage
             counts = one.counts[:, :, 0] if counts is None else counts
         return build_profile(plan, self.compiled._info, values[index], row_na,
                              self.scores[index], self.levels[index], coverage, counts,
