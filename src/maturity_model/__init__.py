@@ -10,8 +10,8 @@
 
 from typing import TYPE_CHECKING, Any
 
-from maturity_model import _pickling  # noqa: F401  (read-only mappings pickle)
 from maturity_model._display_wiring import wire_display as _wire_display
+from maturity_model._pickling import register as _register_pickling
 from maturity_model.crosswalk import Crosswalk, Mapping
 from maturity_model.errors import (
     AssessmentValidationError,
@@ -201,6 +201,8 @@ _LAZY = {
 
 # Display code sits on top of the core: wire it in here, so the core never imports it.
 _wire_display()
+# Models, assessments and profiles hold read-only mappings: let them pickle.
+_register_pickling()
 
 _SUBMODULES = frozenset({"batch", "cohort", "comparison", "crosswalk", "formats", "graph",
                          "history", "migration", "planning", "plots", "portfolio",

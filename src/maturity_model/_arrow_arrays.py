@@ -16,12 +16,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from maturity_model.errors import MissingExtraError
+
 IntArray = NDArray[np.intp]
 
 
-def _pyarrow() -> Any:
-    import pyarrow  # type: ignore[import-untyped,unused-ignore]
-
+def arrow() -> Any:
+    """The pyarrow module, or :class:`MissingExtraError` naming the extra."""
+    try:
+        import pyarrow  # type: ignore[import-untyped,unused-ignore]
+        import pyarrow.csv  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        raise MissingExtraError("pyarrow", "arrow") from None
     return pyarrow
 
 
@@ -70,7 +76,7 @@ def numbers(values: NDArray[Any], missing: NDArray[np.bool_], type_: Any = None)
     >>> numbers(levels, levels < 0, pa.int16()).to_pylist()
     [3, None]
     """
-    pa = _pyarrow()
+    pa = arrow()
     type_ = pa.float64() if type_ is None else type_
     # By name: ``to_pandas_dtype`` imports pandas in older pyarrow releases.
     data = np.ascontiguousarray(values, dtype=_NUMPY_TYPES[str(type_)])
@@ -86,7 +92,7 @@ def texts(cells: Sequence[str | None]) -> Any:
     >>> texts([None, None]).null_count
     2
     """
-    pa = _pyarrow()
+    pa = arrow()
     nulls = cells.count(None) if isinstance(cells, list) else sum(c is None for c in cells)
     present: Sequence[str] = (
         cells if not nulls else ["" if c is None else c for c in cells])  # type: ignore[assignment]
@@ -111,7 +117,7 @@ def repeated(text: str, n: int) -> Any:
     >>> repeated("m", 3).to_pylist()
     ['m', 'm', 'm']
     """
-    pa = _pyarrow()
+    pa = arrow()
     raw = text.encode("utf-8")
     offsets = np.arange(n + 1, dtype=np.int64) * len(raw)
     return _strings(pa, n, None, offsets, raw * n, 0)

@@ -373,7 +373,7 @@ def score_items(plan: Plan, values: Any, na: BoolArray | None,
         pooled_sums[:, -1] = 0.0
         pooled_sums[:, plan.item_nodes] = sums[:levels]
         _pool(plan, pooled_sums.transpose(1, 0, 2))
-        # With nothing N/A the weights are the same for every row: pool them once.
+        # With nothing N/A the weights are the same for every row: one column, not one per row.
         pooled_weights = np.zeros((levels, plan.n_nodes + 1, weights.shape[2]))
         pooled_weights[:, plan.item_nodes] = weights
         _pool(plan, pooled_weights.transpose(1, 0, 2))

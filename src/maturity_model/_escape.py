@@ -132,11 +132,10 @@ def html_link(text: object, url: object) -> str:
     >>> html_link("x", "javascript:alert(1)")
     'x: javascript:alert(1)'
     """
-    label = str(text) if text else str(url)
-    target = web_url(url)
+    target, shown = _link(text, url)
     if target is None:
-        return html_text(f"{text}: {url}" if text and url else label)
-    return f'<a href="{html_attr(target)}" rel="noopener noreferrer">{html_text(label)}</a>'
+        return html_text(shown)
+    return f'<a href="{html_attr(target)}" rel="noopener noreferrer">{html_text(shown)}</a>'
 
 
 def md_link(text: object, url: object) -> str:
@@ -150,9 +149,20 @@ def md_link(text: object, url: object) -> str:
     >>> md_link("", "file:///etc/passwd")
     'file:///etc/passwd'
     """
-    label = str(text) if text else str(url)
-    target = web_url(url)
+    target, shown = _link(text, url)
     if target is None:
-        return md_text(f"{text}: {url}" if text and url else label)
+        return md_text(shown)
     encoded = urllib.parse.quote(target, safe=":/?#@!$&'*+,;=%-._~[]")
-    return f"[{md_text(label)}]({encoded})"
+    return f"[{md_text(shown)}]({encoded})"
+
+
+def _link(text: object, url: object) -> tuple[str | None, str]:
+    """A link's ``http(s)`` target (``None`` for any other URL) and the text it shows.
+
+    A link shows ``text``, or the URL when ``text`` is empty; what cannot be a link shows
+    ``text: url``.
+    """
+    target = web_url(url)
+    if target is None and text and url:
+        return None, f"{text}: {url}"
+    return target, str(text) if text else str(url)

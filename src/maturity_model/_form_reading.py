@@ -35,7 +35,7 @@ from maturity_model.evidence import (
     _resolve_one,
     evidence_problems,
 )
-from maturity_model.formats._xlsx import BROKEN_PART_ERRORS, broken_part, open_workbook
+from maturity_model.formats._xlsx import reading
 from maturity_model.model import CapabilityItem, MaturityModel, Practice
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "is_form", "read_form"]
@@ -56,11 +56,8 @@ def is_form(path: str | os.PathLike[str]) -> bool:
 
     :raises AssessmentValidationError: the file is not a workbook that can be read.
     """
-    workbook = open_workbook(Path(path))
-    try:
+    with reading(Path(path)) as workbook:
         return META_SHEET in workbook.sheetnames
-    finally:
-        workbook.close()
 
 
 class _Reader:
@@ -356,10 +353,9 @@ def read_form(path: str | os.PathLike[str], model: MaturityModel, *,
     file = Path(path)
     name = file.name or str(file)
     reader = _Reader(model, name, as_of if as_of is not None else datetime.date.today())
-    workbook = open_workbook(file)
     subject, date = "", None
     observations: dict[str, float] = {}
-    try:
+    with reading(file) as workbook:
         if reader.meta(workbook):
             subject, date = reader.readme(workbook)
             for sheet in workbook.worksheets:
@@ -373,10 +369,6 @@ def read_form(path: str | os.PathLike[str], model: MaturityModel, *,
                     elif first and first[0] == ITEM_ID_HEADER:
                         reader.item_sheet(sheet)
             reader.missing()
-    except BROKEN_PART_ERRORS as exc:
-        raise AssessmentValidationError([broken_part(name, exc)]) from None
-    finally:
-        workbook.close()
     if reader.problems:
         raise AssessmentValidationError(reader.problems)
     return Assessment(model=model.id, model_version=model.version, subject=subject, date=date,

@@ -1,8 +1,8 @@
 """Read-only mappings pickle (private).
 
 Models, assessments and profiles hold their mappings as :class:`types.MappingProxyType`,
-which the standard library cannot pickle; this registers a reduction that pickles one as
-its items and rebuilds it read-only, so that these objects travel to and from worker
+which the standard library cannot pickle; :func:`register` adds a reduction that pickles
+one as its items and rebuilds it read-only, so that these objects travel to and from worker
 processes (``multiprocessing``, ``concurrent.futures``, dask). Registering it makes any
 read-only mapping picklable in this process, which changes nothing for code that did not
 pickle one before.
@@ -29,4 +29,6 @@ def _reduce(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any
     return read_only, (dict(proxy),)
 
 
-copyreg.pickle(MappingProxyType, _reduce)
+def register() -> None:
+    """Let read-only mappings pickle in this process (the package calls it on import)."""
+    copyreg.pickle(MappingProxyType, _reduce)

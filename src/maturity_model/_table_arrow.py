@@ -22,7 +22,7 @@ from typing import Any, Final, TypeVar
 import numpy as np
 
 from maturity_model._answer_cells import IntArray
-from maturity_model._arrow_arrays import indices
+from maturity_model._arrow_arrays import arrow, indices
 from maturity_model._table_read import (
     CsvChunk,
     RowProblem,
@@ -39,16 +39,6 @@ BLOCK_BYTES = 8 << 20
 
 Column = tuple[Sequence[Any], IntArray]
 _T = TypeVar("_T")
-
-
-def arrow() -> Any:
-    """The pyarrow module, or :class:`MissingExtraError` naming the extra."""
-    try:
-        import pyarrow  # type: ignore[import-untyped,unused-ignore]
-        import pyarrow.csv  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        raise MissingExtraError("pyarrow", "arrow") from None
-    return pyarrow
 
 
 def parquet() -> Any:

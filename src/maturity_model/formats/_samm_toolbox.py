@@ -27,13 +27,12 @@ from typing import Any, Literal
 
 from maturity_model.errors import (
     AssessmentValidationError,
-    MaturityModelError,
     Problem,
     UnknownNodeError,
 )
 from maturity_model.evidence import Assessment, RawAnswer
 from maturity_model.formats._sources import shown
-from maturity_model.formats._xlsx import BROKEN_PART_ERRORS, broken_part, open_workbook
+from maturity_model.formats._xlsx import reading
 from maturity_model.model import MaturityModel
 
 __all__ = ["activity_id", "excel_match", "read_toolbox", "read_toolbox_options"]
@@ -247,17 +246,8 @@ def read_toolbox(path: Path, *, model: MaturityModel | None,
     """Read the workbook; see :func:`maturity_model.formats.samm.load_toolbox`."""
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
-    name = path.name or str(path)
-    workbook = open_workbook(path)
-    try:
-        # A read-only workbook parses its sheets while the rows are read.
-        return _read(workbook, name, model, unanswered, model_id)
-    except MaturityModelError:
-        raise
-    except BROKEN_PART_ERRORS as exc:
-        raise AssessmentValidationError([broken_part(name, exc)]) from None
-    finally:
-        workbook.close()
+    with reading(path) as workbook:
+        return _read(workbook, path.name or str(path), model, unanswered, model_id)
 
 
 def _read(workbook: Any, name: str, model: MaturityModel | None,
@@ -373,8 +363,7 @@ def read_toolbox_options(path: Path) -> tuple[dict[str, tuple[tuple[str, float],
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
     name = path.name or str(path)
-    workbook = open_workbook(path)
-    try:
+    with reading(path) as workbook:
         questions, answers = _sheet(workbook, "imp-questions"), _sheet(workbook, "imp-answers")
         if questions is None or answers is None:
             raise AssessmentValidationError([Problem.of(
@@ -398,9 +387,3 @@ def read_toolbox_options(path: Path) -> tuple[dict[str, tuple[tuple[str, float],
         about = _sheet(workbook, "Attribution and License")
         version = about["B3"].value if about is not None else None
         return options, str(version).strip() if version is not None else ""
-    except MaturityModelError:
-        raise
-    except BROKEN_PART_ERRORS as exc:
-        raise AssessmentValidationError([broken_part(name, exc)]) from None
-    finally:
-        workbook.close()

@@ -17,15 +17,22 @@ Whatever openpyxl then raises on a broken part becomes a problem naming the file
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 from xml.etree.ElementTree import ParseError
 
-from maturity_model.errors import AssessmentValidationError, MissingExtraError, Problem
+from maturity_model.errors import (
+    AssessmentValidationError,
+    MaturityModelError,
+    MissingExtraError,
+    Problem,
+)
 from maturity_model.formats._sources import read_bounded
 
 __all__ = [
@@ -37,6 +44,7 @@ __all__ = [
     "broken_part",
     "check_archive",
     "open_workbook",
+    "reading",
 ]
 
 #: The largest workbook file read (bytes).
@@ -172,6 +180,25 @@ def open_workbook(path: Path) -> Any:
             return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except (*BROKEN_PART_ERRORS, OSError) as exc:
         raise AssessmentValidationError([broken_part(name, exc)]) from None
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[Any]:
+    """:func:`open_workbook`, closed at the end of the block.
+
+    A read-only workbook parses its sheets while their rows are read, so what openpyxl
+    raises on a broken part inside the block becomes the file's problem
+    (:func:`broken_part`); the package's own errors pass through.
+    """
+    workbook = open_workbook(path)
+    try:
+        yield workbook
+    except MaturityModelError:
+        raise
+    except BROKEN_PART_ERRORS as exc:
+        raise AssessmentValidationError([broken_part(path.name or str(path), exc)]) from None
+    finally:
+        workbook.close()
 
 
 def broken_part(name: str, exc: BaseException) -> Problem:
