@@ -15,7 +15,6 @@ import numpy as np
 import maturity_model as mm
 
 NA = "NA"
-EPS = 1e-9
 
 
 def answer_value(model: mm.MaturityModel, practice: mm.Practice, assessment: mm.Assessment,
@@ -118,7 +117,7 @@ def item_result(model: mm.MaturityModel, item: mm.CapabilityItem, values: dict[s
         best = 0
         for lv in model.scale.values:
             means = [m(x) for x in model.scale.values if x <= lv]
-            ok = all(v is None or v >= threshold - EPS for v in means)
+            ok = all(v is None or v >= threshold for v in means)
             ok = ok and all((values[p.id] == NA or values[p.id] == 1.0)
                             for p in item.practices if p.mandatory and p.level <= lv)
             if ok:
@@ -146,7 +145,7 @@ def node_results(model: mm.MaturityModel, assessment: mm.Assessment,
         weights = np.array([k[2] for k in kids])
         if isinstance(rule, mm.Mean):
             s = float((scores * weights).sum() / weights.sum())
-            lv = math.floor(s + EPS) if rule.level == "floor" else int(levels.min())
+            lv = math.floor(s) if rule.level == "floor" else int(levels.min())
             return s, lv
         if isinstance(rule, mm.Minimum):
             return float(scores.min()), int(levels.min())

@@ -55,11 +55,14 @@ def test_staircase_threshold_accepts_partial_levels() -> None:
     assert result.score == pytest.approx(1.25)
 
 
-def test_threshold_equal_to_mean_qualifies_despite_rounding() -> None:
-    # 0.8 * 3 / 3 is 0.8000000000000002 or 0.7999999999999999 depending on the order.
+def test_threshold_compares_the_mean_as_computed() -> None:
+    # DESIGN §2 staircase: m(l) >= threshold, on the mean the profile reports. Added left
+    # to right, (0.7 + 0.8 + 0.9) / 3 is 0.7999999999999999, below 0.8: no allowance.
     model = one_item_model([mm.Practice(id=x, level=1) for x in "abc"],
                            rule=mm.Staircase(threshold=0.8))
-    assert run(model, {"a": 0.7, "b": 0.8, "c": 0.9})["i"].level == 5
+    result = run(model, {"a": 0.7, "b": 0.8, "c": 0.9})["i"]
+    assert result.coverage[1] == 0.7999999999999999
+    assert (result.level, result.score) == (0, 0.7999999999999999)
 
 
 def test_mandatory_practice_blocks_its_level() -> None:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
-from maturity_model._rule_base import EPSILON, ChildOutcome, Outcome
+from maturity_model._rule_base import ChildOutcome, Outcome
 
 __all__ = ["PY_OPS", "Mean", "Minimum", "Ops", "Quantile", "Sum", "quantile_linear",
            "quantile_lower"]
@@ -85,7 +85,7 @@ class Mean:
             weighted = weighted + counted * ops.where(ok, s, 0.0)
         score = weighted / total
         if self.level == "floor":
-            return score, (score + EPSILON) // 1
+            return score, score // 1  # floor of the score as reported (DESIGN §2)
         return score, _lowest(levels, ops)
 
     def aggregate(self, children: Sequence[ChildOutcome]) -> Outcome:

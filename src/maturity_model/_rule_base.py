@@ -12,10 +12,6 @@ from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 import attrs
 
-#: Tolerance for comparing computed means with thresholds and for ``floor`` of a mean:
-#: a mean that is exactly the threshold in real arithmetic must not fail by rounding.
-EPSILON = 1e-9
-
 Better = Literal["higher", "lower"]
 
 

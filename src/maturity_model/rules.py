@@ -37,7 +37,6 @@ from maturity_model._aggregation_rules import (
     quantile_lower,
 )
 from maturity_model._rule_base import (
-    EPSILON,
     AggregationRule,
     Better,
     ChildOutcome,
@@ -51,7 +50,6 @@ from maturity_model._rule_base import (
 from maturity_model._rule_iso33020 import Iso33020
 
 __all__ = [
-    "EPSILON",
     "AggregationRule",
     "ChildOutcome",
     "Iso33020",
@@ -107,8 +105,9 @@ def climb(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any]
           threshold: Any, first: int) -> tuple[Any, Any]:
     """The staircase level, and the mean of the level above it.
 
-    A level qualifies when it is vacuous or its mean reaches ``threshold`` (less
-    :data:`EPSILON`), and its mandatory practices are met; the level is how far the
+    A level qualifies when it is vacuous or its mean is at least ``threshold`` (the float
+    as computed, as DESIGN §2 writes ``m(l) >= threshold``: no allowance for rounding),
+    and its mandatory practices are met; the level is how far the
     qualifying levels reach from the bottom. The second value is ``m(level + 1)``: 0 where
     vacuous and above the top (``means`` ends with that 0).
 
@@ -119,11 +118,10 @@ def climb(means: Sequence[Any], vacuous: Sequence[Any], mandatory: Sequence[Any]
     >>> climb([1.0, 1.0, 0.6, 0.0, 0.0], [False] * 4, [True] * 4, 1.0, 1)
     (2, 0.6)
     """
-    bar = threshold - EPSILON
     count: Any = 0
     climbing: Any = True
     for k in range(len(vacuous)):
-        qualifies = means[k] >= bar
+        qualifies = means[k] >= threshold
         if vacuous[k] is not False:  # a constant False or True changes nothing: skip it
             qualifies = qualifies | vacuous[k]
         if mandatory[k] is not True:
