@@ -90,7 +90,7 @@ def item_result(model: mm.MaturityModel, item: mm.CapabilityItem, values: dict[s
     if not any(raw[p.id] not in (None, NA) for p in item.practices):
         return None, None
     if isinstance(rule, mm.Iso33020):
-        attributes = [p for p in item.practices if p.level >= 1]
+        attributes = list(item.practices)  # level-0 ones must be F for every level
 
         def rated_ok(p: mm.Practice, level: int) -> bool:
             if values[p.id] == NA:
@@ -101,7 +101,7 @@ def item_result(model: mm.MaturityModel, item: mm.CapabilityItem, values: dict[s
             return bool(v > 0.5) if p.level == level else bool(v > 0.85)  # L/F, or F below
 
         achieved = 0
-        for lv in range(1, max((p.level for p in attributes), default=0) + 1):
+        for lv in (x for x in model.scale.values if x >= 1):  # levels without attributes too
             if not all(rated_ok(p, lv) for p in attributes if p.level <= lv):
                 break
             achieved = lv

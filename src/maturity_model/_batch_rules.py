@@ -171,7 +171,7 @@ def columnar_items(plan: Plan, values: Any, na: BoolArray | None, x: FloatArray,
             levels=tuple(plan.scale_values[k] for k in plan.practice_levels[columns]),
             values=tuple(x[:, j].astype(np.float64, copy=False) for j in columns),
             known=tuple(~(u & ~n) for u, n in zip(unknown, not_applicable, strict=True)),
-            not_applicable=tuple(not_applicable))
+            not_applicable=tuple(not_applicable), scale=tuple(plan.scale_values))
         item_scores, item_levels = rule.evaluate_columns(block)
         scores[item] = np.where(assessed[item], item_scores, np.nan)
         levels[item] = np.where(assessed[item], item_levels, np.nan)

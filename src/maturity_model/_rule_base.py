@@ -86,7 +86,8 @@ class PracticeColumns:
     a numpy array over the assessments: the scored value (0 where unknown or N/A),
     whether an answer was given, whether it was N/A. A rule whose semantics are written
     with operators alone (``>``, ``&``, ``|``, ``+``) runs the same code on one
-    assessment's scalars and on these columns.
+    assessment's scalars and on these columns. ``levels`` is each practice's level,
+    ``scale`` the model's scale values in ascending order.
     """
 
     item_id: str
@@ -94,6 +95,7 @@ class PracticeColumns:
     values: tuple[Any, ...]
     known: tuple[Any, ...]
     not_applicable: tuple[Any, ...]
+    scale: tuple[int, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

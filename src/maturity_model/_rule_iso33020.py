@@ -48,7 +48,9 @@ def capability_level(levels: Sequence[int], attributes: Sequence[tuple[int, Any,
                      ) -> Any:
     """The capability level from rated attributes; scalars or arrays alike.
 
-    :param levels: the scale levels from 1 up, ascending.
+    :param levels: the scale levels from 1 up, ascending: all of them, since a level with
+        no attribute (or only N/A ones) is achieved when every attribute below it is F
+        (attributes at level 0 included).
     :param attributes: ``(level, achievement, known, not_applicable)`` per attribute, the
         last three each a float / bool (one assessment) or an array (many). An unknown
         attribute is not rated and makes its level not achieved; an N/A one leaves it.
@@ -80,14 +82,18 @@ class Iso33020:
     The practices of an item at level ``L`` are its level-``L`` process attributes; each
     answer is the attribute's achievement in [0, 1]. Level ``L`` is achieved when every
     attribute at ``L`` is rated L or F (above 0.5) and every attribute below ``L`` is F
-    (above 0.85); the level is the highest ``L`` with every level ``1..L`` achieved, and
-    the score equals it. N/A attributes leave their level; an unknown attribute makes its
-    level not achieved. The profile keeps each attribute's rating
-    (``profile.practices[id].rating``).
+    (above 0.85); the level is the highest scale level ``L`` with every level ``1..L``
+    achieved, and the score equals it. N/A attributes leave their level; an unknown
+    attribute makes its level not achieved. A level without attributes is achieved when
+    every attribute below it is F, as DESIGN §2 reads, so a process whose attributes all
+    stop at level 3 and are all F reaches the top of the scale (give the process a scale
+    that ends where its attributes end, as staircase items need too). The profile keeps
+    each attribute's rating (``profile.practices[id].rating``).
 
-    >>> from maturity_model.rules import PracticeEvidence
+    >>> from maturity_model.rules import LevelEvidence, PracticeEvidence
     >>> pa = [("PA1.1", 1, 0.9), ("PA2.1", 2, 0.6), ("PA2.2", 2, 0.9), ("PA3.1", 3, 0.9)]
-    >>> ev = ItemEvidence(item_id="SWE.1", assessed=True, levels=(), practices=tuple(
+    >>> ev = ItemEvidence(item_id="SWE.1", assessed=True, levels=tuple(
+    ...     LevelEvidence(level=lv, mean=None) for lv in (1, 2, 3)), practices=tuple(
     ...     PracticeEvidence(practice_id=i, level=lv, value=x, status="partial")
     ...     for i, lv, x in pa))
     >>> Iso33020().evaluate_item(ev)
@@ -102,10 +108,12 @@ class Iso33020:
         """Score one process from its attributes' achievements."""
         if not evidence.assessed:
             return None
+        # An attribute at level 0 (a 0-based scale) is below every level from 1 up, so
+        # each of those needs it rated F.
         attributes = [(p.level, 0.0 if p.value is None else p.value,
                        p.status != "unknown", p.value is None)
-                      for p in evidence.practices if p.level >= 1]
-        level = int(capability_level(_levels(at for at, *_ in attributes), attributes))
+                      for p in evidence.practices]
+        level = int(capability_level(_levels(lv.level for lv in evidence.levels), attributes))
         return Outcome(score=float(level), level=level)
 
     def evaluate_columns(self, columns: PracticeColumns) -> tuple[Any, Any]:
@@ -113,10 +121,9 @@ class Iso33020:
 
         The caller blanks the assessments where the item is not assessed.
         """
-        attributes = [entry for entry in zip(columns.levels, columns.values, columns.known,
-                                             columns.not_applicable, strict=True)
-                      if entry[0] >= 1]
-        level = capability_level(_levels(at for at, *_ in attributes), attributes)
+        attributes = list(zip(columns.levels, columns.values, columns.known,
+                              columns.not_applicable, strict=True))
+        level = capability_level(_levels(columns.scale), attributes)
         return level * 1.0, level
 
     def rate(self, practice: PracticeEvidence) -> Rating | None:
@@ -126,7 +133,7 @@ class Iso33020:
         return rating(practice.value)
 
 
-def _levels(attribute_levels: Iterable[int]) -> range:
-    # Up to the highest level that has an attribute: a scale level above every attribute
-    # says nothing about the process, so it is not counted as achieved.
-    return range(1, max(attribute_levels, default=0) + 1)
+def _levels(scale: Iterable[int]) -> list[int]:
+    # Every scale level from 1 up, also those above the last attribute (DESIGN §2: "the
+    # highest L such that every level 1..L is achieved").
+    return sorted(level for level in scale if level >= 1)
