@@ -19,7 +19,13 @@ import attrs
 import numpy as np
 
 from maturity_model._batch_plan import FloatArray, Plan
-from maturity_model._row_results import _dependencies, _missing, _ratings, metric_reading
+from maturity_model._row_results import (
+    UNKNOWN,
+    _dependencies,
+    _ratings,
+    metric_reading,
+    missing_practices,
+)
 from maturity_model.evidence import (
     Answer,
     Assessment,
@@ -92,7 +98,10 @@ def build_profile(plan: Plan, info: tuple[tuple[str, str, str | None, str], ...]
             extra["observed"], extra["next_bound"] = metric_reading(
                 model.item_rule(item), observed or {}, level)
             if level is not None and level + 1 in plan.scale_values:
-                extra["missing"] = _missing(item.practices, level + 1, scored)
+                extra["missing"] = missing_practices(
+                    model.item_rule(item), item.practices, level + 1,
+                    [UNKNOWN if answers[p.id].status == "unknown" else scored[p.id]
+                     for p in item.practices])
             if violations:
                 extra["violations"] = tuple(v for p in item.practices
                                             for v in violations.get(p.id, ()))

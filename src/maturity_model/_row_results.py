@@ -112,10 +112,24 @@ def _dependencies(model: MaturityModel, values: Mapping[str, float | None]) -> t
     return violations, blocked
 
 
-def _missing(practices: tuple[Practice, ...], level: int,
-             values: Mapping[str, float | None]) -> tuple[str, ...]:
-    return tuple(p.id for p in practices if p.level == level
-                 and (value := values[p.id]) is not None and value < 1.0)
+def missing_practices(rule: Any, practices: Sequence[Practice], level: int,
+                      cells: Sequence[Cell]) -> tuple[str, ...]:
+    """The practices that keep an item from ``level`` (a result's ``missing``).
+
+    Those at ``level`` that are not fully met, N/A left out; a rule that knows better (one
+    with a ``blocking`` method, such as ``iso33020``, whose level also needs lower
+    attributes rated F) names them itself. ``cells`` are the scored cells of
+    ``practices``.
+    """
+    blocking = getattr(rule, "blocking", None)
+    if blocking is not None:
+        found: tuple[str, ...] = blocking(level, [
+            PracticeEvidence(practice_id=p.id, level=p.level, value=value_of(c),
+                             status=status_of(c))
+            for p, c in zip(practices, cells, strict=True)])
+        return found
+    return tuple(p.id for p, c in zip(practices, cells, strict=True) if p.level == level
+                 and c is not None and (c is UNKNOWN or c < 1.0))  # type: ignore[operator]
 
 
 def _ratings(model: MaturityModel, answers: Mapping[str, Answer],
@@ -262,10 +276,8 @@ class ScoredCells:
             it = plan.items[k]
             practices = it.item.practices
             if level is not None and level + 1 in coverage:
-                missing = tuple(
-                    p.id for j, p in zip(range(it.start, it.stop), practices, strict=True)
-                    if p.level == level + 1 and (v := self.cells[j]) is not None
-                    and (v is UNKNOWN or v < 1.0))  # type: ignore[operator]
+                missing = missing_practices(it.rule, practices, level + 1,
+                                            self.cells[it.start:it.stop])
             observed, next_bound = metric_reading(it.rule, self.observations, level)
             if self.violations:
                 violations = tuple(v for p in practices for v in self.violations.get(p.id, ()))

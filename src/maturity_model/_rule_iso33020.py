@@ -126,6 +126,22 @@ class Iso33020:
         level = capability_level(_levels(columns.scale), attributes)
         return level * 1.0, level
 
+    def blocking(self, level: int, practices: Sequence[PracticeEvidence]) -> tuple[str, ...]:
+        """The attributes that keep ``level`` from being achieved, in document order.
+
+        Those at ``level`` rated N or P or unknown, and those below it rated less than F
+        or unknown (N/A ones never): the same test as :func:`capability_level`.
+
+        >>> pa = [("PA1.1", 1, 0.6), ("PA2.1", 2, 1.0), ("PA2.2", 2, 0.3)]
+        >>> Iso33020().blocking(2, [PracticeEvidence(practice_id=i, level=lv, value=x,
+        ...                                          status="partial") for i, lv, x in pa])
+        ('PA1.1', 'PA2.2')
+        """
+        return tuple(p.practice_id for p in practices
+                     if p.value is not None and p.level <= level
+                     and (p.status == "unknown"
+                          or not p.value > (BANDS[1][0] if p.level == level else BANDS[2][0])))
+
     def rate(self, practice: PracticeEvidence) -> Rating | None:
         """An attribute's rating in a profile; ``None`` when unknown or N/A."""
         if practice.value is None or practice.status == "unknown":

@@ -170,7 +170,8 @@ class Result:
     :param coverage: ``m(L)`` per scale level (for a domain: pooled over all practices
         below it); ``None`` where the level has no applicable practice.
     :param counts: answers by kind, over every practice at or below the node.
-    :param missing: items: the practices of the next level that are not fully met.
+    :param missing: items: the practices that keep the item from the next level, those
+        of that level not fully met (``iso33020``: also lower attributes not rated F).
     :param limited_by: domains: the assessed children at the lowest child level.
     :param violations: items: unmet prerequisites of practices with credit.
     :param blocked: items: practices ``enforce`` counted as not met.
