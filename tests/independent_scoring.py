@@ -61,7 +61,11 @@ our engine agrees, or pinned by a test when it had to change):
 9. *Evidence age.*  §3 has no model-wide age limit; the limit is the practice's
    ``evidence_max_age_months``, and "within ``N`` months" means dated on or after the
    scoring date moved back ``N`` calendar months (the day cut to the month's end).  An
-   N/A answer, an unknown one and a metric judgment need no evidence.
+   N/A answer, an unknown one and a metric judgment need no evidence.  An explicit
+   answer that lacks its evidence makes the practice unknown; the observation does not
+   step in (the explicit answer won, and the practice "counts as unknown").
+10. *Attributes at level 0.*  On a 0-based scale an ``iso33020`` attribute at level 0 is
+    "below" every level, so every level from 1 up needs it rated F.
 """
 
 from __future__ import annotations
