@@ -308,9 +308,11 @@ def _apply(model: mm.MaturityModel, what: str, target: str) -> mm.MaturityModel:
         return _map_items(model, lambda i: attrs.evolve(i, name=i.name + "!"))
     if what == "add":
         first = items[0].id
+        # a fresh id: counting practices repeats one after a "drop" and a second "add"
+        taken = {p.id for p in model.practices()}
+        new_id = next(f"added-{n}" for n in range(len(taken) + 1) if f"added-{n}" not in taken)
         return _map_items(model, lambda i: attrs.evolve(i, practices=[
-            *i.practices, mm.Practice(id=f"added-{len(list(model.practices()))}",
-                                      level=bottom)]) if i.id == first else i)
+            *i.practices, mm.Practice(id=new_id, level=bottom)]) if i.id == first else i)
     if what == "move":
         if len(items) < 2 or not items[0].practices:
             return model
