@@ -6,6 +6,7 @@ The HTML (:mod:`maturity_model._report_html`) and Markdown
 
 from __future__ import annotations
 
+import unicodedata
 from gettext import NullTranslations
 
 import attrs
@@ -102,6 +103,19 @@ def truncate(text: str, limit: int) -> str:
     """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def text_width(text: str, size: float) -> float:
+    """About how many pixels ``text`` takes at font ``size`` in a sans-serif face.
+
+    Wide (CJK) characters take an em, others 0.62 em: enough room for the widest common
+    Latin fonts, so that an SVG sized from it does not cut its labels.
+
+    >>> text_width("abcd", 10), text_width("配置", 10)
+    (24.8, 20.0)
+    """
+    return sum(size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.62)
+               for ch in text)
 
 
 def counts_cells(c: Counts) -> tuple[str, ...]:
