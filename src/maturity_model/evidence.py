@@ -29,6 +29,8 @@ why; an N/A answer and an answer judged from a metric observation need no eviden
 from __future__ import annotations
 
 import datetime
+import difflib
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final, Literal
@@ -259,10 +261,31 @@ def answer_path(practice_id: str) -> str:
     return f"$.answers[{shown(practice_id)}]"
 
 
-def _look_alike(model: MaturityModel, practice_id: object) -> str:
-    """``"; did you mean 'x'?"`` when a practice id differs only in ways no one sees."""
+# How many unknown practice ids of one assessment get a spelling suggestion: each one
+# compares the id with every practice of the model.
+_SUGGESTIONS: Final = 10
+_NUMBERS: Final = re.compile(r"\d+")
+
+
+def _look_alike(model: MaturityModel, practice_id: object, *, near: bool = False) -> str:
+    """``"; did you mean 'x'?"`` when a practice id differs only in ways no one sees.
+
+    With ``near``, also when it is a likely misspelling of one: a letter or two apart, with
+    the same numbers (``build.ci.9`` is another practice than ``build.ci.1``, not a typo).
+    """
     if not isinstance(practice_id, str):
         return ""
+    suggestion = _invisibly_alike(model, practice_id)
+    if suggestion or not near:
+        return suggestion
+    numbers = _NUMBERS.findall(practice_id)
+    same_numbers = [known for known in model._index.practices
+                    if _NUMBERS.findall(known) == numbers]
+    found = difflib.get_close_matches(practice_id, same_numbers, n=1, cutoff=0.8)
+    return f"; did you mean {shown(found[0])}?" if found else ""
+
+
+def _invisibly_alike(model: MaturityModel, practice_id: str) -> str:
     index = model._index
     keys = index.confusable_keys
     if keys is None:
@@ -311,6 +334,7 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
                 path=answer_path(practice_id),
                 message=f"model {shown(model.id)} has no practice {shown(practice_id)} "
                         f"(the answer carries a note or evidence)"))
+    unknown = 0
     for practice_id, raw in assessment.answers.items():
         if raw is True:
             if practice_id in known:
@@ -322,10 +346,11 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
         path = answer_path(practice_id)
         practice = known.get(practice_id)
         if practice is None:
+            unknown += 1
             problems.append(Problem(
                 code="unknown-practice", severity="error" if strict else "warning", path=path,
                 message=f"model {shown(model.id)} has no practice {shown(practice_id)}"
-                + _look_alike(model, practice_id)
+                + _look_alike(model, practice_id, near=unknown <= _SUGGESTIONS)
                 + ("" if strict else "; the answer is dropped")))
             continue
         result = _resolve_one(model, practice, raw, path)
