@@ -228,3 +228,18 @@ def test_a_missing_optional_dependency_has_its_own_code_under_json(
     [problem] = json.loads(out)["problems"]
     assert (problem["code"], problem["severity"], problem["path"], problem["file"]) == (
         "missing-extra", "error", "$", str(tmp_path / "f.xlsx"))
+
+
+def test_an_assessment_of_another_model_is_one_mismatch_not_an_error_per_answer(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    shutil.copy(standards.example_assessment_path("caict-devops-cd"), team)
+    code, out, _ = run(capsys, "score", ROOT / "examples/team-basics/model.yaml", team,
+                       "--json")
+    assert code == 1
+    found = [(p["code"], p["path"]) for p in json.loads(out)["problems"]]
+    assert found == [("model-mismatch", "$.model"), ("model-mismatch", "$.model_version"),
+                     ("unknown-practice", "$.answers")]
+    answers = len(standards.example_assessment("caict-devops-cd").answers)
+    assert json.loads(out)["problems"][2]["message"].startswith(
+        f"{answers} answer(s) name practices model 'team-basics' lacks")

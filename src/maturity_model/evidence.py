@@ -308,7 +308,10 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
     :param as_of: today, for evidence dates (the real date when ``None``).
     """
     problems: list[Problem] = []
-    if assessment.model != model.id:
+    # An assessment of another model answers that model's practices: one problem says so,
+    # instead of one per answer.
+    other_model = assessment.model != model.id
+    if other_model:
         problems.append(Problem.of(
             "model-mismatch", "$.model",
             f"the assessment is for model {shown(assessment.model)}, not {shown(model.id)}"))
@@ -328,7 +331,8 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
     problems.extend(evidence_problems(
         assessment.details, as_of if as_of is not None else datetime.date.today()))
     for practice_id in assessment.details:
-        if practice_id not in known and practice_id not in assessment.answers:
+        if practice_id not in known and practice_id not in assessment.answers \
+                and not other_model:
             problems.append(Problem(
                 code="unknown-practice", severity="error" if strict else "warning",
                 path=answer_path(practice_id),
@@ -347,6 +351,8 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
         practice = known.get(practice_id)
         if practice is None:
             unknown += 1
+            if other_model:
+                continue
             problems.append(Problem(
                 code="unknown-practice", severity="error" if strict else "warning", path=path,
                 message=f"model {shown(model.id)} has no practice {shown(practice_id)}"
@@ -358,6 +364,13 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
             problems.append(result)
         else:
             resolved[practice_id] = result
+    if other_model and unknown:
+        problems.append(Problem(
+            code="unknown-practice", severity="error" if strict else "warning",
+            path="$.answers",
+            message=f"{unknown} answer(s) name practices model {shown(model.id)} lacks, as "
+                    f"an assessment of {shown(assessment.model)} would; score it against "
+                    f"that model" + ("" if strict else " (the answers are dropped)")))
     answers: dict[str, Answer] = {}
     for practice in model.practices():
         answer = resolved.get(practice.id)
