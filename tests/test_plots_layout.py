@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ def _texts_past_the_edges(ax: object) -> list[str]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     figure = ax.figure  # type: ignore[attr-defined]
-    canvas = FigureCanvasAgg(figure)
+    canvas: Any = FigureCanvasAgg(figure)
     canvas.draw()
     renderer = canvas.get_renderer()
     box = figure.bbox
