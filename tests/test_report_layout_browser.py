@@ -36,12 +36,13 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
                           cwd=tmp_path)
 
 
-def _measure(tmp_path: Path, page: str, script: str) -> Any:
-    """Load ``page`` in a frame; ``script`` (a function body over ``doc``) returns JSON."""
+def _measure(tmp_path: Path, page: str, script: str, *, width: int = 1200) -> Any:
+    """Load ``page`` in a frame ``width`` px wide; ``script``, a function body over
+    ``doc``, returns what to measure as JSON."""
     (tmp_path / "page.html").write_text(page, encoding="utf-8")
     harness = tmp_path / "harness.html"
     harness.write_text(
-        '<!DOCTYPE html><html><body><iframe id="f" src="page.html" width="1200" '
+        f'<!DOCTYPE html><html><body><iframe id="f" src="page.html" width="{width}" '
         'height="900"></iframe><pre id="out">pending</pre><script>'
         "document.getElementById('f').onload = function () {"
         "  const doc = document.getElementById('f').contentDocument;"
@@ -122,3 +123,19 @@ def test_print_style_repeats_table_headers_and_keeps_headings_with_their_text() 
     assert "thead { display: table-header-group; }" in print_rules
     assert "h2, h3 { break-after: avoid; }" in print_rules
     assert not re.search(r"(^|[\s,])table[\s,][^{]*\{[^}]*break-inside: avoid", print_rules)
+
+
+def test_report_on_a_phone_scrolls_tables_not_the_page(tmp_path: Path) -> None:
+    model = standards.load("caict-devops-cd")
+    page = render_html(model, mm.score(model, standards.example_assessment("caict-devops-cd")),
+                       target=3, lang="zh")
+    found = _measure(tmp_path, page, """
+        const root = doc.documentElement;
+        const heads = [...doc.querySelectorAll('th')].map(th => th.getBoundingClientRect().height);
+        return {page: root.scrollWidth - root.clientWidth, tallest_header: Math.max(...heads),
+                svg: Math.max(...[...doc.querySelectorAll('svg')].map(
+                    s => s.getBoundingClientRect().right - root.clientWidth))};
+    """, width=420)
+    assert found["page"] <= 0, found
+    assert found["svg"] <= 0, found
+    assert found["tallest_header"] < 40, found  # one line: headers are not squeezed to a column

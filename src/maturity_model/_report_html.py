@@ -76,6 +76,12 @@ figcaption { color: var(--muted); font-size: .9em; }
 svg text { font-family: var(--fonts); }
 .pulled { color: var(--muted); font-style: italic; }
 footer { margin-top: 2em; color: var(--muted); font-size: .85em; }
+@media screen and (max-width: 700px) {
+  /* On a phone a wide table scrolls sideways inside its own box; the page does not. */
+  body { padding: 12px; }
+  table { display: block; overflow-x: auto; }
+  th { white-space: nowrap; }
+}
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   /* A long table flows over pages, its header repeated; a heading stays with what follows. */
