@@ -243,3 +243,16 @@ def test_an_assessment_of_another_model_is_one_mismatch_not_an_error_per_answer(
     answers = len(standards.example_assessment("caict-devops-cd").answers)
     assert json.loads(out)["problems"][2]["message"].startswith(
         f"{answers} answer(s) name practices model 'team-basics' lacks")
+
+
+def test_an_output_that_cannot_be_written_is_named_in_the_json_file_field(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    team = standards.example_assessment_path("caict-devops-cd")
+    code, out, err = run(capsys, "score", "caict-devops-cd", team, "--json", "-o", "/dev/full")
+    assert code == 2
+    assert err == "maturity: error: /dev/full: No space left on device\n"
+    [problem] = json.loads(out)["problems"]
+    assert (problem["code"], problem["file"], problem["message"]) == (
+        "usage", "/dev/full", "No space left on device")

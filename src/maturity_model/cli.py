@@ -264,8 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # an output that cannot be written, an input that vanished
         message = os_error_message(exc)
         print(f"maturity: error: {message}", file=sys.stderr)
-        if as_json:
-            print_json(failure_document([(None, UsageError(message).problem)]))
+        if as_json:  # the file in "file", as for every other problem
+            where = None if exc.filename is None else str(exc.filename)
+            reason = message if where is None else (exc.strerror or str(exc))
+            print_json(failure_document([(where, UsageError(reason).problem)]))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
