@@ -256,3 +256,19 @@ def test_an_output_that_cannot_be_written_is_named_in_the_json_file_field(
     [problem] = json.loads(out)["problems"]
     assert (problem["code"], problem["file"], problem["message"]) == (
         "usage", "/dev/full", "No space left on device")
+
+
+def test_a_report_whose_subject_is_not_in_the_history_says_so(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    team = standards.example_assessment_path("caict-devops-cd")
+    history = ROOT / "examples/history"
+    code, _, err = run(capsys, "report", "caict-devops-cd", team, "--history", history,
+                       "-o", tmp_path / "r.html")
+    assert code == 0
+    assert err == (f"maturity: warning: {history}: no assessment of subject "
+                   "'harbour-bank-payments' (subjects: harbour-payments); the report's "
+                   "history section stays empty\n")
+    newest = history / "harbour-payments/2024-11-15.yaml"
+    code, _, err = run(capsys, "report", "caict-devops-cd", newest, "--history", history,
+                       "-o", tmp_path / "r.html")
+    assert (code, err) == (0, "")

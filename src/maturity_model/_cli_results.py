@@ -342,6 +342,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         from maturity_model._cli_history import load_history
 
         history = load_history(args.history, args.model)
+        if profile.subject not in history.subjects:
+            # The page would only say "No history": say why while the user is here.
+            print(f"maturity: warning: {args.history}: no assessment of subject "
+                  f"{profile.subject!r} (subjects: {', '.join(history.subjects) or 'none'});"
+                  f" the report's history section stays empty", file=sys.stderr)
     try:
         write_report(args.output, model, profile, compare=compare, target=target,
                      history=history, lang=lang)
