@@ -195,6 +195,10 @@ def test_a_yaml_indentation_error_names_the_line(capsys: pytest.CaptureFixture[s
     code, _, err = run(capsys, "score", "caict-devops-cd", team, "--json")
     assert code == 1
     assert err.startswith(f"maturity: error: {team}: $: not valid YAML at line 5, column 2")
+    # What to look for, whatever words the parser used.
+    assert err.endswith("; look at that line and the one above it for an indentation unlike "
+                        "the lines around them, or a missing ':' or closing quote "
+                        "[invalid-value]\n")
 
 
 # --------------------------------------------------------------------------- missing extras
