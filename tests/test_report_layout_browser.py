@@ -139,3 +139,18 @@ def test_report_on_a_phone_scrolls_tables_not_the_page(tmp_path: Path) -> None:
     assert found["page"] <= 0, found
     assert found["svg"] <= 0, found
     assert found["tallest_header"] < 40, found  # one line: headers are not squeezed to a column
+
+
+def test_dates_in_report_tables_stay_on_one_line(tmp_path: Path) -> None:
+    portfolio = mm.Portfolio.load(Path(__file__).resolve().parents[1]
+                                  / "docs/examples/portfolio.csv")
+    lines = _measure(tmp_path, portfolio_html(portfolio), r"""
+        return [...doc.querySelectorAll('td')]
+            .filter(td => /^\d{4}-\d{2}-\d{2}$/.test(td.textContent))
+            .map(td => {
+                const range = doc.createRange();
+                range.selectNodeContents(td);
+                return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+            });
+    """, width=800)
+    assert lines and set(lines) == {1}, lines

@@ -18,7 +18,7 @@ import attrs
 
 from maturity_model._escape import html_text as _e
 from maturity_model._escape import md_cell
-from maturity_model._report_content import text_width, truncate
+from maturity_model._report_content import html_cell_text, text_width, truncate
 from maturity_model._report_html import _CSS, _table
 
 if TYPE_CHECKING:
@@ -259,7 +259,8 @@ def _html_counts(c: PortfolioContent) -> str:
 
 def _html_certificates(certificates: Sequence[Certificate]) -> str:
     return _table(CERTIFICATE_HEADERS,
-                  [[_e(cell) for cell in _certificate_cells(x)] for x in certificates],
+                  [[html_cell_text(cell) for cell in _certificate_cells(x)]
+                   for x in certificates],
                   numeric=(4,))
 
 
