@@ -79,7 +79,7 @@ def test_chinese_report_shows_chinese_names_in_text_and_svg(tmp_path: Path) -> N
     svg = dom[dom.index("<svg"):dom.rindex("</svg>")]
     assert "配置管理" in svg
     assert "总体：第 1 级（初始级），得分 2.34" in dom
-    assert "成熟度报告：研发运营一体化（DevOps）能力成熟度模型 第3部分：持续交付" in dom
+    assert "成熟度报告：<bdi>研发运营一体化（DevOps）能力成熟度模型 第3部分：持续交付</bdi>" in dom
     assert "第 1 批" in dom
     png = tmp_path / "report.png"
     _chromium(tmp_path, f"--screenshot={png}", "--window-size=1200,1400", path.as_uri())

@@ -215,7 +215,7 @@ INJECTIONS = (
     "<!--", "<a href=javascript:alert(4)>link</a>",
 )
 REPORT_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p",
-               "strong", "code", "span", "br", "table", "thead", "tbody", "tr", "th", "td",
+               "strong", "code", "span", "bdi", "br", "table", "thead", "tbody", "tr", "th", "td",
                "div", "figure", "figcaption", "footer", "svg", "polygon", "line", "text",
                "tspan", "circle", "rect"}
 

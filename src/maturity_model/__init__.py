@@ -1,11 +1,37 @@
 """Typed maturity models: define them, score assessments against them, explain and compare.
 
+A model (:class:`MaturityModel`) is a level scale and a tree of domains and capability
+items; each item has practices at levels of the scale. An :class:`Assessment` answers the
+practices for one subject; :func:`score` turns it into a :class:`Profile`, a result per
+node (score, level, coverage per level) that explains itself.
+
+Where to start:
+
+- ``standards.load("caict-devops-cd")``, ``standards.example_assessment(...)``: bundled
+  models (``standards.available()`` lists them) and their example assessments;
+- :func:`load_model`, :func:`load_assessment`, :func:`dump_model`: the files (YAML, JSON,
+  TOML); :func:`check` lists every problem with a stable code;
+- :func:`score`, then ``profile.overall``, ``profile["node-id"]``,
+  ``profile.explain("node-id")``;
+- :func:`compare` two profiles, :func:`gap` and :func:`plan` towards a :class:`Target`,
+  :class:`Cohort` for many teams, :class:`History` over time, :class:`Portfolio` of
+  certificates, :func:`diff_models` and :func:`migrate` across versions,
+  :class:`Crosswalk` and :func:`project` across models;
+- ``maturity_model.batch`` (numpy, many assessments at once), ``maturity_model.report``
+  (HTML and Markdown), ``maturity_model.plots`` (extra ``plot``), ``maturity_model.formats``
+  (OWASP SAMM, DSOMM, CISO Assistant), ``maturity_model.forms`` (extra ``xlsx``).
+
+The ``maturity`` command does the same from a shell: ``maturity --help`` shows a first
+session. The rules are in the documentation's *semantics* page; every problem code has a
+page of its own.
+
 >>> import maturity_model as mm
 >>> model = mm.MaturityModel(id="mini", scale=mm.LevelScale.of("Basic", "Good"), domains=[
 ...     mm.Domain(id="build", items=[mm.CapabilityItem(id="ci", practices=[
 ...         mm.Practice(id="ci.1", level=1), mm.Practice(id="ci.2", level=2)])])])
->>> len(model.items())
-1
+>>> profile = mm.score(model, mm.Assessment(model="mini", answers={"ci.1": True, "ci.2": 0.5}))
+>>> profile["ci"].level, profile["ci"].score
+(1, 1.5)
 """
 
 from typing import TYPE_CHECKING, Any

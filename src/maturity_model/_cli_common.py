@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from maturity_model._cli_files import document_kind, is_stdin
+from maturity_model._cli_files import did_you_mean, document_kind, is_stdin
 from maturity_model.errors import Problem, ValidationError
 
 EXIT_OK: Final = 0
@@ -92,7 +92,7 @@ def read_file(loader: Callable[[str], Any], spec: str) -> Any:
     """
     path = Path(spec)
     if not is_stdin(spec) and not path.exists():
-        raise UsageError("no such file", file=spec)
+        raise UsageError(f"no such file{did_you_mean(spec)}", file=spec)
     if path.is_dir():
         raise UsageError("is a folder, not a file", file=spec)
     try:
@@ -150,9 +150,9 @@ def resolve_model(spec: str, *, file_format: str | None = None) -> Any:
         return standard(name, version, spec)
     if path.exists():
         raise UsageError("not a model file", file=spec)
-    known = ", ".join(standards.default_registry().names())
-    raise UsageError(f"no such file, and no standard of that name (known: {known})",
-                     file=spec)
+    names = standards.default_registry().names()
+    raise UsageError(f"no such file, and no standard of that name (known: {', '.join(names)})"
+                     f"{did_you_mean(spec, names)}", file=spec)
 
 
 def standard(name: str, version: str, spec: str) -> Any:

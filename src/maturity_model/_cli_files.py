@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
+import itertools
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any, Final
@@ -44,6 +46,11 @@ _FOLDER_SUFFIXES: Final = frozenset(
     {".yaml", ".yml", ".json", ".toml", ".csv", ".jsonl", ".ndjson", ".xlsx"})
 
 
+# The suffixes of the files each optional extra reads or writes.
+_EXTRA_SUFFIXES: Final = {"xlsx": (".xlsx", ".xlsm"), "arrow": (".parquet",),
+                          "plot": (".png", ".svg", ".pdf")}
+
+
 def is_stdin(spec: str | os.PathLike[str] | None) -> bool:
     """Whether a file argument means standard input (``-``).
 
@@ -68,6 +75,55 @@ def input_arguments(args: argparse.Namespace) -> list[str]:
         elif isinstance(value, list):
             found.extend(v for v in value if isinstance(v, str))
     return found
+
+
+def file_needing_extra(args: argparse.Namespace, extra: str) -> str | None:
+    """The file argument that needs the optional ``extra``: the output, else an input.
+
+    ``None`` when no file argument is of the extra's kind (``--reader arrow`` on a CSV).
+
+    >>> file_needing_extra(argparse.Namespace(model="cd", assessments=["form.xlsx"]), "xlsx")
+    'form.xlsx'
+    >>> file_needing_extra(argparse.Namespace(model="cd", output="s.parquet"), "arrow")
+    's.parquet'
+    """
+    suffixes = _EXTRA_SUFFIXES.get(extra, ())
+    output: Any = getattr(args, "output", None)
+    candidates = [output] if isinstance(output, str) else []
+    for spec in (*candidates, *input_arguments(args)):
+        if Path(spec).suffix.lower() in suffixes:
+            return spec
+    return None
+
+
+def did_you_mean(spec: str, names: Iterable[str] = ()) -> str:
+    """``"; did you mean 'team.yaml'?"`` for a file argument that is not there.
+
+    The closest of the entries beside it (the first thousand of its folder) or of
+    ``names`` (standard names, say); ``""`` when none is close.
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = open(os.path.join(folder, "team.yaml"), "w").close()
+    >>> hint = did_you_mean(os.path.join(folder, "teem.yaml"))
+    >>> hint == f"; did you mean {os.path.join(folder, 'team.yaml')!r}?"
+    True
+    >>> did_you_mean("caict-devops", ["caict-devops-cd", "dora-four-keys"])
+    "; did you mean 'caict-devops-cd'?"
+    >>> did_you_mean(os.path.join(folder, "other.csv"))
+    ''
+    """
+    found = difflib.get_close_matches(spec, list(names), n=1, cutoff=0.8)
+    if found:
+        return f"; did you mean {found[0]!r}?"
+    head, name = os.path.split(spec)
+    try:
+        with os.scandir(head or ".") as entries:
+            beside = [entry.name for entry in itertools.islice(entries, 1000)]
+    except OSError:
+        return ""
+    found = difflib.get_close_matches(name, beside, n=1, cutoff=0.8)
+    return f"; did you mean {os.path.join(head, found[0])!r}?" if found else ""
 
 
 def _inside(output: str, folder: str) -> bool:

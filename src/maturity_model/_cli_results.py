@@ -23,6 +23,7 @@ from maturity_model._cli_common import (
     score_file,
     standard,
 )
+from maturity_model._cli_files import did_you_mean
 from maturity_model._cli_lang import chosen_language
 from maturity_model.errors import IncompatibleProfilesError, Problem, ValidationError
 
@@ -87,7 +88,9 @@ def cmd_score(args: argparse.Namespace) -> int:
                     continue
                 progress.step()
         except FileNotFoundError as exc:
-            raise UsageError("no such file or folder", file=str(exc.args[0])) from None
+            missing = str(exc.args[0])
+            raise UsageError(f"no such file or folder{did_you_mean(missing)}",
+                             file=missing) from None
         except EmptyFolderError as exc:
             raise UsageError("no assessment files in the folder",
                              file=str(exc.args[0])) from None
@@ -108,7 +111,9 @@ def cmd_score(args: argparse.Namespace) -> int:
                     yield outcome
                     progress.step(count=len(outcome.rows))
         except FileNotFoundError as exc:
-            raise UsageError("no such file or folder", file=str(exc.args[0])) from None
+            missing = str(exc.args[0])
+            raise UsageError(f"no such file or folder{did_you_mean(missing)}",
+                             file=missing) from None
         except EmptyFolderError as exc:
             raise UsageError("no assessment files in the folder",
                              file=str(exc.args[0])) from None
@@ -199,12 +204,14 @@ def cmd_standards(args: argparse.Namespace) -> int:
             for i in infos:
                 print(f"{i.name:<{width}}  {i.version:<10}  {i.title}")
         return EXIT_OK
+    known = ", ".join(registry.names())
     if not args.name:
-        raise UsageError("standards show needs a NAME")
+        raise UsageError(f"standards {args.action} needs a NAME (known: {known})")
     name, _, version = args.name.partition("@")
     if name not in registry.names():
-        raise UsageError(f"no such standard (known: {', '.join(registry.names())})",
-                         file=name)
+        raise UsageError(f"no such standard (known: {known})", file=name)
+    if args.action == "example":
+        return _print_example(name, as_json=args.json)
     model = standard(name, version, args.name)
     info = registry.info(name, model.version)
     counts = {"domains": len(model.domains_preorder()), "items": len(model.items()),
@@ -220,6 +227,23 @@ def cmd_standards(args: argparse.Namespace) -> int:
         print(", ".join(f"{v} {k}" for k, v in counts.items()))
         for key, value in info.metadata.items():
             print(f"{key}: {value}")
+    return EXIT_OK
+
+
+def _print_example(name: str, *, as_json: bool) -> int:
+    """The bundled example assessment of a standard, as its file is (YAML) or as JSON."""
+    from maturity_model import standards
+    from maturity_model.errors import UnknownNodeError
+    from maturity_model.serialization import dump_assessment
+
+    try:
+        path = standards.example_assessment_path(name)
+    except UnknownNodeError:
+        raise UsageError("this standard has no bundled example assessment", file=name) from None
+    if as_json:
+        sys.stdout.write(dump_assessment(standards.example_assessment(name), file_format="json"))
+    else:
+        sys.stdout.write(path.read_text(encoding="utf-8"))
     return EXIT_OK
 
 
@@ -318,6 +342,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         from maturity_model._cli_history import load_history
 
         history = load_history(args.history, args.model)
+        if profile.subject not in history.subjects:
+            # The page would only say "No history": say why while the user is here.
+            print(f"maturity: warning: {args.history}: no assessment of subject "
+                  f"{profile.subject!r} (subjects: {', '.join(history.subjects) or 'none'});"
+                  f" the report's history section stays empty", file=sys.stderr)
     try:
         write_report(args.output, model, profile, compare=compare, target=target,
                      history=history, lang=lang)

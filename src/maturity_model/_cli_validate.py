@@ -29,7 +29,7 @@ from maturity_model._cli_common import (
     read_document_once,
     resolve_model,
 )
-from maturity_model._cli_files import document_kind, is_stdin
+from maturity_model._cli_files import did_you_mean, document_kind, is_stdin
 from maturity_model.errors import Problem, ValidationError
 
 # ``.name``, ``[3]`` or ``['key']``: the steps of a problem's JSON path.
@@ -151,7 +151,7 @@ def _validate_problems(args: argparse.Namespace) -> list[Problem]:
 
     path = Path(args.file)
     if not is_stdin(args.file) and not path.exists():
-        raise UsageError("no such file or folder", file=args.file)
+        raise UsageError(f"no such file or folder{did_you_mean(args.file)}", file=args.file)
     if args.format in ("samm", "dsomm", "ciso-assistant"):
         return _validate_import(args.format, path)
     if path.is_dir():

@@ -241,7 +241,15 @@ def _yaml_message(exc: yaml.YAMLError, limits: Limits) -> ValidationError:
         return _problem(_RECURSIVE)
     mark = getattr(exc, "problem_mark", None)
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    return _problem(f"not valid YAML{where}: {cut(problem, _MESSAGE_LENGTH)}")
+    # The scanner and parser stop where the structure breaks, which a person mostly sees
+    # as a line indented unlike its neighbours, or a lost ':' or quote.
+    hint = (f"; {_STRUCTURE_HINT}"
+            if isinstance(exc, yaml.scanner.ScannerError | yaml.parser.ParserError) else "")
+    return _problem(f"not valid YAML{where}: {cut(problem, _MESSAGE_LENGTH)}{hint}")
+
+
+_STRUCTURE_HINT: Final = ("look at that line and the one above it for an indentation unlike "
+                          "the lines around them, or a missing ':' or closing quote")
 
 
 # A parser's message may quote the file (a tag, a key): it is cut like a quoted value.

@@ -6,10 +6,14 @@ The HTML (:mod:`maturity_model._report_html`) and Markdown
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from gettext import NullTranslations
+from typing import Final
 
 import attrs
 
+from maturity_model._escape import html_text
 from maturity_model._messages import translator
 from maturity_model.comparison import ProfileDiff
 from maturity_model.comparison import compare as compare_profiles
@@ -102,6 +106,35 @@ def truncate(text: str, limit: int) -> str:
     """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def html_cell_text(text: str) -> str:
+    """Text for an HTML table cell, escaped; a date is kept on one line.
+
+    Browsers break ``2024-01-15`` at its hyphens in a narrow column.
+
+    >>> html_cell_text("2024-01-15"), html_cell_text("<b>")
+    ('<span class="nw">2024-01-15</span>', '&lt;b&gt;')
+    """
+    if _ISO_DATE.fullmatch(text):
+        return f'<span class="nw">{text}</span>'
+    return html_text(text)
+
+
+_ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def text_width(text: str, size: float) -> float:
+    """About how many pixels ``text`` takes at font ``size`` in a sans-serif face.
+
+    Wide (CJK) characters take an em, others 0.62 em: enough room for the widest common
+    Latin fonts, so that an SVG sized from it does not cut its labels.
+
+    >>> text_width("abcd", 10), text_width("配置", 10)
+    (24.8, 20.0)
+    """
+    return sum(size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.62)
+               for ch in text)
 
 
 def counts_cells(c: Counts) -> tuple[str, ...]:

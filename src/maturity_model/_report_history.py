@@ -14,7 +14,7 @@ import attrs
 
 from maturity_model._escape import html_text as _e
 from maturity_model._escape import md_cell, md_code
-from maturity_model._report_content import score_text
+from maturity_model._report_content import html_cell_text, score_text
 from maturity_model._report_content import truncate as _truncate
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def history_html(history: History, subject: str) -> str:
 
     def table(headers: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> str:
         head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-        body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>"
+        body = "".join("<tr>" + "".join(f"<td>{html_cell_text(c)}</td>" for c in row) + "</tr>"
                        for row in rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

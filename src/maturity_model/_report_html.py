@@ -70,15 +70,24 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .improved { color: #1a7f37; } .regressed { color: #b42318; }
 .added, .removed, .unchanged { color: var(--muted); }
 .charts { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
-figure { margin: 0; }
+figure { margin: 0; max-width: 100%; }
+svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: .9em; }
 svg text { font-family: var(--fonts); }
 .pulled { color: var(--muted); font-style: italic; }
 footer { margin-top: 2em; color: var(--muted); font-size: .85em; }
+@media screen and (max-width: 700px) {
+  /* On a phone a wide table scrolls sideways inside its own box; the page does not. */
+  body { padding: 12px; }
+  table { display: block; overflow-x: auto; }
+  th { white-space: nowrap; }
+}
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-after: avoid; }
-  table, figure, .overall { break-inside: avoid; }
+  /* A long table flows over pages, its header repeated; a heading stays with what follows. */
+  h2, h3 { break-after: avoid; }
+  figure, .overall { break-inside: avoid; }
+  thead { display: table-header-group; }
   tr { break-inside: avoid; }
   svg { max-width: 100%; height: auto; }
   .overall { background: none; }
@@ -271,9 +280,13 @@ def render_html(model: MaturityModel, profile: Profile, *, compare: Profile | No
     _ = c.words.gettext
     p = c.profile
     model_name = c.name(model.name, model.id)
-    title = _("Maturity report: {model}").format(model=model_name)
+    # Names are isolated from the words around them, so that a right-to-left model name
+    # and subject keep their order ("model — subject") instead of merging into one run.
+    heading = _e(_("Maturity report: {model}")).format(model=f"<bdi>{_e(model_name)}</bdi>")
+    title = _("Maturity report: {model}").format(model=f"\u2068{model_name}\u2069")
     if p.subject:
-        title += f" — {p.subject}"
+        heading += f" — <bdi>{_e(p.subject)}</bdi>"
+        title += f" — \u2068{p.subject}\u2069"
     version = (_(", version {version}").format(version=p.model_version)
                if p.model_version else "")
     meta = [_e(_("Model {name} ({id}{version})")).format(
@@ -288,7 +301,7 @@ def render_html(model: MaturityModel, profile: Profile, *, compare: Profile | No
                   for level in p.scale]
     overall = _("Overall: {sentence}").format(sentence=overall_sentence(p, c.lang))
     body = [
-        f"<h1>{_e(title)}</h1>",
+        f"<h1>{heading}</h1>",
         f'<p class="meta">{_(", ").join(meta)}</p>',
         f'<p class="overall" id="overall">{_e(overall)}</p>',
         f'<p class="evidence">{_e(evidence_sentence(c.words, p.counts))}</p>',

@@ -18,6 +18,7 @@ import attrs
 
 from maturity_model._escape import html_text as _e
 from maturity_model._escape import md_cell
+from maturity_model._report_content import html_cell_text, text_width, truncate
 from maturity_model._report_html import _CSS, _table
 
 if TYPE_CHECKING:
@@ -184,14 +185,22 @@ def portfolio_markdown(portfolio: Portfolio, by: str | Sequence[str] = ("part", 
 def stacked_svg(x: Cross, *, width: int = 560, height: int = 300) -> str:
     """An inline SVG of the cross table: a bar per column value, stacked by row value.
 
+    ``width`` holds a legend of 150 px; longer row names widen the chart, never cut.
+
     >>> x = Cross(row_field="part", column_field="year", rows=("cd", "<s>"),
     ...           columns=(2023, 2024), cells=((1, 4), (0, 2)))
     >>> svg = stacked_svg(x)
     >>> svg.count("<rect"), "&lt;s&gt;" in svg
     (5, True)
+    >>> 'width="560"' in stacked_svg(attrs.evolve(x, rows=("caict-devops-system-tool", "x")))
+    False
     """
-    left, bottom, top_pad, legend = 40, 30, 18, 150
-    plot_w, plot_h = width - left - legend, height - bottom - top_pad
+    left, bottom, top_pad = 40, 30, 18
+    plot_w, plot_h = width - left - 150, height - bottom - top_pad
+    # The legend is as wide as its longest label, so that no name is cut off.
+    labels = [truncate(cell_text(row), 48) for row in x.rows]
+    legend = max(150, 26 + round(max((text_width(t, 11) for t in labels), default=0)) + 6)
+    width = left + plot_w + legend
     totals = x.column_totals()
     top = max(totals, default=0) or 1
     step = plot_w / max(len(x.columns), 1)
@@ -223,7 +232,7 @@ def stacked_svg(x: Cross, *, width: int = 560, height: int = 300) -> str:
         out.append(f'<rect x="{left + plot_w + 12}" y="{ly}" width="10" height="10" '
                    f'fill="{_PALETTE[i % len(_PALETTE)]}"/>')
         out.append(f'<text x="{left + plot_w + 26}" y="{ly + 9}" font-size="11">'
-                   f"{_e(cell_text(row)[:24])}</text>")
+                   f"<title>{_e(cell_text(row))}</title>{_e(labels[i])}</text>")
     out.append("</svg>")
     return "".join(out)
 
@@ -250,7 +259,8 @@ def _html_counts(c: PortfolioContent) -> str:
 
 def _html_certificates(certificates: Sequence[Certificate]) -> str:
     return _table(CERTIFICATE_HEADERS,
-                  [[_e(cell) for cell in _certificate_cells(x)] for x in certificates],
+                  [[html_cell_text(cell) for cell in _certificate_cells(x)]
+                   for x in certificates],
                   numeric=(4,))
 
 

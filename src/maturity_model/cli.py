@@ -35,10 +35,12 @@ from maturity_model._cli_files import (
     EXIT_TERMINATED,
     Terminated,
     file_arguments_problem,
+    file_needing_extra,
     os_error_message,
     terminated_as_exception,
 )
 from maturity_model._cli_form import add_form_parser
+from maturity_model._cli_help import explain_commands
 from maturity_model._cli_history import add_parser as add_history_parser
 from maturity_model._cli_lang import add_lang_option
 from maturity_model._cli_portfolio import add_parser as add_portfolio_parser
@@ -55,6 +57,7 @@ from maturity_model._cli_versions import add_parsers as add_version_parsers
 from maturity_model.errors import (
     IncompatibleProfilesError,
     MaturityModelError,
+    MissingExtraError,
     Problem,
     UnknownNodeError,
     ValidationError,
@@ -191,8 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_version_parsers(sub)  # diff, migrate
     add_crosswalk_parser(sub)
 
-    p = sub.add_parser("standards", help="list or show bundled and installed standards")
-    p.add_argument("action", choices=["list", "show"])
+    p = sub.add_parser("standards", help="list bundled and installed standards, show one, "
+                                         "print its example assessment")
+    p.add_argument("action", choices=["list", "show", "example"])
     p.add_argument("name", nargs="?", metavar="NAME")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_standards)
@@ -200,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_portfolio_parser(sub)
     add_history_parser(sub)
     add_form_parser(sub)
+    explain_commands(parser)  # examples, and help for arguments declared without one
     return parser
 
 
@@ -223,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``maturity`` command; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in arguments
+    args: argparse.Namespace | None = None
     try:
         try:
             args = build_parser().parse_args(arguments)
@@ -244,6 +250,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         _report([(None, p) for p in exc.problems], as_json=as_json)
         return EXIT_PROBLEMS
+    except MissingExtraError as exc:  # the installation lacks a part, not the user's files
+        file = None if args is None else file_needing_extra(args, exc.extra)
+        print(f"maturity: error: {file + ': ' if file else ''}{exc}", file=sys.stderr)
+        if as_json:
+            print_json(failure_document([(file, Problem.of("missing-extra", "$", str(exc)))]))
+        return EXIT_USAGE
     except MaturityModelError as exc:
         _report([(None, Problem.of(_code_of(exc), "$", str(exc)))], as_json=as_json)
         return EXIT_PROBLEMS
@@ -252,8 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # an output that cannot be written, an input that vanished
         message = os_error_message(exc)
         print(f"maturity: error: {message}", file=sys.stderr)
-        if as_json:
-            print_json(failure_document([(None, UsageError(message).problem)]))
+        if as_json:  # the file in "file", as for every other problem
+            where = None if exc.filename is None else str(exc.filename)
+            reason = message if where is None else (exc.strerror or str(exc))
+            print_json(failure_document([(where, UsageError(reason).problem)]))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

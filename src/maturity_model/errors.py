@@ -64,6 +64,7 @@ PROBLEM_CODES: Final[dict[str, Severity]] = {
     "missing-default-text": "error",
     "empty-text": "error",
     "usage": "error",
+    "missing-extra": "error",
 
     # tables (CSV, JSON lines, frames)
     "ragged-row": "error",

@@ -29,6 +29,8 @@ why; an N/A answer and an answer judged from a metric observation need no eviden
 from __future__ import annotations
 
 import datetime
+import difflib
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final, Literal
@@ -259,10 +261,31 @@ def answer_path(practice_id: str) -> str:
     return f"$.answers[{shown(practice_id)}]"
 
 
-def _look_alike(model: MaturityModel, practice_id: object) -> str:
-    """``"; did you mean 'x'?"`` when a practice id differs only in ways no one sees."""
+# How many unknown practice ids of one assessment get a spelling suggestion: each one
+# compares the id with every practice of the model.
+_SUGGESTIONS: Final = 10
+_NUMBERS: Final = re.compile(r"\d+")
+
+
+def _look_alike(model: MaturityModel, practice_id: object, *, near: bool = False) -> str:
+    """``"; did you mean 'x'?"`` when a practice id differs only in ways no one sees.
+
+    With ``near``, also when it is a likely misspelling of one: a letter or two apart, with
+    the same numbers (``build.ci.9`` is another practice than ``build.ci.1``, not a typo).
+    """
     if not isinstance(practice_id, str):
         return ""
+    suggestion = _invisibly_alike(model, practice_id)
+    if suggestion or not near:
+        return suggestion
+    numbers = _NUMBERS.findall(practice_id)
+    same_numbers = [known for known in model._index.practices
+                    if _NUMBERS.findall(known) == numbers]
+    found = difflib.get_close_matches(practice_id, same_numbers, n=1, cutoff=0.8)
+    return f"; did you mean {shown(found[0])}?" if found else ""
+
+
+def _invisibly_alike(model: MaturityModel, practice_id: str) -> str:
     index = model._index
     keys = index.confusable_keys
     if keys is None:
@@ -285,7 +308,10 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
     :param as_of: today, for evidence dates (the real date when ``None``).
     """
     problems: list[Problem] = []
-    if assessment.model != model.id:
+    # An assessment of another model answers that model's practices: one problem says so,
+    # instead of one per answer.
+    other_model = assessment.model != model.id
+    if other_model:
         problems.append(Problem.of(
             "model-mismatch", "$.model",
             f"the assessment is for model {shown(assessment.model)}, not {shown(model.id)}"))
@@ -305,12 +331,14 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
     problems.extend(evidence_problems(
         assessment.details, as_of if as_of is not None else datetime.date.today()))
     for practice_id in assessment.details:
-        if practice_id not in known and practice_id not in assessment.answers:
+        if practice_id not in known and practice_id not in assessment.answers \
+                and not other_model:
             problems.append(Problem(
                 code="unknown-practice", severity="error" if strict else "warning",
                 path=answer_path(practice_id),
                 message=f"model {shown(model.id)} has no practice {shown(practice_id)} "
                         f"(the answer carries a note or evidence)"))
+    unknown = 0
     for practice_id, raw in assessment.answers.items():
         if raw is True:
             if practice_id in known:
@@ -322,10 +350,13 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
         path = answer_path(practice_id)
         practice = known.get(practice_id)
         if practice is None:
+            unknown += 1
+            if other_model:
+                continue
             problems.append(Problem(
                 code="unknown-practice", severity="error" if strict else "warning", path=path,
                 message=f"model {shown(model.id)} has no practice {shown(practice_id)}"
-                + _look_alike(model, practice_id)
+                + _look_alike(model, practice_id, near=unknown <= _SUGGESTIONS)
                 + ("" if strict else "; the answer is dropped")))
             continue
         result = _resolve_one(model, practice, raw, path)
@@ -333,6 +364,13 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
             problems.append(result)
         else:
             resolved[practice_id] = result
+    if other_model and unknown:
+        problems.append(Problem(
+            code="unknown-practice", severity="error" if strict else "warning",
+            path="$.answers",
+            message=f"{unknown} answer(s) name practices model {shown(model.id)} lacks, as "
+                    f"an assessment of {shown(assessment.model)} would; score it against "
+                    f"that model" + ("" if strict else " (the answers are dropped)")))
     answers: dict[str, Answer] = {}
     for practice in model.practices():
         answer = resolved.get(practice.id)

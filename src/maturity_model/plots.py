@@ -89,9 +89,11 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
         raise ValueError(f"level must be 'domain' or 'item', not {level!r}")
     if ax is not None and getattr(ax, "name", "") != "polar":
         raise ValueError("radar draws on polar axes: fig.add_subplot(projection='polar')")
-    ax = _new_axes(ax, projection="polar", figsize=(8.4, 6.4))
     first = group[0]
     domains = _top_domains(first) if level == "domain" else first.item_results()
+    many = len(domains) > 12
+    own_figure = ax is None
+    ax = _new_axes(ax, projection="polar", figsize=(10, 10) if many else (8.4, 6.4))
     n = max(len(domains), 1)
     angles = [2 * math.pi * i / n for i in range(n)]
     closed = [*angles, angles[0]] if domains else angles
@@ -128,13 +130,32 @@ def radar(profiles: Profile | Sequence[Profile], *, level: str = "domain",
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     for angle, text in zip(angles, ax.get_xticklabels(), strict=False):
-        # Labels grow away from the circle, so long names on either side do not collide.
+        # Labels grow away from the circle, so long names on either side do not collide;
+        # with many spokes each lies along its own spoke instead, since level ones overlap
+        # near the top and bottom (the axis resets its own labels' rotation when drawn).
         side = math.sin(angle)
+        if many:
+            along = 90 - math.degrees(angle)
+            text.set_alpha(0.0)  # kept, for what reads the tick labels; drawn below
+            text.set_in_layout(False)
+            ax.text(angle, top * 1.04, text.get_text(), fontsize="x-small",
+                    rotation=along if side >= 0 else along + 180, rotation_mode="anchor",
+                    ha="left" if side >= 0 else "right", va="center", **font)
+            continue
         text.set_horizontalalignment("left" if side > 0.1 else
                                      "right" if side < -0.1 else "center")
     family = plot_words(lang)[1].get("fontfamily")
+    prop = {"size": "small", **({"family": family} if family else {})}
+    if many and own_figure:
+        # The layout engine leaves the labels drawn along the spokes out: the circle gets
+        # a fixed share of the figure, the names the margin, the legend a corner.
+        ax.figure.set_layout_engine("none")
+        ax.set_position((0.23, 0.23, 0.54, 0.54))
+        ax.legend(loc="lower left", bbox_to_anchor=(0.01, 0.01),
+                  bbox_transform=ax.figure.transFigure, frameon=False, prop=prop)
+        return ax
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False,
-              prop={"size": "small", **({"family": family} if family else {})})
+              prop=prop)
     return ax
 
 
@@ -387,6 +408,7 @@ def journey_chart(history: History, subject: str, ax: Any = None) -> Any:
     ax.invert_yaxis()
     ax.set_xlim(0, max(history.profiles(subject)[0].scale.top, 1))
     ax.set_xlabel("score (grey: first, blue: last)")
-    ax.set_title(f"{subject}: {str(root).split(': ', 1)[1]} "
-                 f"({journey.start.isoformat()} → {journey.end.isoformat()})")
+    # The dates on a line of their own: on one line the title outgrew a figure 6.4 in wide.
+    ax.set_title(f"{subject}: {str(root).split(': ', 1)[1]}\n"
+                 f"{journey.start.isoformat()} → {journey.end.isoformat()}")
     return ax
