@@ -8,7 +8,6 @@ at most :data:`MAX_ROWS` rows of a sheet and :data:`MAX_COLUMNS` columns are rea
 from __future__ import annotations
 
 import datetime
-import math
 import os
 import re
 from pathlib import Path
@@ -26,6 +25,7 @@ from maturity_model._form_cells import (
     answer_level,
     parse_evidence,
 )
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import AssessmentValidationError, Problem, shown
 from maturity_model.evidence import (
     AnswerDetail,
@@ -246,8 +246,7 @@ class _Reader:
             self.add("cell-format", where, f"the cell holds a date or time ({value}), not an "
                      "answer: format it as text and pick or type the answer again")
             return None
-        if isinstance(value, int | float) and not isinstance(value, bool) and "%" in str(
-                getattr(cell, "number_format", "") or ""):
+        if is_finite_number(value) and "%" in str(getattr(cell, "number_format", "") or ""):
             self.add("cell-format", where, f"the cell is formatted as a percentage "
                      f"({value:.4g} shows as {value * 100:.4g}%): format it as a number and "
                      "type the answer from 0 to 1")
@@ -257,10 +256,10 @@ class _Reader:
                 return None
             if _NUMBER.fullmatch(value.strip()) and not self.is_label(practice, value):
                 value = float(value)
-        if (isinstance(value, bool | str) or (
-                isinstance(value, int | float) and math.isfinite(value) and 0 <= value <= 1)
-                ) and not isinstance(_resolve_one(self.model, practice, value, ""), Problem):
-            return value
+        fits = isinstance(value, bool | str) or (is_finite_number(value) and 0 <= value <= 1)
+        if fits and not isinstance(_resolve_one(self.model, practice, value, ""), Problem):
+            answer: RawAnswer = value
+            return answer
         self.add("invalid-value", where, f"{shown(value)} is not a choice of the drop-down "
                  f"({', '.join(self.choices(practice))}) nor a number from 0 to 1")
         return None
@@ -306,8 +305,7 @@ class _Reader:
                     isinstance(value, int | float) and "%" in str(cell.number_format or "")):
                 self.add("cell-format", where, f"the observation of {shown(name)} is "
                          "formatted as a date or percentage: format it as a plain number")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or (
-                    not math.isfinite(value)):
+            elif not is_finite_number(value):
                 self.add("invalid-value", where, f"the observation of {shown(name)} must be "
                          f"a number, not {shown(value)}")
             else:

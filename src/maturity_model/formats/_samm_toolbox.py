@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import (
     AssessmentValidationError,
     Problem,
@@ -134,7 +135,7 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return float(value) if is_finite_number(value) else None
     if isinstance(value, str):
         try:
             return float(value.strip())
