@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from maturity_model import _table_arrow
+from maturity_model.cli import main
 from maturity_model.formats import samm
 
 
@@ -36,3 +44,57 @@ def _toolbox_with_weight(path: Path, weight_text: bytes) -> Path:
 def test_toolbox_weight_too_large_for_a_float_counts_as_no_weight(tmp_path: Path) -> None:
     book = _toolbox_with_weight(tmp_path / "t.xlsx", b"1" + b"0" * 400)
     assert dict(samm.load_toolbox(book).answers) == {"G-SM-1-A": 0.0}
+
+
+# --------------------------------------------------------------------------- CSV readers
+
+MODEL_FILE = Path(__file__).parent / "corpus" / "redteam" / "model.yaml"
+_CELLS = ["yes", "no", "0.5", "n/a", "", "Some", "maybe", '"y\nes"', '"a,b"', "2"]
+_ROWS = st.lists(st.one_of(
+    st.just(""),  # a blank line
+    st.lists(st.sampled_from(_CELLS), min_size=1, max_size=4).map(",".join),
+    st.sampled_from(["\xff,yes,no", '"open,yes,no']),
+), max_size=12)
+
+
+def _quietly(*args: str | Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()
+
+
+@settings(max_examples=150, deadline=None)
+@given(header=st.sampled_from(["subject,cm.vcs.1.1,cm.vcs.2.1",
+                               'subject,"cm.vcs.1.1",cm.vcs.2.1',
+                               'subject,cm.vcs.1.1,"cm.vcs\n.2.1"']),
+       rows=_ROWS, crlf=st.booleans(), block=st.sampled_from([64, 1 << 20]))
+def test_both_csv_readers_name_the_same_lines(header: str, rows: list[str], crlf: bool,
+                                             block: int) -> None:
+    pytest.importorskip("pyarrow")
+    end = "\r\n" if crlf else "\n"
+    data = (end.join([header, *rows]) + end).encode("utf-8", "surrogateescape")
+    data = data.replace("\xff".encode(), b"\xff")
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        # many blocks, rows across them (pyarrow drops a CR LF inside quotes that a block
+        # boundary splits: CR LF tables keep large blocks)
+        patch.setattr(_table_arrow, "BLOCK_BYTES", 1 << 20 if crlf else block)
+        source = Path(folder, "teams.csv")
+        source.write_bytes(data)
+        runs = [_quietly("score", MODEL_FILE, source, "--reader", reader, "-q", "--lenient",
+                         "--format", "csv") for reader in ("stdlib", "arrow")]
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("reader", ["stdlib", "arrow"])
+def test_a_blank_first_line_is_a_blank_header(reader: str, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    source = tmp_path / "teams.csv"
+    source.write_text("\nsubject,cm.vcs.1.1\nteam,yes\n", encoding="utf-8")
+    code, out, err = _quietly("score", MODEL_FILE, source, "--reader", reader, "--json")
+    assert code == 1
+    assert err.splitlines() == [
+        f"maturity: error: {source}:1: $: line 1 is blank: the header must be the table's "
+        "first line [blank-header]"]
+    assert [(p["code"], p["file"]) for p in json.loads(out)["problems"]] == [
+        ("blank-header", f"{source}:1")]
