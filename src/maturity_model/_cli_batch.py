@@ -147,7 +147,7 @@ def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
 def _parquet_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
         tuple[str, Assessment | ValidationError]]:
     """One assessment per row of a Parquet table, cells read as a CSV table's are."""
-    from maturity_model._table_arrow import parquet_chunks
+    from maturity_model._table_parquet import parquet_chunks
 
     return _table_rows(path, model, parquet_chunks(path, CHUNK_ROWS), strict=strict)
 

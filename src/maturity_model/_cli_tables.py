@@ -151,7 +151,8 @@ def _chunks(path: Path, reader: str) -> Generator[list[str] | Columns | RowProbl
     """The header, then factorised chunks and refused rows, from the reader for ``path``."""
     suffix = path.suffix.lower()
     if suffix == ".parquet" or reader == "arrow":
-        from maturity_model._table_arrow import arrow_csv_chunks, parquet_chunks
+        from maturity_model._table_arrow import arrow_csv_chunks
+        from maturity_model._table_parquet import parquet_chunks
 
         items = (parquet_chunks(path, PARQUET_ROWS) if suffix == ".parquet"
                  else arrow_csv_chunks(path, CHUNK_ROWS))

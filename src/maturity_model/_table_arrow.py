@@ -1,4 +1,4 @@
-"""The fast table readers, through pyarrow (extra ``arrow``): CSV and Parquet.
+"""The fast CSV reader, through pyarrow (extra ``arrow``), and what the Parquet reader shares.
 
 pyarrow parses a CSV block in C and dictionary-encodes every column on the way, so a
 column arrives as its few distinct cells and an index per row: exactly what
@@ -30,12 +30,11 @@ from maturity_model._table_read import (
     CsvChunk,
     RowProblem,
     TableError,
-    check_header,
     csv_chunks,
     read_header,
     record_lines,
 )
-from maturity_model.errors import MissingExtraError, Problem
+from maturity_model.errors import Problem
 
 #: The bytes pyarrow parses at a time, a chunk (about 7,000 rows of 335 answers). pyarrow
 #: parses them serially (with its own threads it cannot number the rows it refuses), in a
@@ -46,17 +45,7 @@ Column = tuple[Sequence[Any], IntArray]
 _T = TypeVar("_T")
 
 
-def parquet() -> Any:
-    """The pyarrow.parquet module, or :class:`MissingExtraError` naming the extra."""
-    arrow()
-    try:
-        import pyarrow.parquet  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:
-        raise MissingExtraError("pyarrow", "arrow") from None
-    return pyarrow.parquet
-
-
-def _encoded(pa: Any, array: Any) -> tuple[list[Any], IntArray]:
+def encode_column(pa: Any, array: Any) -> tuple[list[Any], IntArray]:
     if pa.types.is_dictionary(array.type) and len(array.dictionary) > len(array):
         # a Parquet row group's dictionary (every subject of the file, say): keep only
         # the cells of this chunk, or each chunk would turn them all into text again
@@ -85,7 +74,7 @@ def _distinct(pa: Any, dictionary: Any) -> list[Any]:
     return list(dictionary.to_pylist())
 
 
-def _decoded(uniques: list[Any], codes: IntArray, numbers: list[int],
+def decode_cells(uniques: list[Any], codes: IntArray, numbers: list[int],
              texts: dict[bytes, str | tuple[str, str]],
              ) -> tuple[list[Any], int | None, Problem | None]:
     """Bytes cells as text; the first row with a cell that is not UTF-8 or too large.
@@ -346,8 +335,8 @@ def _csv_rows(pa: Any, path: Path, header: list[str], header_lines: int) -> Iter
             problem: Problem | None = None
             known: dict[bytes, str | tuple[str, str]] = {}
             for k in range(len(names)):
-                uniques, codes = _encoded(pa, batch.column(k))
-                texts, bad_row, bad = _decoded(uniques, codes, numbers, known)
+                uniques, codes = encode_column(pa, batch.column(k))
+                texts, bad_row, bad = decode_cells(uniques, codes, numbers, known)
                 columns.append((texts, codes))
                 if bad_row is not None and (stop is None or bad_row < stop):
                     stop, problem = bad_row, bad
@@ -435,38 +424,3 @@ def _put(ready: queue.Queue[tuple[bool, Any]], stop: threading.Event,
             ready.put(item, timeout=0.05)
             return True
     return False
-
-
-def parquet_chunks(path: Path, chunk_rows: int) -> Iterator[
-        list[str] | tuple[list[int], list[Column]]]:
-    """The column names, then ``(row numbers, columns)`` chunks (rows count from 1).
-
-    Text columns are read as dictionaries (Parquet stores them so, mostly: nothing to
-    hash), in a second thread a chunk ahead of the consumer.
-
-    :raises TableError: a blank or duplicated column name, or a file that is not Parquet.
-    :raises MissingExtraError: pyarrow is not installed.
-    """
-    pa, pq = arrow(), parquet()
-    try:
-        source = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise TableError(1, (Problem.of("invalid-value", "$",
-                                        f"not a Parquet file ({exc})"),)) from None
-    header = [str(name) for name in source.schema_arrow.names]
-    problems = check_header(header)
-    if problems:
-        raise TableError(1, tuple(problems))
-    yield header
-    source = pq.ParquetFile(path, read_dictionary=header)
-    yield from read_ahead(_parquet_rows(pa, source, chunk_rows))
-
-
-def _parquet_rows(pa: Any, source: Any, chunk_rows: int) -> Iterator[
-        tuple[list[int], list[Column]]]:
-    number = 1
-    for batch in source.iter_batches(batch_size=chunk_rows):
-        n = batch.num_rows
-        columns: list[Column] = [_encoded(pa, batch.column(k)) for k in range(batch.num_columns)]
-        yield list(range(number, number + n)), columns
-        number += n
