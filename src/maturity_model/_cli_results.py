@@ -15,6 +15,7 @@ from maturity_model._cli_common import (
     FileProblems,
     UsageError,
     failure_document,
+    output_format,
     print_json,
     problem_line,
     profile_from,
@@ -42,9 +43,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError("score needs at least one assessment file, folder or table")
     fmt = "json" if args.json else args.format
     if fmt is None:
-        suffix = Path(args.output).suffix.lower() if args.output else ""
-        fmt = {".csv": "csv", ".jsonl": "jsonl", ".json": "json", ".md": "markdown",
-               ".parquet": "parquet"}.get(suffix, "csv" if args.wide else "table")
+        fmt = output_format(args.output, ("table", "markdown", "csv", "json", "jsonl",
+                                          "parquet"), "csv" if args.wide else "table")
     if fmt == "parquet" and not args.output:
         raise UsageError("--format parquet writes a file: give -o FILE.parquet")
     if args.wide and fmt not in ("csv", "parquet"):
