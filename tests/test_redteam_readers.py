@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -98,3 +101,23 @@ def test_a_blank_first_line_is_a_blank_header(reader: str, tmp_path: Path) -> No
         "first line [blank-header]"]
     assert [(p["code"], p["file"]) for p in json.loads(out)["problems"]] == [
         ("blank-header", f"{source}:1")]
+
+
+# --------------------------------------------------------------------------- histories
+
+
+def test_a_fifo_in_a_history_folder_is_passed_over(tmp_path: Path) -> None:
+    """Opening a FIFO waits for a writer: a history folder holding one must not hang."""
+    folder = tmp_path / "history" / "payments-team"
+    folder.mkdir(parents=True)
+    (folder / "2024-01-01.yaml").write_text(
+        'format: maturity-assessment/1\nmodel: mini-cd\nmodel_version: "1.0"\n'
+        "answers: {cm.vcs.1.1: yes}\n", encoding="utf-8")
+    os.mkfifo(folder / "2024-02-01.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "maturity_model", "history", str(tmp_path / "history"),
+         "--model", str(MODEL_FILE), "--json"],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [row["date"] for row in json.loads(done.stdout)["subjects"][0]["series"]] == [
+        "2024-01-01"]
