@@ -242,7 +242,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _target(level: str | None, spec: str | None, profile: Any) -> Any:
+def target_of(level: str | None, spec: str | None, profile: Any) -> Any:
     """The target of ``--target LEVEL`` or ``--target-file FILE``, checked against ``profile``.
 
     A bad ``--target`` is a usage error; a target file's problems are the file's problems.
@@ -272,7 +272,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     profile = score_file(model, args.assessment)
     if (args.target is None) == (args.target_file is None):
         raise UsageError("plan needs --target LEVEL or --target-file FILE")
-    roadmap = plan(model, profile, _target(args.target, args.target_file, profile))
+    roadmap = plan(model, profile, target_of(args.target, args.target_file, profile))
     if args.json:
         print_json({
             "percent_to_target": roadmap.gap.percent_to_target,
@@ -310,7 +310,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     compare = None
     if args.compare:
         compare = profile_from(args.compare, args.model)
-    target = _target(args.target, None, profile) if args.target is not None else None
+    target = target_of(args.target, None, profile) if args.target is not None else None
     if Path(args.output).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         raise UsageError("the report is written as .html or .md", file=args.output)
     history = None
