@@ -121,3 +121,25 @@ def test_a_fifo_in_a_history_folder_is_passed_over(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert [row["date"] for row in json.loads(done.stdout)["subjects"][0]["series"]] == [
         "2024-01-01"]
+
+
+# --------------------------------------------------------------------------- error lines
+
+
+@pytest.mark.parametrize("args", [
+    ["score", str(MODEL_FILE), "{nul}"],
+    ["import", "dsomm", "{nul}"],
+    ["standards", "show", "no\nsuch"],
+    ["score", str(MODEL_FILE), "{newline}"],
+], ids=["nul-byte-yaml", "nul-byte-dsomm", "standard-name-with-a-newline",
+        "file-name-with-a-newline"])
+def test_every_error_line_starts_with_maturity(args: list[str], tmp_path: Path) -> None:
+    nul = tmp_path / "nul.yaml"
+    nul.write_bytes(b"format: maturity-assessment/1\nmodel: mini-cd\x00\n")
+    newline = tmp_path / "team\nnotes.yaml"
+    newline.write_text("format: maturity-assessment/1\nmodel: mini-cd\nanswers: {x: 1}\n",
+                       encoding="utf-8")
+    code, _, err = _quietly(*(a.replace("{nul}", str(nul)).replace("{newline}", str(newline))
+                              for a in args))
+    assert code in (1, 2)
+    assert err and all(line.startswith("maturity: ") for line in err.splitlines()), err

@@ -70,10 +70,19 @@ def problem_record(problem: Problem, file: str | None) -> dict[str, str | None]:
             "message": problem.message, "file": file}
 
 
+def one_line(text: str) -> str:
+    r"""``text`` with its line breaks written ``\n``: every line of an error starts ``maturity:``.
+
+    >>> print(one_line("a\nb.yaml"))
+    a\nb.yaml
+    """
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def problem_line(file: str | None, problem: Problem) -> str:
     """``maturity: error: team.yaml: $.answers['x']: ... [unknown-practice]``."""
     where = f"{file}: " if file else ""
-    return f"maturity: {problem.severity}: {where}{problem}"
+    return one_line(f"maturity: {problem.severity}: {where}{problem}")
 
 
 def failure_document(found: Sequence[tuple[str | None, Problem]]) -> dict[str, Any]:

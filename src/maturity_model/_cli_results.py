@@ -15,6 +15,7 @@ from maturity_model._cli_common import (
     FileProblems,
     UsageError,
     failure_document,
+    one_line,
     output_format,
     print_json,
     problem_line,
@@ -167,8 +168,8 @@ def cmd_score(args: argparse.Namespace) -> int:
                         if failed and not partial:
                             raise _NotWritten
                 except _NotWritten:
-                    print(f"maturity: error: {args.output}: not written, {len(failed)} "
-                          f"input(s) failed", file=sys.stderr)
+                    print(one_line(f"maturity: error: {args.output}: not written, "
+                                   f"{len(failed)} input(s) failed"), file=sys.stderr)
             else:
                 emit(sys.stdout)
     finally:

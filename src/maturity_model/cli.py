@@ -26,6 +26,7 @@ from maturity_model._cli_common import (
     FileProblems,
     UsageError,
     failure_document,
+    one_line,
     print_json,
     problem_line,
     resolve_model,
@@ -234,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError(problem)
             return int(args.func(args))
     except UsageError as exc:
-        print(f"maturity: error: {exc}", file=sys.stderr)
+        print(one_line(f"maturity: error: {exc}"), file=sys.stderr)
         if as_json:
             print_json(failure_document([(exc.file, exc.problem)]))
         return EXIT_USAGE
@@ -251,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # an output that cannot be written, an input that vanished
         message = os_error_message(exc)
-        print(f"maturity: error: {message}", file=sys.stderr)
+        print(one_line(f"maturity: error: {message}"), file=sys.stderr)
         if as_json:
             print_json(failure_document([(None, UsageError(message).problem)]))
         return EXIT_USAGE
