@@ -143,3 +143,16 @@ def test_every_error_line_starts_with_maturity(args: list[str], tmp_path: Path) 
                               for a in args))
     assert code in (1, 2)
     assert err and all(line.startswith("maturity: ") for line in err.splitlines()), err
+
+
+def test_a_version_of_another_model_is_not_sent_to_migrate() -> None:
+    """Migration carries answers between versions of one model; it cannot help here."""
+    import maturity_model as mm
+
+    model = mm.load_model(MODEL_FILE)
+    with pytest.raises(mm.AssessmentValidationError) as info:
+        mm.score(model, mm.Assessment(model="other", model_version="7"))
+    version = info.value.problems[1]
+    assert (version.code, version.path) == ("model-mismatch", "$.model_version")
+    assert "'other'" in version.message
+    assert "migrate" not in version.message
