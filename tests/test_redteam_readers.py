@@ -21,14 +21,16 @@ from maturity_model.cli import main
 from maturity_model.formats import samm
 
 
-def _toolbox_with_weight(path: Path, weight_text: bytes) -> Path:
+def _toolbox_with_weight(path: Path, weight_text: bytes, *, answer: str = "Yes",
+                         date: str = "2026-01-05") -> Path:
     """A one-question SAMM toolbox whose answer 'Yes' weighs ``weight_text`` (raw XML)."""
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     interview = book.active
     interview.title = "Interview"
+    interview.append(["", "Interview Date:", "", date])
     interview.append(["Id", "", "", "", "", "Answer"])
-    interview.append(["G-SM-A-1-1", "", "", "", "", "Yes"])
+    interview.append(["G-SM-A-1-1", "", "", "", "", answer])
     questions = book.create_sheet("imp-questions")
     questions.append(["ID", "", "", "", "", "", "", "Answer option"])
     questions.append(["G-SM-A-1-1", "", "", "", "", "", "", 0])
@@ -156,3 +158,20 @@ def test_a_version_of_another_model_is_not_sent_to_migrate() -> None:
     assert (version.code, version.path) == ("model-mismatch", "$.model_version")
     assert "'other'" in version.message
     assert "migrate" not in version.message
+
+
+def test_a_toolbox_interview_date_that_is_none_is_warned_of(tmp_path: Path) -> None:
+    book = _toolbox_with_weight(tmp_path / "t.xlsx", b"1", date="2026-02-30")
+    with pytest.warns(UserWarning, match=r"t\.xlsx: the interview date '2026-02-30'"):
+        assessment = samm.load_toolbox(book)
+    assert assessment.date is None
+
+
+def test_warnings_of_a_workbook_are_maturity_lines_naming_it(tmp_path: Path,
+                                                            reference_dir: Path) -> None:
+    book = _toolbox_with_weight(tmp_path / "t.xlsx", b"1", answer="Perhaps")
+    code, _, err = _quietly("score", reference_dir / "samm" / "core", book, "-q",
+                            "--format", "csv")
+    assert code == 0
+    lines = err.splitlines()
+    assert lines and all(line.startswith(f"maturity: warning: {book.name}: ") for line in lines)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from maturity_model._cli_common import (
     EXIT_OK,
@@ -220,6 +221,21 @@ def _report(found: Sequence[tuple[str | None, Problem]], *, as_json: bool) -> No
         print_json(failure_document(found))
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
+    """A warning (a toolbox answer that matches no label, say) as one ``maturity:`` line."""
+    print(one_line(f"maturity: warning: {message}"), file=sys.stderr)
+
+
+def _warn_as_lines() -> None:
+    """Warnings as Python shows them by default, each as one ``maturity: warning:`` line."""
+    warnings.simplefilter("default")
+    for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                  ResourceWarning):
+        warnings.simplefilter("ignore", quiet)
+    warnings.showwarning = _show_warning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``maturity`` command; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -229,7 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(arguments)
         except SystemExit as exc:  # --help and --version
             return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
-        with terminated_as_exception():
+        with terminated_as_exception(), warnings.catch_warnings():
+            _warn_as_lines()
             problem = file_arguments_problem(args)  # before anything is read or written
             if problem is not None:
                 raise UsageError(problem)

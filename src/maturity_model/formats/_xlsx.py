@@ -188,17 +188,25 @@ def reading(path: Path) -> Iterator[Any]:
 
     A read-only workbook parses its sheets while their rows are read, so what openpyxl
     raises on a broken part inside the block becomes the file's problem
-    (:func:`broken_part`); the package's own errors pass through.
+    (:func:`broken_part`); the package's own errors pass through. What openpyxl warns of
+    on the way (a date cell out of range, say) is warned again naming the file.
     """
+    name = path.name or str(path)
     workbook = open_workbook(path)
     try:
-        yield workbook
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield workbook
     except MaturityModelError:
         raise
     except BROKEN_PART_ERRORS as exc:
-        raise AssessmentValidationError([broken_part(path.name or str(path), exc)]) from None
+        raise AssessmentValidationError([broken_part(name, exc)]) from None
     finally:
         workbook.close()
+    for warning in caught:
+        ours = "openpyxl" not in warning.filename
+        warnings.warn(str(warning.message) if ours else f"{name}: {warning.message}",
+                      warning.category, stacklevel=3)
 
 
 def broken_part(name: str, exc: BaseException) -> Problem:
