@@ -8,6 +8,7 @@ cannot be read, are the file's problems, never a traceback.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,7 @@ def _parquet_rows(pa: Any, source: Any, chunk_rows: int) -> Iterator[
         stop: tuple[int, Problem] | None = None
         for k in range(batch.num_columns):
             uniques, codes = encode_column(pa, batch.column(k))
+            uniques = [_day(u) for u in uniques]
             texts, bad_row, bad = decode_cells(uniques, codes, numbers, known)
             columns.append((texts, codes))
             if bad_row is not None and bad is not None and (stop is None or bad_row < stop[0]):
@@ -94,3 +96,15 @@ def _parquet_rows(pa: Any, source: Any, chunk_rows: int) -> Iterator[
                 stop[1], message=f"row {numbers[stop[0]]}: {stop[1].message}"),))
         yield numbers, columns
         number += n
+
+
+def _day(cell: Any) -> Any:
+    """A timestamp at midnight without a time zone as its date (pandas writes dates so).
+
+    >>> _day(datetime.datetime(2026, 1, 2)), _day(datetime.datetime(2026, 1, 2, 10, 30))
+    (datetime.date(2026, 1, 2), datetime.datetime(2026, 1, 2, 10, 30))
+    """
+    if (isinstance(cell, datetime.datetime) and cell.tzinfo is None
+            and cell.time() == datetime.time()):
+        return cell.date()
+    return cell
