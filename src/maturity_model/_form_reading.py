@@ -71,6 +71,21 @@ class _Reader:
     def add(self, code: str, where: str, message: str) -> None:
         self.problems.append(Problem.of(code, f"{self.name}:{where}", message))
 
+    def uncomputed(self, workbook: Any, formulas: dict[tuple[str, str], str]) -> None:
+        """A problem for each formula cell that holds no computed value."""
+        for sheet in workbook.worksheets:
+            if not any(title == sheet.title for title, _ in formulas):
+                continue
+            for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS):
+                for cell in row:
+                    formula = formulas.get((sheet.title, getattr(cell, "coordinate", "")))
+                    if formula is not None and cell.value is None:
+                        self.add("cell-format", f"{sheet.title}!{cell.coordinate}",
+                                 f"the cell holds the formula {shown(formula)} but no value "
+                                 "computed from it (a program that does not calculate wrote "
+                                 "it): type the value, or open and save the form in a "
+                                 "spreadsheet program")
+
     def rows(self, sheet: Any) -> list[tuple[Any, ...]]:
         found = []
         for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
@@ -367,8 +382,27 @@ def read_form(path: str | os.PathLike[str], model: MaturityModel, *,
                     elif first and first[0] == ITEM_ID_HEADER:
                         reader.item_sheet(sheet)
             reader.missing()
+            reader.uncomputed(workbook, _formulas(file))
     if reader.problems:
         raise AssessmentValidationError(reader.problems)
     return Assessment(model=model.id, model_version=model.version, subject=subject, date=date,
                       answers=reader.answers, observations=observations,
                       details=reader.details)
+
+
+def _formulas(file: Path) -> dict[tuple[str, str], str]:
+    """``(sheet, cell) -> formula`` of every formula cell of the form.
+
+    A spreadsheet program stores the value it computed beside each formula, which is
+    what the form is read for; a library that writes a formula stores none, and the
+    cell would read as blank, an answer lost unseen.
+    """
+    found: dict[tuple[str, str], str] = {}
+    with reading(file, formulas=True) as workbook:
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS):
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if isinstance(value, str) and value.startswith("="):
+                        found[(sheet.title, cell.coordinate)] = value
+    return found
