@@ -199,6 +199,6 @@ def test_indices_read_integer_buffers_with_nulls_and_offsets(
 def test_a_chunk_keeps_only_the_cells_it_holds_of_a_parquet_dictionary() -> None:
     whole = pa.array(["a", "b", "c", "d", "b"]).dictionary_encode()
     chunk = whole.slice(3, 2)  # "d", "b": the dictionary still holds all four
-    uniques, codes = _table_arrow._encoded(pa, chunk)
+    uniques, codes = _table_arrow.encode_column(pa, chunk)
     assert [uniques[c] for c in codes.tolist()] == ["d", "b"]
     assert sorted(uniques) == ["b", "d"]

@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import Problem
 from maturity_model.evidence import Answer, RawAnswer, _resolve_one
 from maturity_model.model import MaturityModel, Practice
@@ -198,7 +199,7 @@ def resolve_observations(uniques: Sequence[Any], codes: IntArray, path: str,
         raw = plain_cell(cell)
         if raw is None:
             continue
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+        if not is_finite_number(raw):
             is_invalid[k] = True
             problems[k] = Problem.of("invalid-value", path,
                                      f"observation {cell!r} is not a finite number")

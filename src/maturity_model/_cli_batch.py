@@ -73,7 +73,8 @@ def _unknown_columns(path: Path, header: Header, model: MaturityModel, *,
                      strict: bool) -> AssessmentValidationError | None:
     """Columns that name no practice: an error for the table, or a warning and dropped."""
     problems = [Problem.of("unknown-practice", f"$.columns[{k}]",
-                           f"model {model.id!r} has no practice or metric {name!r}")
+                           f"model {model.id!r} has no practice or metric {name!r}"
+                           + _separator_hint(name))
                 for k, name in header.unknown]
     if not problems:
         return None
@@ -82,6 +83,18 @@ def _unknown_columns(path: Path, header: Header, model: MaturityModel, *,
     for p in problems:
         print(f"maturity: warning: {path}:1: {p} (column ignored)", file=sys.stderr)
     return None
+
+
+def _separator_hint(name: str) -> str:
+    """Why a column name may hold a whole header: a table separated by ``;`` or tabs.
+
+    >>> _separator_hint("subject;cm.vcs.1.1")
+    " (the name holds ';': write the table with commas, as CSV)"
+    """
+    for separator in (";", "\t", "|"):
+        if separator in name:
+            return f" (the name holds {separator!r}: write the table with commas, as CSV)"
+    return ""
 
 
 def _metric_names(model: MaturityModel) -> tuple[str, ...]:
@@ -147,7 +160,7 @@ def _csv_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
 def _parquet_rows(path: Path, model: MaturityModel, *, strict: bool) -> Iterator[
         tuple[str, Assessment | ValidationError]]:
     """One assessment per row of a Parquet table, cells read as a CSV table's are."""
-    from maturity_model._table_arrow import parquet_chunks
+    from maturity_model._table_parquet import parquet_chunks
 
     return _table_rows(path, model, parquet_chunks(path, CHUNK_ROWS), strict=strict)
 

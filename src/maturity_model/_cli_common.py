@@ -70,10 +70,19 @@ def problem_record(problem: Problem, file: str | None) -> dict[str, str | None]:
             "message": problem.message, "file": file}
 
 
+def one_line(text: str) -> str:
+    r"""``text`` with its line breaks written ``\n``: every line of an error starts ``maturity:``.
+
+    >>> print(one_line("a\nb.yaml"))
+    a\nb.yaml
+    """
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def problem_line(file: str | None, problem: Problem) -> str:
     """``maturity: error: team.yaml: $.answers['x']: ... [unknown-practice]``."""
     where = f"{file}: " if file else ""
-    return f"maturity: {problem.severity}: {where}{problem}"
+    return one_line(f"maturity: {problem.severity}: {where}{problem}")
 
 
 def failure_document(found: Sequence[tuple[str | None, Problem]]) -> dict[str, Any]:
@@ -207,3 +216,39 @@ def profile_from(spec: str, model_spec: str | None) -> Any:
         return score(model, assessment_from_dict(doc))
     except ValidationError as exc:
         raise FileProblems.of(spec, exc.problems) from None
+
+
+#: The format each output suffix names (``-o report.xlsx`` asks for a workbook).
+OUTPUT_SUFFIXES: Final = {
+    ".txt": "table", ".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+    ".parquet": "parquet", ".xlsx": "xlsx", ".xls": "xlsx", ".ods": "ods", ".svg": "svg",
+    ".png": "png", ".pdf": "pdf", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml",
+}
+
+
+def output_format(output: str | None, writes: Sequence[str], default: str) -> str:
+    """The format of ``-o``'s suffix, ``default`` for no or an unknown suffix.
+
+    >>> output_format("teams.md", ("table", "markdown"), "table")
+    'markdown'
+    >>> try:
+    ...     output_format("teams.xlsx", ("table", "markdown"), "table")
+    ... except UsageError as exc:
+    ...     print(exc.message[:59])
+    a .xlsx file is xlsx, which this command does not write: it
+
+    :raises UsageError: the suffix names a format the command does not write, which would
+        otherwise be written as text under a name that promises something else.
+    """
+    if not output:
+        return default
+    fmt = OUTPUT_SUFFIXES.get(Path(output).suffix.lower())
+    if fmt is None:
+        return default
+    if fmt not in writes:
+        raise UsageError(f"a {Path(output).suffix} file is {fmt}, which this command does "
+                         f"not write: it writes {', '.join(writes[:-1])} or {writes[-1]} "
+                         "(or give --format)", file=output)
+    return fmt
+

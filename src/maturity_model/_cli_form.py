@@ -39,9 +39,11 @@ def add_form_parser(sub: Any) -> None:
 
 def cmd_form(args: argparse.Namespace) -> int:
     """Write the form; a bad assessment or target names its file."""
+    from maturity_model._cli_results import target_of
+    from maturity_model.evidence import Assessment
     from maturity_model.forms import write_form
+    from maturity_model.scoring import score
     from maturity_model.serialization import load_assessment
-    from maturity_model.target import Target
 
     if Path(args.output).suffix.lower() != ".xlsx":
         raise UsageError("the form is written as .xlsx", file=args.output)
@@ -52,12 +54,10 @@ def cmd_form(args: argparse.Namespace) -> int:
     if args.assessment is not None:
         assessment = read_file(load_assessment, args.assessment)
     target: Any = None
-    if args.target is not None:
-        if not (args.target.isascii() and args.target.isdigit()):
-            raise UsageError("not a level (a whole number >= 0)", file=f"--target {args.target}")
-        target = Target.uniform(int(args.target))
-    elif args.target_file is not None:
-        target = read_file(Target.load, args.target_file)
+    if args.target is not None or args.target_file is not None:
+        # checked as plan checks it: the model's nodes and scale, whatever the answers
+        blank = score(model, Assessment(model=model.id))
+        target = target_of(args.target, args.target_file, blank)
     try:
         write_form(model, args.output, assessment=assessment, target=target,
                    lang=chosen_language(args, model),

@@ -16,11 +16,16 @@ import csv
 import datetime
 import io
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from maturity_model._certificate import COUNT_FIELDS, parse_date
-from maturity_model._cli_common import EXIT_OK, UsageError, print_json, read_file
+from maturity_model._cli_common import (
+    EXIT_OK,
+    UsageError,
+    output_format,
+    print_json,
+    read_file,
+)
 from maturity_model._csv_cells import csv_row
 from maturity_model._report_portfolio import cell_text, portfolio_html, portfolio_markdown
 
@@ -30,10 +35,6 @@ if TYPE_CHECKING:
 __all__ = ["add_parser", "cmd_portfolio"]
 
 FORMATS: Final = ("table", "markdown", "csv", "html", "json")
-_SUFFIX_FORMATS: Final = {".md": "markdown", ".markdown": "markdown", ".html": "html",
-                          ".htm": "html", ".csv": "csv", ".json": "json"}
-
-
 def add_parser(sub: Any) -> None:
     """Register ``maturity portfolio`` on the command's sub-parsers."""
     p = sub.add_parser("portfolio", help="count certificates by part, year, level or tag")
@@ -143,8 +144,8 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     before = _date(args.lapsing_before, "--lapsing-before", args.file)
     fmt = "json" if args.json else args.format
     if fmt is None:
-        suffix = Path(args.output).suffix.lower() if args.output else ""
-        fmt = _SUFFIX_FORMATS.get(suffix, "table")
+        fmt = output_format(args.output, ("table", "markdown", "csv", "html", "json"),
+                            "table")
     unknown = [name for name in by if name not in COUNT_FIELDS
                and name not in portfolio.tag_names]
     if unknown and len(portfolio):

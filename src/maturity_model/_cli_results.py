@@ -15,6 +15,8 @@ from maturity_model._cli_common import (
     FileProblems,
     UsageError,
     failure_document,
+    one_line,
+    output_format,
     print_json,
     problem_line,
     profile_from,
@@ -43,9 +45,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError("score needs at least one assessment file, folder or table")
     fmt = "json" if args.json else args.format
     if fmt is None:
-        suffix = Path(args.output).suffix.lower() if args.output else ""
-        fmt = {".csv": "csv", ".jsonl": "jsonl", ".json": "json", ".md": "markdown",
-               ".parquet": "parquet"}.get(suffix, "csv" if args.wide else "table")
+        fmt = output_format(args.output, ("table", "markdown", "csv", "json", "jsonl",
+                                          "parquet"), "csv" if args.wide else "table")
     if fmt == "parquet" and not args.output:
         raise UsageError("--format parquet writes a file: give -o FILE.parquet")
     if args.wide and fmt not in ("csv", "parquet"):
@@ -172,8 +173,8 @@ def cmd_score(args: argparse.Namespace) -> int:
                         if failed and not partial:
                             raise _NotWritten
                 except _NotWritten:
-                    print(f"maturity: error: {args.output}: not written, {len(failed)} "
-                          f"input(s) failed", file=sys.stderr)
+                    print(one_line(f"maturity: error: {args.output}: not written, "
+                                   f"{len(failed)} input(s) failed"), file=sys.stderr)
             else:
                 emit(sys.stdout)
     finally:
@@ -266,7 +267,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _target(level: str | None, spec: str | None, profile: Any) -> Any:
+def target_of(level: str | None, spec: str | None, profile: Any) -> Any:
     """The target of ``--target LEVEL`` or ``--target-file FILE``, checked against ``profile``.
 
     A bad ``--target`` is a usage error; a target file's problems are the file's problems.
@@ -296,7 +297,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     profile = score_file(model, args.assessment)
     if (args.target is None) == (args.target_file is None):
         raise UsageError("plan needs --target LEVEL or --target-file FILE")
-    roadmap = plan(model, profile, _target(args.target, args.target_file, profile))
+    roadmap = plan(model, profile, target_of(args.target, args.target_file, profile))
     if args.json:
         print_json({
             "percent_to_target": roadmap.gap.percent_to_target,
@@ -334,7 +335,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     compare = None
     if args.compare:
         compare = profile_from(args.compare, args.model)
-    target = _target(args.target, None, profile) if args.target is not None else None
+    target = target_of(args.target, None, profile) if args.target is not None else None
     if Path(args.output).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         raise UsageError("the report is written as .html or .md", file=args.output)
     history = None

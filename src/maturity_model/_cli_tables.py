@@ -11,7 +11,7 @@ and JSON lines go through :func:`~maturity_model.batch.score_stream`. Both give 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -147,11 +147,12 @@ def _dates(column: tuple[Sequence[Any], IntArray] | None, n: int,
     return out
 
 
-def _chunks(path: Path, reader: str) -> Iterator[list[str] | Columns | RowProblem]:
+def _chunks(path: Path, reader: str) -> Generator[list[str] | Columns | RowProblem]:
     """The header, then factorised chunks and refused rows, from the reader for ``path``."""
     suffix = path.suffix.lower()
     if suffix == ".parquet" or reader == "arrow":
-        from maturity_model._table_arrow import arrow_csv_chunks, parquet_chunks
+        from maturity_model._table_arrow import arrow_csv_chunks
+        from maturity_model._table_parquet import parquet_chunks
 
         items = (parquet_chunks(path, PARQUET_ROWS) if suffix == ".parquet"
                  else arrow_csv_chunks(path, CHUNK_ROWS))
@@ -166,8 +167,9 @@ def _table(compiled: CompiledModel, path: Path, *, strict: bool, reader: str, co
            ) -> Iterator[Scored | Failure]:
     header: Header | None = None
     ordinal = 0
+    chunks = _chunks(path, reader)
     try:
-        for item in _chunks(path, reader):
+        for item in chunks:
             if isinstance(item, list):
                 header = classify_header(item, compiled.model, compiled.metric_names)
                 refused = _unknown_columns(path, header, compiled.model, strict=strict)
@@ -188,6 +190,8 @@ def _table(compiled: CompiledModel, path: Path, *, strict: bool, reader: str, co
     except TableError as exc:
         yield Failure(f"{path}:{exc.line}", exc.problems)
         return
+    finally:
+        chunks.close()  # now: its reading thread stops, whatever ended the reading
     if ordinal == 0:
         yield Failure(str(path), _no_assessments().problems)
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from maturity_model._arrow_arrays import arrow, numbers, repeated, texts
 from maturity_model._csv_cells import csv_lines, level_texts, number_texts
-from maturity_model._table_arrow import parquet
+from maturity_model._table_parquet import parquet
 from maturity_model.profile import IDENTITY_COLUMNS
 
 #: The rows of a Parquet row group: the file is the same however the rows were chunked

@@ -8,7 +8,6 @@ at most :data:`MAX_ROWS` rows of a sheet and :data:`MAX_COLUMNS` columns are rea
 from __future__ import annotations
 
 import datetime
-import math
 import os
 import re
 from pathlib import Path
@@ -26,6 +25,7 @@ from maturity_model._form_cells import (
     answer_level,
     parse_evidence,
 )
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import AssessmentValidationError, Problem, shown
 from maturity_model.evidence import (
     AnswerDetail,
@@ -70,6 +70,21 @@ class _Reader:
 
     def add(self, code: str, where: str, message: str) -> None:
         self.problems.append(Problem.of(code, f"{self.name}:{where}", message))
+
+    def uncomputed(self, workbook: Any, formulas: dict[tuple[str, str], str]) -> None:
+        """A problem for each formula cell that holds no computed value."""
+        for sheet in workbook.worksheets:
+            if not any(title == sheet.title for title, _ in formulas):
+                continue
+            for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS):
+                for cell in row:
+                    formula = formulas.get((sheet.title, getattr(cell, "coordinate", "")))
+                    if formula is not None and cell.value is None:
+                        self.add("cell-format", f"{sheet.title}!{cell.coordinate}",
+                                 f"the cell holds the formula {shown(formula)} but no value "
+                                 "computed from it (a program that does not calculate wrote "
+                                 "it): type the value, or open and save the form in a "
+                                 "spreadsheet program")
 
     def rows(self, sheet: Any) -> list[tuple[Any, ...]]:
         found = []
@@ -246,8 +261,7 @@ class _Reader:
             self.add("cell-format", where, f"the cell holds a date or time ({value}), not an "
                      "answer: format it as text and pick or type the answer again")
             return None
-        if isinstance(value, int | float) and not isinstance(value, bool) and "%" in str(
-                getattr(cell, "number_format", "") or ""):
+        if is_finite_number(value) and "%" in str(getattr(cell, "number_format", "") or ""):
             self.add("cell-format", where, f"the cell is formatted as a percentage "
                      f"({value:.4g} shows as {value * 100:.4g}%): format it as a number and "
                      "type the answer from 0 to 1")
@@ -257,10 +271,10 @@ class _Reader:
                 return None
             if _NUMBER.fullmatch(value.strip()) and not self.is_label(practice, value):
                 value = float(value)
-        if (isinstance(value, bool | str) or (
-                isinstance(value, int | float) and math.isfinite(value) and 0 <= value <= 1)
-                ) and not isinstance(_resolve_one(self.model, practice, value, ""), Problem):
-            return value
+        fits = isinstance(value, bool | str) or (is_finite_number(value) and 0 <= value <= 1)
+        if fits and not isinstance(_resolve_one(self.model, practice, value, ""), Problem):
+            answer: RawAnswer = value
+            return answer
         self.add("invalid-value", where, f"{shown(value)} is not a choice of the drop-down "
                  f"({', '.join(self.choices(practice))}) nor a number from 0 to 1")
         return None
@@ -306,8 +320,7 @@ class _Reader:
                     isinstance(value, int | float) and "%" in str(cell.number_format or "")):
                 self.add("cell-format", where, f"the observation of {shown(name)} is "
                          "formatted as a date or percentage: format it as a plain number")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or (
-                    not math.isfinite(value)):
+            elif not is_finite_number(value):
                 self.add("invalid-value", where, f"the observation of {shown(name)} must be "
                          f"a number, not {shown(value)}")
             else:
@@ -369,8 +382,27 @@ def read_form(path: str | os.PathLike[str], model: MaturityModel, *,
                     elif first and first[0] == ITEM_ID_HEADER:
                         reader.item_sheet(sheet)
             reader.missing()
+            reader.uncomputed(workbook, _formulas(file))
     if reader.problems:
         raise AssessmentValidationError(reader.problems)
     return Assessment(model=model.id, model_version=model.version, subject=subject, date=date,
                       answers=reader.answers, observations=observations,
                       details=reader.details)
+
+
+def _formulas(file: Path) -> dict[tuple[str, str], str]:
+    """``(sheet, cell) -> formula`` of every formula cell of the form.
+
+    A spreadsheet program stores the value it computed beside each formula, which is
+    what the form is read for; a library that writes a formula stores none, and the
+    cell would read as blank, an answer lost unseen.
+    """
+    found: dict[tuple[str, str], str] = {}
+    with reading(file, formulas=True) as workbook:
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS):
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if isinstance(value, str) and value.startswith("="):
+                        found[(sheet.title, cell.coordinate)] = value
+    return found

@@ -7,7 +7,9 @@ files below ``FOLDER`` that carry ``subject`` and ``date`` themselves. A value w
 the file wins; the layout fills a blank one: the subject from the file's folder right below
 ``FOLDER``, the date from a file name that is an ISO 8601 date (``2024-03-31.yaml``).
 A file with a ``format: maturity-profile/1`` is a profile; any other is an assessment.
-Files and folders whose names start with ``.`` are skipped.
+Files and folders whose names start with ``.`` are skipped; a table or workbook
+(``.csv``, ``.jsonl``, ``.parquet``, ``.xlsx``) is a problem, since its assessments
+would be left out.
 """
 
 from __future__ import annotations
@@ -45,12 +47,22 @@ class FolderContents:
     problems: tuple[tuple[str, Problem], ...]
 
 
+#: Files of assessments that a history does not read (a table holds many): each is a
+#: problem, never passed over in silence.
+TABLE_SUFFIXES: Final = frozenset({".csv", ".jsonl", ".ndjson", ".parquet", ".xlsx"})
+
+
 def _files(root: Path) -> Iterator[Path]:
+    """The regular files below ``root`` a history reads or refuses, in name order.
+
+    A FIFO or a device is passed over: opening one would wait for a writer.
+    """
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(folder, name)
-            if not name.startswith(".") and path.suffix.lower() in SUFFIXES:
+            if not name.startswith(".") and path.suffix.lower() in (
+                    SUFFIXES | TABLE_SUFFIXES) and path.is_file():
                 yield path
 
 
@@ -99,6 +111,12 @@ def read_folder(folder: str | os.PathLike[str], *,
     problems: list[tuple[str, Problem]] = []
     for path in _files(root):
         source = str(path)
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            problems.append((source, Problem.of(
+                "invalid-value", "$", "a history reads one assessment or profile per YAML, "
+                "JSON or TOML file (SUBJECT/DATE.yaml), not tables or workbooks: "
+                "give each assessment in it its own file, or move it out of the folder")))
+            continue
         try:
             kind, built = _document(path, limits)
         except ValidationError as exc:

@@ -162,6 +162,10 @@ def _csv_number(text: str) -> Value:
         return text
 
 
+#: The columns of a CSV mapping.
+_CSV_COLUMNS: Final = ("old_id", "new_id", "old_value", "new_value")
+
+
 def mapping_from_csv(text: str, problems: list[Problem]) -> MigrationMapping:
     """A mapping from CSV text (``old_id,new_id[,old_value,new_value]``)."""
     rows = list(csv.reader(io.StringIO(text)))
@@ -170,19 +174,37 @@ def mapping_from_csv(text: str, problems: list[Problem]) -> MigrationMapping:
                                       " (and optionally old_value, new_value)"))
         return MigrationMapping()
     head = [h.strip() for h in rows[0]]
-    at = {name: head.index(name) for name in ("old_id", "new_id", "old_value", "new_value")
-          if name in head}
+    for k, name in enumerate(head):  # a column the mapping does not read would be lost
+        if name not in _CSV_COLUMNS:
+            problems.append(Problem.of("unknown-field", f"$[1][{k}]", f"unknown column "
+                                       f"{shown(name)}: use {', '.join(_CSV_COLUMNS)}"))
+        elif head.index(name) != k:
+            problems.append(Problem.of("duplicate-id", f"$[1][{k}]",
+                                       f"column {shown(name)} appears more than once"))
+    at = {name: head.index(name) for name in _CSV_COLUMNS if name in head}
     practices: dict[str, str | None] = {}
+    first: dict[str, int] = {}
     own: dict[str, dict[Any, Value]] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(head) and any(cell.strip() for cell in row[len(head):]):
+            problems.append(Problem.of("ragged-row", f"$[{number}]", f"the row has "
+                                       f"{len(row)} cells, the header {len(head)}"))
             continue
         cell = {name: row[i].strip() if i < len(row) else "" for name, i in at.items()}
         old = cell["old_id"]
         if not old:
             problems.append(_problem(f"$[{number}]", "old_id is empty"))
             continue
-        practices[old] = cell["new_id"] or None
+        new = cell["new_id"] or None
+        if old in practices and practices[old] != new:  # rows may repeat it for values
+            problems.append(Problem.of(
+                "duplicate-id", f"$[{number}].new_id", f"{shown(old)} is mapped to "
+                f"{shown(practices[old])} on row {first[old]} already, not {shown(new)}"))
+            continue
+        practices[old] = new
+        first.setdefault(old, number)
         if cell.get("old_value"):
             value = _csv_number(cell.get("new_value", ""))
             if _check_value(value, f"$[{number}].new_value", problems):

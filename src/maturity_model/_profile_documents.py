@@ -9,7 +9,6 @@ its path, and nothing is half-loaded.
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Mapping
 from typing import Any, Final
@@ -95,7 +94,7 @@ def _bad_number(value: float | None, low: float | None = None,
                 high: float | None = None) -> bool:
     if value is None:
         return False
-    if not math.isfinite(value):
+    if not is_finite_number(value):  # NaN, an infinity, an int too large for a float
         return True
     return (low is not None and value < low) or (high is not None and value > high)
 
@@ -168,6 +167,8 @@ def _floor_of_a_sum(profile: Profile, result: Result) -> bool:
     child's level pass it up: DESIGN §2 clamps none of these, so neither does reading. Such
     a level is never above the node's own score.
     """
+    if not profile.scale.values:  # an empty scale is reported on its own
+        return False
     top = max(profile.scale.values)
     return (result.kind != "item" and result.score is not None
             and isinstance(result.level, int) and top < result.level <= result.score)

@@ -234,7 +234,9 @@ def _json_constant(name: str) -> Any:
 
 
 def _yaml_message(exc: yaml.YAMLError, limits: Limits) -> ValidationError:
-    problem = str(getattr(exc, "problem", None) or exc)
+    # a ReaderError (a NUL byte, say) has no problem of its own: its text is two lines,
+    # the second naming "<unicode string>", which says nothing about the file
+    problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
     if "nesting depth" in problem:  # libyaml's own guard, far above ours
         return _too_deep(limits, by_parser=True)
     if "recursive" in problem:

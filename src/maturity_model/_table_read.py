@@ -107,8 +107,45 @@ def check_header(header: list[str]) -> list[Problem]:
     return problems
 
 
+def _read_header(reader: Any) -> list[str]:
+    """The header of a table from its csv reader, checked.
+
+    :raises TableError: the table is empty, its first line is blank, or the header has a
+        blank or repeated column name.
+    :raises csv.Error: the header is not a CSV row.
+    """
+    header: list[str] | None = next(reader, None)
+    if header is None:
+        raise TableError(1, (Problem.of(
+            "no-assessments", "$", "the table is empty: no header, no rows"),))
+    if not header:
+        raise TableError(1, (Problem.of(
+            "blank-header", "$", "line 1 is blank: the header must be the table's first "
+            "line"),))
+    problems = check_header(header)
+    if problems:
+        raise TableError(1, tuple(problems))
+    return header
+
+
+def read_header(path: Path) -> tuple[list[str], int]:
+    """A table's checked header, and the number of lines it takes (a cell may span lines).
+
+    :raises TableError: as :func:`csv_chunks` raises for a bad header.
+    :raises OSError: the file cannot be opened.
+    """
+    with path.open("rb") as handle:
+        reader = csv.reader(_lines(handle))
+        try:
+            return _read_header(reader), reader.line_num
+        except csv.Error as exc:
+            raise _csv_error(reader.line_num, exc) from None
+
+
 def csv_chunks(path: Path, chunk_rows: int) -> Generator[list[str] | CsvChunk | RowProblem]:
     """The header (first), then chunks of rows and refused rows, in file order.
+
+    A refused row ends a chunk, so what comes before it in the file comes first.
 
     :raises TableError: the header is missing or bad, or the file cannot be read on.
     :raises OSError: the file cannot be opened.
@@ -117,13 +154,7 @@ def csv_chunks(path: Path, chunk_rows: int) -> Generator[list[str] | CsvChunk | 
         lines = _lines(handle)
         reader = csv.reader(lines)
         try:
-            header = next(reader, None)
-            if header is None:
-                raise TableError(1, (Problem.of(
-                    "no-assessments", "$", "the table is empty: no header, no rows"),))
-            problems = check_header(header)
-            if problems:
-                raise TableError(1, tuple(problems))
+            header = _read_header(reader)
             yield header
             width = len(header)
         except csv.Error as exc:
@@ -137,6 +168,9 @@ def csv_chunks(path: Path, chunk_rows: int) -> Generator[list[str] | CsvChunk | 
                     start = reader.line_num + 1
                     continue
                 if len(row) != width:
+                    if rows:  # the rows before it first: rows come in file order
+                        yield CsvChunk(lines=tuple(starts), rows=tuple(rows))
+                        starts, rows = [], []
                     yield RowProblem(start, Problem.of(
                         "ragged-row", "$", f"the row has {len(row)} cells, the header "
                         f"{width}"))
@@ -155,6 +189,28 @@ def csv_chunks(path: Path, chunk_rows: int) -> Generator[list[str] | CsvChunk | 
             raise _csv_error(reader.line_num, exc) from None
         if rows:
             yield CsvChunk(lines=tuple(starts), rows=tuple(rows))
+
+
+def record_lines(path: Path) -> Iterator[int | TableError]:
+    """The line each record of a CSV table starts on, the header's (1) first.
+
+    Blank lines are no records, and a record whose cells span lines starts on its first.
+    This is how :func:`csv_chunks` names rows; a reader that counts records (pyarrow)
+    looks its row numbers up here. At a line that cannot be read (not UTF-8, not a CSV
+    row) the scan ends with the :class:`TableError` that :func:`csv_chunks` raises there.
+    """
+    with path.open("rb") as handle:
+        reader = csv.reader(_lines(handle))
+        start = 1
+        try:
+            for row in reader:
+                if row:
+                    yield start
+                start = reader.line_num + 1
+        except TableError as exc:
+            yield exc
+        except csv.Error as exc:
+            yield _csv_error(reader.line_num, exc)
 
 
 def _csv_error(line: int, exc: csv.Error) -> TableError:

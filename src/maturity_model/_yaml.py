@@ -143,6 +143,20 @@ def _construct_mapping(loader: SafeLoader, node: yaml.MappingNode) -> dict[Any, 
 SafeLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+def _construct_timestamp(loader: SafeLoader, node: yaml.ScalarNode) -> Any:
+    # A date that looks right but is not one (2026-02-30) fails inside the constructor,
+    # where PyYAML would lose the place: name the line and column, as for other errors.
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{shown(node.value)} is not a date: {exc}", node.start_mark
+        ) from None
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def load_yaml(text: str, limits: Limits) -> Any:
     """Parse one YAML document within ``limits``.
 

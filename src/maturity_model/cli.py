@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from maturity_model._cli_common import (
     EXIT_OK,
@@ -26,6 +27,7 @@ from maturity_model._cli_common import (
     FileProblems,
     UsageError,
     failure_document,
+    one_line,
     print_json,
     problem_line,
     resolve_model,
@@ -224,6 +226,21 @@ def _report(found: Sequence[tuple[str | None, Problem]], *, as_json: bool) -> No
         print_json(failure_document(found))
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
+    """A warning (a toolbox answer that matches no label, say) as one ``maturity:`` line."""
+    print(one_line(f"maturity: warning: {message}"), file=sys.stderr)
+
+
+def _warn_as_lines() -> None:
+    """Warnings as Python shows them by default, each as one ``maturity: warning:`` line."""
+    warnings.simplefilter("default")
+    for quiet in (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
+                  ResourceWarning):
+        warnings.simplefilter("ignore", quiet)
+    warnings.showwarning = _show_warning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``maturity`` command; returns the exit status."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -234,13 +251,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(arguments)
         except SystemExit as exc:  # --help and --version
             return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_USAGE
-        with terminated_as_exception():
+        with terminated_as_exception(), warnings.catch_warnings():
+            _warn_as_lines()
             problem = file_arguments_problem(args)  # before anything is read or written
             if problem is not None:
                 raise UsageError(problem)
             return int(args.func(args))
     except UsageError as exc:
-        print(f"maturity: error: {exc}", file=sys.stderr)
+        print(one_line(f"maturity: error: {exc}"), file=sys.stderr)
         if as_json:
             print_json(failure_document([(exc.file, exc.problem)]))
         return EXIT_USAGE
@@ -263,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # an output that cannot be written, an input that vanished
         message = os_error_message(exc)
-        print(f"maturity: error: {message}", file=sys.stderr)
+        print(one_line(f"maturity: error: {message}"), file=sys.stderr)
         if as_json:  # the file in "file", as for every other problem
             where = None if exc.filename is None else str(exc.filename)
             reason = message if where is None else (exc.strerror or str(exc))

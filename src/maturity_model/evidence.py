@@ -316,11 +316,13 @@ def check_assessment(model: MaturityModel, assessment: Assessment, *, strict: bo
             "model-mismatch", "$.model",
             f"the assessment is for model {shown(assessment.model)}, not {shown(model.id)}"))
     if assessment.model_version is not None and assessment.model_version != model.version:
+        # migrating carries an assessment between versions of one model, not across models
+        hint = ("; carry it over with 'maturity migrate OLD-MODEL NEW-MODEL ASSESSMENT' "
+                "(mm.migrate in Python)" if assessment.model == model.id else "")
         problems.append(Problem.of(
             "model-mismatch", "$.model_version",
             f"the assessment is for version {shown(assessment.model_version)} of "
-            f"{shown(model.id)}, not {shown(model.version)}; carry it over with "
-            f"'maturity migrate OLD-MODEL NEW-MODEL ASSESSMENT' (mm.migrate in Python)"))
+            f"{shown(assessment.model)}, not {shown(model.version)}{hint}"))
     for name, value in assessment.observations.items():
         if not is_finite_number(value):
             problems.append(Problem.of(

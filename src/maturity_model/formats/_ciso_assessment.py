@@ -156,8 +156,19 @@ def _rows_csv(path: Path, display: str, found: _Answers) -> None:
             found.add("invalid-value", f"{display}:$[0]",
                       "the header row must name a ref_id or urn column")
             return
+        repeated = [k for k, name in enumerate(header) if name and header.index(name) != k]
+        for k in repeated:  # only one of the two would be read
+            found.add("duplicate-id", f"{display}:$[0][{k}]",
+                      f"column {header[k]!r} appears more than once")
+        if repeated:
+            return
         reader.fieldnames = header
         for number, row in enumerate(reader, start=2):
+            stray = row.pop(None, None)
+            if stray and any(str(cell).strip() for cell in stray):
+                found.add("ragged-row", f"{display}:$[{number - 1}]", f"the row has "
+                          f"{len(header) + len(stray)} cells, the header {len(header)}")
+                continue
             found.row(row, f"{display}:$[{number - 1}]")
     except csv.Error as exc:
         found.add("invalid-value", f"{display}:$", f"not valid CSV ({exc})")

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from maturity_model._numbers import is_finite_number
 from maturity_model.errors import (
     AssessmentValidationError,
     Problem,
@@ -134,7 +135,7 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return float(value) if is_finite_number(value) else None
     if isinstance(value, str):
         try:
             return float(value.strip())
@@ -315,10 +316,14 @@ def _read(workbook: Any, name: str, model: MaturityModel | None,
     organization = details.get("organization")
     subject = next((str(v).strip() for v in (team, organization)
                     if v is not None and str(v).strip()), "")
+    written = details.get("interview date")
+    date = _date(written)
+    if date is None and written is not None and str(written).strip():
+        warnings.warn(f"{name}: the interview date {shown(written)} is not a date "
+                      "(YYYY-MM-DD): the assessment has none", UserWarning, stacklevel=4)
     return Assessment(model=model.id if model is not None else model_id,
                       model_version=model.version if model is not None else None,
-                      subject=subject, date=_date(details.get("interview date")),
-                      answers=answers)
+                      subject=subject, date=date, answers=answers)
 
 
 def _answers(values: dict[str, list[tuple[str | None, float | None]]],

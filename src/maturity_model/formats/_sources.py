@@ -111,7 +111,7 @@ def parse_yaml(text: str, display: str) -> tuple[list[Any], list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = (getattr(exc, "problem", None) or str(exc)).splitlines()[0]
         return [], [Problem.of("invalid-value", where, f"not valid YAML{at}: {problem}")]
     except RecursionError:
         return [], [Problem.of("invalid-value", where,

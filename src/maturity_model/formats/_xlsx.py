@@ -144,8 +144,11 @@ def check_archive(archive: zipfile.ZipFile, name: str) -> list[Problem]:
     return problems
 
 
-def open_workbook(path: Path) -> Any:
+def open_workbook(path: Path, *, formulas: bool = False) -> Any:
     """Open a workbook read-only, after the checks of the module documentation.
+
+    :param formulas: read a formula cell as its formula (``"=A1*2"``), not as the value a
+        spreadsheet program last computed for it.
 
     :raises OSError: the file cannot be read.
     :raises AssessmentValidationError: the file is not a workbook openpyxl can read, or
@@ -177,28 +180,37 @@ def open_workbook(path: Path) -> Any:
         with warnings.catch_warnings():
             # openpyxl warns about the workbook's extensions it does not keep; we only read.
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=not formulas,
+                                          read_only=True)
     except (*BROKEN_PART_ERRORS, OSError) as exc:
         raise AssessmentValidationError([broken_part(name, exc)]) from None
 
 
 @contextlib.contextmanager
-def reading(path: Path) -> Iterator[Any]:
+def reading(path: Path, *, formulas: bool = False) -> Iterator[Any]:
     """:func:`open_workbook`, closed at the end of the block.
 
     A read-only workbook parses its sheets while their rows are read, so what openpyxl
     raises on a broken part inside the block becomes the file's problem
-    (:func:`broken_part`); the package's own errors pass through.
+    (:func:`broken_part`); the package's own errors pass through. What openpyxl warns of
+    on the way (a date cell out of range, say) is warned again naming the file.
     """
-    workbook = open_workbook(path)
+    name = path.name or str(path)
+    workbook = open_workbook(path, formulas=formulas)
     try:
-        yield workbook
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield workbook
     except MaturityModelError:
         raise
     except BROKEN_PART_ERRORS as exc:
-        raise AssessmentValidationError([broken_part(path.name or str(path), exc)]) from None
+        raise AssessmentValidationError([broken_part(name, exc)]) from None
     finally:
         workbook.close()
+    for warning in caught:
+        ours = "openpyxl" not in warning.filename
+        warnings.warn(str(warning.message) if ours else f"{name}: {warning.message}",
+                      warning.category, stacklevel=3)
 
 
 def broken_part(name: str, exc: BaseException) -> Problem:
