@@ -16,9 +16,7 @@ import maturity_model as mm
 from maturity_model import standards
 from maturity_model._report_html import _CSS
 from maturity_model.report import write_report
-
-CHROMIUM = Path("/usr/bin/chromium")
-TIMEOUT = 120
+from tests.browser import chromium, needs_chromium
 
 
 def _has_cjk_font() -> bool:
@@ -31,21 +29,11 @@ def _has_cjk_font() -> bool:
 
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs /usr/bin/chromium (apt-get install -y chromium)"),
+    needs_chromium,
     pytest.mark.skipif(not _has_cjk_font(),
                        reason="needs a font with Chinese characters "
                               "(apt-get install -y fonts-noto-cjk)"),
 ]
-
-
-def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-               "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", *args]
-    return subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False,
-                          cwd=tmp_path)
 
 
 def _shot(tmp_path: Path, name: str, text: str) -> bytes:
@@ -55,7 +43,7 @@ def _shot(tmp_path: Path, name: str, text: str) -> bytes:
                     f"{_CSS}</style></head><body><p style=\"font-size:64px;margin:0\">{text}"
                     "</p></body></html>", encoding="utf-8")
     png = tmp_path / f"{name}.png"
-    run = _chromium(tmp_path, f"--screenshot={png}", "--window-size=800,400", page.as_uri())
+    run = chromium(tmp_path, f"--screenshot={png}", "--window-size=800,400", page.as_uri())
     assert png.is_file(), run.stderr.decode(errors="replace")[-2000:]
     return png.read_bytes()
 
@@ -73,7 +61,7 @@ def test_chinese_report_shows_chinese_names_in_text_and_svg(tmp_path: Path) -> N
     profile = mm.score(model, standards.example_assessment("caict-devops-cd"))
     path = tmp_path / "report.html"
     write_report(path, model, profile, target=3, lang="zh")
-    run = _chromium(tmp_path, "--dump-dom", path.as_uri())
+    run = chromium(tmp_path, "--dump-dom", path.as_uri())
     dom = run.stdout.decode("utf-8", errors="replace")
     assert '<html lang="zh">' in dom, run.stderr.decode(errors="replace")[-2000:]
     svg = dom[dom.index("<svg"):dom.rindex("</svg>")]
@@ -82,5 +70,5 @@ def test_chinese_report_shows_chinese_names_in_text_and_svg(tmp_path: Path) -> N
     assert "成熟度报告：<bdi>研发运营一体化（DevOps）能力成熟度模型 第3部分：持续交付</bdi>" in dom
     assert "第 1 批" in dom
     png = tmp_path / "report.png"
-    _chromium(tmp_path, f"--screenshot={png}", "--window-size=1200,1400", path.as_uri())
+    chromium(tmp_path, f"--screenshot={png}", "--window-size=1200,1400", path.as_uri())
     assert png.is_file() and len(png.read_bytes()) > 10_000

@@ -6,7 +6,6 @@ Needs Debian's chromium (``apt-get install -y chromium``); skipped when it is ab
 from __future__ import annotations
 
 import html
-import subprocess
 import zlib
 from pathlib import Path
 
@@ -15,21 +14,9 @@ import pytest
 import maturity_model as mm
 from maturity_model import standards
 from maturity_model.report import write_report
+from tests.browser import chromium, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-TIMEOUT = 120
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs /usr/bin/chromium (apt-get install -y chromium)")
-
-
-def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-               "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,2000", *args]
-    return subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False,
-                          cwd=tmp_path)
+pytestmark = needs_chromium
 
 
 def _png_colours(data: bytes) -> set[bytes]:
@@ -98,7 +85,7 @@ def _overall_line(profile: mm.Profile) -> str:
 def test_screenshot_is_not_blank(tmp_path: Path, report_file: tuple[Path, mm.Profile]) -> None:
     path, _ = report_file
     png = tmp_path / "shot.png"
-    run = _chromium(tmp_path, f"--screenshot={png}", path.as_uri())
+    run = chromium(tmp_path, "--window-size=1200,2000", f"--screenshot={png}", path.as_uri())
     assert png.is_file(), run.stderr.decode(errors="replace")[-2000:]
     data = png.read_bytes()
     assert len(data) > 10_000
@@ -108,7 +95,7 @@ def test_screenshot_is_not_blank(tmp_path: Path, report_file: tuple[Path, mm.Pro
 def test_dom_shows_the_overall_level(tmp_path: Path,
                                      report_file: tuple[Path, mm.Profile]) -> None:
     path, profile = report_file
-    run = _chromium(tmp_path, "--dump-dom", path.as_uri())
+    run = chromium(tmp_path, "--window-size=1200,2000", "--dump-dom", path.as_uri())
     dom = run.stdout.decode("utf-8", errors="replace")
     assert "<svg" in dom, run.stderr.decode(errors="replace")[-2000:]
     assert html.escape(_overall_line(profile)) in dom

@@ -9,31 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 import maturity_model as mm
 from maturity_model import standards
 from maturity_model._report_html import _CSS
 from maturity_model.report import portfolio_html, render_html
+from tests.browser import chromium, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-TIMEOUT = 120
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs /usr/bin/chromium (apt-get install -y chromium)")
-
-
-def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-               "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", *args]
-    return subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False,
-                          cwd=tmp_path)
+pytestmark = needs_chromium
 
 
 def _measure(tmp_path: Path, page: str, script: str, *, width: int = 1200) -> Any:
@@ -49,7 +34,7 @@ def _measure(tmp_path: Path, page: str, script: str, *, width: int = 1200) -> An
         f"  const result = (function (doc) {{ {script} }})(doc);"
         "  document.getElementById('out').textContent = JSON.stringify(result);"
         "};</script></body></html>", encoding="utf-8")
-    run = _chromium(tmp_path, "--allow-file-access-from-files", "--virtual-time-budget=10000",
+    run = chromium(tmp_path, "--allow-file-access-from-files", "--virtual-time-budget=10000",
                     "--dump-dom", harness.as_uri())
     found = re.search(r'<pre id="out">(.*?)</pre>', run.stdout.decode("utf-8", "replace"),
                       re.DOTALL)
@@ -102,7 +87,7 @@ def _pdf_pages(tmp_path: Path, name: str, page: str) -> int:
     source = tmp_path / f"{name}.html"
     source.write_text(page, encoding="utf-8")
     pdf = tmp_path / f"{name}.pdf"
-    run = _chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+    run = chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
                     source.as_uri())
     assert pdf.is_file(), run.stderr.decode(errors="replace")[-2000:]
     return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
