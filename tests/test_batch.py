@@ -251,6 +251,16 @@ def test_values_outside_zero_one_are_listed_by_row_and_practice() -> None:
     assert [p.path for p in info.value.problems] == ["values[1, 'p1']", "values[1, 'p2']"]
 
 
+def test_a_value_out_of_range_is_refused_unless_its_cell_is_na() -> None:
+    # N/A wins over the cell, whatever it holds; outside N/A the range check applies.
+    compiled = small()
+    result = compiled.score([[5.0, 1.0], [1.0, np.inf]], na=[[True, False], [False, True]])
+    assert result.scores[:, 2].tolist() == [2.0, 2.0]  # the N/A level is vacuous
+    with pytest.raises(mm.AssessmentValidationError) as info:
+        compiled.score([[5.0, 1.0], [1.0, -np.inf]], na=[[True, False], [False, False]])
+    assert [p.path for p in info.value.problems] == ["values[1, 'p2']"]
+
+
 def test_wrong_shapes_and_types_are_refused_before_any_work() -> None:
     compiled = small()
     with pytest.raises(ValueError, match=r"shape \(assessments, 2\)"):

@@ -132,9 +132,14 @@ def _invalid(plan: Plan, values: Any, na: BoolArray | None, row_offset: int) -> 
 def _answer_values(plan: Plan, values: Any, na: BoolArray | None,
                    row_offset: int, work: Workspace | None = None) -> FloatArray:
     """Values as float64 with NaN and N/A set to 0; raises on answers outside [0, 1]."""
-    if values.size and values.dtype.kind == "f" and na is None:
+    # Checked on the input first (NaN, nothing but unknowns, compares false). An N/A cell
+    # may hold anything, so with a mask a value out of range is looked at again below,
+    # after the N/A cells are cleared; in range, nothing is.
+    checked = False
+    if values.size and values.dtype.kind == "f":
         low, high = np.fmin.reduce(values, axis=None), np.fmax.reduce(values, axis=None)
-        if low < 0.0 or high > 1.0:  # NaN (nothing but unknowns) compares false
+        checked = not (low < 0.0 or high > 1.0)
+        if not checked and na is None:
             _invalid(plan, values, na, row_offset)
     # Practice-major in memory (a transposed view): a practice's column is contiguous,
     # which is how every later step reads it. The conversion copy does the transposing.
@@ -145,7 +150,7 @@ def _answer_values(plan: Plan, values: Any, na: BoolArray | None,
     np.copyto(x, values, casting="unsafe")
     if na is not None:
         np.copyto(x, 0.0, where=na)
-    if x.size and (values.dtype.kind != "f" or na is not None):
+    if x.size and not checked:
         low, high = np.fmin.reduce(x, axis=None), np.fmax.reduce(x, axis=None)
         if low < 0.0 or high > 1.0:
             _invalid(plan, values, na, row_offset)
@@ -176,9 +181,13 @@ def _enforce(plan: Plan, x: FloatArray, na: BoolArray | None) -> None:
     x[:, deps.blockable] = sub
 
 
-def _item_sums(plan: Plan, y: FloatArray, *, per_level: bool, work: Workspace | None = None,
-               name: str = "sums") -> FloatArray:
+def _item_sums(plan: Plan, y: FloatArray | BoolArray, *, per_level: bool,
+               work: Workspace | None = None, name: str = "sums") -> FloatArray:
     """Σ weight·y per level and item (last level: all), or Σ y per item: ``(k, items, rows)``.
+
+    ``y`` may be boolean (which practices count, for the level weights): each term is
+    then 0 or 1 (times the weight), converted to float64 as it is added, with no float
+    copy of the whole mask first.
 
     Level-major, so that each level's plane of items and rows is one contiguous block.
 
@@ -201,7 +210,7 @@ def _item_sums(plan: Plan, y: FloatArray, *, per_level: bool, work: Workspace | 
             stacked = block.reshape(rows, n, cls.width).transpose(1, 0, 2)
             out[0, cls.items] = np.matmul(stacked, cls.ones)[:, :, 0]
         return out
-    columns_first: FloatArray = y.T  # practice-major, as _answer_values lays it out
+    columns_first: NDArray[Any] = y.T  # practice-major, as _answer_values lays it out
     if not columns_first.flags.c_contiguous:
         columns_first = np.ascontiguousarray(columns_first)
     for cls in plan.classes:
@@ -348,7 +357,7 @@ def score_items(plan: Plan, values: Any, na: BoolArray | None,
     sums = _item_sums(plan, x, per_level=True, work=work)
     levels = plan.n_levels
     weights = (plan.full_weights if na is None
-               else _item_sums(plan, (~na.T).astype(np.float64).T, per_level=True,
+               else _item_sums(plan, ~na, per_level=True,
                                work=work, name="weights")[:levels])
     item_levels, item_scores = level_items(
         plan, sums, weights, na, mandatory,
