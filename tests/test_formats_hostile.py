@@ -252,12 +252,16 @@ def test_folders_and_missing_files(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- workbooks
 
 
-def _toolbox(path: Path, answer: str = "Yes") -> Path:
-    """A minimal SAMM toolbox workbook: one question, answer set 0 (No 0, Yes 1)."""
+def _toolbox(path: Path, answer: str = "Yes", *, date: str | None = None,
+             yes_weight: float = 1) -> Path:
+    """A minimal SAMM toolbox workbook: one question, answer set 0 (No 0, Yes
+    ``yes_weight``), with an interview date row first when ``date`` is given."""
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     interview = book.active
     interview.title = "Interview"
+    if date is not None:
+        interview.append(["", "Interview Date:", "", date])
     interview.append(["Id", "", "", "", "", "Answer"])
     interview.append(["G-SM-A-1-1", "", "", "", "", answer])
     questions = book.create_sheet("imp-questions")
@@ -265,7 +269,7 @@ def _toolbox(path: Path, answer: str = "Yes") -> Path:
     questions.append(["G-SM-A-1-1", "", "", "", "", "", "", 0])
     answers = book.create_sheet("imp-answers")
     answers.append(["CODE", "L1", "L2", "L1_W", "L2_W"])
-    answers.append([0, "No", "Yes", 0, 1])
+    answers.append([0, "No", "Yes", 0, yes_weight])
     book.save(path)
     return path
 

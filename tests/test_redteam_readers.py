@@ -19,26 +19,13 @@ from hypothesis import strategies as st
 from maturity_model import _table_arrow
 from maturity_model.cli import main
 from maturity_model.formats import samm
+from tests.test_formats_hostile import _toolbox
 
 
 def _toolbox_with_weight(path: Path, weight_text: bytes, *, answer: str = "Yes",
                          date: str = "2026-01-05") -> Path:
     """A one-question SAMM toolbox whose answer 'Yes' weighs ``weight_text`` (raw XML)."""
-    openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook()
-    interview = book.active
-    interview.title = "Interview"
-    interview.append(["", "Interview Date:", "", date])
-    interview.append(["Id", "", "", "", "", "Answer"])
-    interview.append(["G-SM-A-1-1", "", "", "", "", answer])
-    questions = book.create_sheet("imp-questions")
-    questions.append(["ID", "", "", "", "", "", "", "Answer option"])
-    questions.append(["G-SM-A-1-1", "", "", "", "", "", "", 0])
-    answers = book.create_sheet("imp-answers")
-    answers.append(["CODE", "L1", "L2", "L1_W", "L2_W"])
-    answers.append([0, "No", "Yes", 0, 4321])
-    plain = path.with_suffix(".plain.xlsx")
-    book.save(plain)
+    plain = _toolbox(path.with_suffix(".plain.xlsx"), answer, date=date, yes_weight=4321)
     with zipfile.ZipFile(plain) as old, zipfile.ZipFile(path, "w") as new:
         for info in old.infolist():
             new.writestr(info, old.read(info).replace(b"<v>4321</v>",
