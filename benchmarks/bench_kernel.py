@@ -192,11 +192,13 @@ def main() -> None:
                                answers={f"{k}.1": v for k, v in ANSWERS.items()})
     categories = [d.id for d in model.domains]
 
-    def ours_21() -> object:
+    def read(profile: mm.Profile) -> object:
         # What devops-maturity computes: the overall score and level, each category's score.
-        profile = mm.score(model, assessment)
         return (profile.overall.score, profile.overall.level,
                 [profile[c].score for c in categories])
+
+    def ours_21() -> object:
+        return read(mm.score(model, assessment))
 
     # 64 different assessments in turn: what a node remembers helps only as far as
     # they repeat their inputs.
@@ -206,9 +208,7 @@ def main() -> None:
     turn = iter(range(1 << 62))
 
     def ours_varied() -> object:
-        profile = mm.score(model, varied[next(turn) % 64])
-        return (profile.overall.score, profile.overall.level,
-                [profile[c].score for c in categories])
+        return read(mm.score(model, varied[next(turn) % 64]))
 
     # 10,000 different assessments in turn: few repeat, so the row memo rarely helps and
     # the root (a weighted mean of six categories) is computed nearly every time; items
@@ -218,9 +218,7 @@ def main() -> None:
     fresh_turn = iter(range(1 << 62))
 
     def ours_fresh() -> object:
-        profile = mm.score(model, fresh[next(fresh_turn) % 10_000])
-        return (profile.overall.score, profile.overall.level,
-                [profile[c].score for c in categories])
+        return read(mm.score(model, fresh[next(fresh_turn) % 10_000]))
 
     # Ours and theirs in turn, three times, the best of each kept: a busy machine slows
     # some rounds, and both sides then get a quiet one.

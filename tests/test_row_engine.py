@@ -65,14 +65,17 @@ def test_each_node_remembers_at_most_memo_limit_outcomes(
     assert scores == [2 + k / 10 for k in range(10)]
 
 
+@attrs.frozen
+class Halves:
+    """A rule of one's own: every item scores 0.5 (so never remembered)."""
+
+    kind: ClassVar[str] = "halves"
+
+    def evaluate_item(self, evidence: mm.ItemEvidence) -> mm.Outcome | None:
+        return mm.Outcome(score=0.5, level=0)
+
+
 def test_custom_rules_are_never_remembered() -> None:
-    @attrs.frozen
-    class Halves:
-        kind: ClassVar[str] = "halves"
-
-        def evaluate_item(self, evidence: mm.ItemEvidence) -> mm.Outcome | None:
-            return mm.Outcome(score=0.5, level=0)
-
     model = attrs.evolve(_one_item_model(), rules=mm.ModelRules(item=Halves()))
     profile = mm.score(model, mm.Assessment(model="m", answers={"a": True}))
     assert profile["i"].score == 0.5
@@ -158,13 +161,6 @@ def test_a_small_model_remembers_every_outcome_of_a_row_by_its_cells() -> None:
 
 
 def test_a_row_is_remembered_only_when_all_its_nodes_are_and_the_model_is_small() -> None:
-    @attrs.frozen
-    class Halves:
-        kind: ClassVar[str] = "halves"
-
-        def evaluate_item(self, evidence: mm.ItemEvidence) -> mm.Outcome | None:
-            return mm.Outcome(score=0.5, level=0)
-
     custom = attrs.evolve(_one_item_model(), rules=mm.ModelRules(item=Halves()))
     assert _row_engine.row_plan(custom).rows is None
     large = mm.MaturityModel(id="m", domains=[mm.Domain(id="d", items=[
