@@ -17,7 +17,7 @@ import csv
 import queue
 import sys
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -74,10 +74,12 @@ def _distinct(pa: Any, dictionary: Any) -> list[Any]:
     return list(dictionary.to_pylist())
 
 
-def decode_cells(uniques: list[Any], codes: IntArray, numbers: list[int],
-             texts: dict[bytes, str | tuple[str, str]],
-             ) -> tuple[list[Any], int | None, Problem | None]:
+def decode_cells(uniques: list[Any], codes: IntArray,
+                 texts: dict[bytes, str | tuple[str, str]],
+                 ) -> tuple[list[Any], int | None, Problem | None]:
     """Bytes cells as text; the first row with a cell that is not UTF-8 or too large.
+
+    The row is a position in ``codes``; its problem leaves naming the row to the caller.
 
     :param texts: the text (or the problem) of each bytes value met so far in the block.
     """
@@ -100,6 +102,27 @@ def decode_cells(uniques: list[Any], codes: IntArray, numbers: list[int],
     if worst is None:
         return out, None, None
     return out, worst[0], worst[1]
+
+
+def decode_batch(pa: Any, batch: Any, cell: Callable[[Any], Any] | None = None,
+                 ) -> tuple[list[Column], tuple[int, Problem] | None]:
+    """Every column of ``batch`` encoded, its bytes cells made text; the first bad row.
+
+    Each distinct cell goes through ``cell`` first, if given. The bad row is the first
+    with a cell that is not UTF-8 or too large, with its problem.
+    """
+    columns: list[Column] = []
+    known: dict[bytes, str | tuple[str, str]] = {}
+    stop: tuple[int, Problem] | None = None
+    for k in range(batch.num_columns):
+        uniques, codes = encode_column(pa, batch.column(k))
+        if cell is not None:
+            uniques = [cell(u) for u in uniques]
+        texts, bad_row, bad = decode_cells(uniques, codes, known)
+        columns.append((texts, codes))
+        if bad_row is not None and bad is not None and (stop is None or bad_row < stop[0]):
+            stop = (bad_row, bad)
+    return columns, stop
 
 
 def _text(raw: bytes) -> str | tuple[str, str]:
@@ -275,7 +298,6 @@ class LineIndex:
         return self._starts[record - 1]
 
 
-
 class RecordLines(Sequence[int]):
     """The lines a chunk's rows start on, from their record numbers, looked up on use."""
 
@@ -330,18 +352,9 @@ def _csv_rows(pa: Any, path: Path, header: list[str], header_lines: int) -> Iter
                 yield RowProblem(line, Problem.of(
                     "ragged-row", "$", f"the row has {width} cells, the header {len(header)}"))
             refused[:] = [r for r in refused if r[0] >= number]
-            columns: list[Column] = []
-            stop: int | None = None
-            problem: Problem | None = None
-            known: dict[bytes, str | tuple[str, str]] = {}
-            for k in range(len(names)):
-                uniques, codes = encode_column(pa, batch.column(k))
-                texts, bad_row, bad = decode_cells(uniques, codes, numbers, known)
-                columns.append((texts, codes))
-                if bad_row is not None and (stop is None or bad_row < stop):
-                    stop, problem = bad_row, bad
-            if stop is not None:
-                assert problem is not None
+            columns, bad = decode_batch(pa, batch)
+            if bad is not None:
+                stop, problem = bad
                 if stop:
                     yield numbers[:stop], [(u, c[:stop]) for u, c in columns]
                 raise TableError(numbers[stop], (problem,))

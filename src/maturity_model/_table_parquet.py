@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from maturity_model._arrow_arrays import arrow
-from maturity_model._table_arrow import Column, decode_cells, encode_column, read_ahead
+from maturity_model._table_arrow import Column, decode_batch, read_ahead
 from maturity_model._table_read import TableError, check_header
 from maturity_model.errors import MissingExtraError, Problem
 
@@ -79,16 +79,7 @@ def _parquet_rows(pa: Any, source: Any, chunk_rows: int) -> Iterator[
             return
         n = batch.num_rows
         numbers = list(range(number, number + n))
-        columns: list[Column] = []
-        known: dict[bytes, str | tuple[str, str]] = {}
-        stop: tuple[int, Problem] | None = None
-        for k in range(batch.num_columns):
-            uniques, codes = encode_column(pa, batch.column(k))
-            uniques = [_day(u) for u in uniques]
-            texts, bad_row, bad = decode_cells(uniques, codes, numbers, known)
-            columns.append((texts, codes))
-            if bad_row is not None and bad is not None and (stop is None or bad_row < stop[0]):
-                stop = (bad_row, bad)
+        columns, stop = decode_batch(pa, batch, _day)
         if stop is not None:
             if stop[0]:
                 yield numbers[:stop[0]], [(u, c[:stop[0]]) for u, c in columns]
